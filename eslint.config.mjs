@@ -1,0 +1,30 @@
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+export default [
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/.lynx/**', '**/tmp/**', 'runs/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    plugins: { '@nx': nx },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:platform', 'type:schema', 'type:math', 'type:bundle', 'type:tutor'] },
+            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:schema', 'type:math', 'type:bundle'] },
+            { sourceTag: 'type:tutor', onlyDependOnLibsWithTags: ['type:schema', 'type:math', 'type:bundle'] },
+            { sourceTag: 'type:bundle', onlyDependOnLibsWithTags: ['type:schema'] },
+            { sourceTag: 'type:schema', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'type:math', onlyDependOnLibsWithTags: [] },
+          ],
+        },
+      ],
+    },
+  },
+];

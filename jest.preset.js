@@ -1,0 +1,26 @@
+// Shared Jest settings: SWC transform (fast, keeps decorator metadata) and @lynx/* paths.
+const path = require('node:path');
+const root = __dirname;
+module.exports = {
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.ts$': [
+      '@swc/jest',
+      {
+        jsc: {
+          parser: { syntax: 'typescript', decorators: true },
+          transform: { legacyDecorator: true, decoratorMetadata: true },
+          target: 'es2022',
+        },
+        module: { type: 'commonjs' },
+      },
+    ],
+  },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper: {
+    '^@lynx/(math|schema|bundle|tutor|platform)$': path.join(root, 'libs/$1/src/index.ts'),
+    '^@lynx/(tutor|platform)/testing$': path.join(root, 'libs/$1/src/testing.ts'),
+  },
+  testMatch: ['**/?(*.)+(spec|test).ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+};

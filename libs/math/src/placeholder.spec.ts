@@ -1,0 +1,2 @@
+import { PLACEHOLDER } from './index';
+test('placeholder', () => expect(PLACEHOLDER).toBe(1));
