@@ -1,2 +1,3 @@
 export * from './names';
 export * from './error-codes';
+export * from './errors';
