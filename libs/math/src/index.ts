@@ -1,1 +1,16 @@
-export const PLACEHOLDER = 1;
+export { MathInputError } from './math-input-error';
+export { EMPTY_BIN_EPSILON } from './empty-bin-epsilon';
+export { normalize } from './normalize';
+export { smoothProportions } from './smooth-proportions';
+export { klDivergence } from './kl-divergence';
+export { psi } from './psi';
+export { jensenShannonDistance } from './jensen-shannon-distance';
+export { ksTwoSample, KS_EXACT_MAX_N, type KsResult } from './ks-two-sample';
+export { kolmogorovSf } from './kolmogorov-sf';
+export { chiSquareTest, type ChiSquareResult } from './chi-square-test';
+export { twoProportionZTest, type ZTestResult } from './two-proportion-z-test';
+export { wilsonInterval, type Interval } from './wilson-interval';
+export { costPerQualityUnit } from './cost-per-quality-unit';
+export { quantileBinEdges } from './quantile-bin-edges';
+export { countIntoBins } from './count-into-bins';
+export { sampleSizeTwoProportions } from './sample-size-two-proportions';

@@ -1,2 +1,0 @@
-import { PLACEHOLDER } from './index';
-test('placeholder', () => expect(PLACEHOLDER).toBe(1));
