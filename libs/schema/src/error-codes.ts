@@ -26,6 +26,17 @@ export const ERROR_CODES = {
   upstreamTimeout: 'upstream_timeout',
   notReady: 'not_ready',
   internal: 'internal_error',
+  symlinkRejected: 'symlink_rejected',
+  unsupportedFileType: 'unsupported_file_type',
+  duplicatePath: 'duplicate_path',
+  invalidManifest: 'invalid_manifest',
+  invalidConfig: 'invalid_config',
+  unsupportedMediaType: 'unsupported_media_type',
+  invalidPriceBook: 'invalid_price_book',
+  contextLengthExceeded: 'context_length_exceeded',
+  adapterBaseNotLoaded: 'adapter_base_not_loaded',
+  modelAlreadyLoaded: 'model_already_loaded',
+  evalSetMismatch: 'eval_set_mismatch',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import {
+  aliasNameSchema,
+  digestSchema,
+  isoTimeSchema,
+  modelNameSchema,
+  referenceSchema,
+  roleSchema,
+  semverSchema,
+} from './common';
+import { servingRoleSchema } from './inference';
+
+// REST bodies of the registry are strict (unknown fields → 400); its events are not.
+
+const reason = z.string().trim().min(1).max(2000);
+
+export const manifestFileSchema = z.strictObject({
+  /** Checked further by the bundle lib's validateBundlePath. */
+  path: z.string().min(1).max(4096),
+  size: z.number().int().nonnegative(),
+  digest: digestSchema,
+});
+export type ManifestFile = z.infer<typeof manifestFileSchema>;
+
+export const manifestSchema = z.strictObject({
+  files: z.array(manifestFileSchema).max(100_000),
+});
+export type Manifest = z.infer<typeof manifestSchema>;
+
+export const lineageDataSchema = z.strictObject({
+  name: z.string().min(1).max(256),
+  digest: digestSchema,
+  uri: z.string().max(2048).optional(),
+});
+
+export const lineageSchema = z.strictObject({
+  run_id: z.string().min(1).max(256).optional(),
+  code_commit: z.string().min(1).max(256).optional(),
+  data: z.array(lineageDataSchema).max(1000),
+  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+  parent_digest: digestSchema.optional(),
+});
+export type Lineage = z.infer<typeof lineageSchema>;
+
+export const registerVersionRequestSchema = z.strictObject({
+  manifest: manifestSchema,
+  lineage: lineageSchema,
+  metrics: z.record(z.string(), z.number()).optional(),
+  tags: z.record(z.string(), z.string()).optional(),
+  description: z.string().max(10_000).optional(),
+});
+export type RegisterVersionRequest = z.infer<typeof registerVersionRequestSchema>;
+
+/** PUT /v1/models/{name}/aliases/{alias}; expected_digest null = the alias must not exist yet. */
+export const aliasMoveRequestSchema = z.strictObject({
+  digest: digestSchema,
+  expected_digest: digestSchema.nullable().optional(),
+  reason,
+});
+export type AliasMoveRequest = z.infer<typeof aliasMoveRequestSchema>;
+
+export const promoteRequestSchema = z.strictObject({
+  digest: digestSchema,
+  semver: semverSchema,
+  verdict_id: z.string().min(1).optional(),
+  reason,
+});
+export type PromoteRequest = z.infer<typeof promoteRequestSchema>;
+
+export const rollbackRequestSchema = z.strictObject({
+  to: referenceSchema.optional(),
+  reason,
+});
+export type RollbackRequest = z.infer<typeof rollbackRequestSchema>;
+
+/** POST /v1/models/{name}/versions/{ref}/usage — idempotent by rollup_id. */
+export const usageRollupRequestSchema = z
+  .strictObject({
+    rollup_id: z.string().min(1).max(256),
+    role: servingRoleSchema,
+    window_start: isoTimeSchema,
+    window_end: isoTimeSchema,
+    first_served_at: isoTimeSchema,
+    last_served_at: isoTimeSchema,
+    requests: z.number().int().nonnegative(),
+    errors: z.number().int().nonnegative().optional(),
+    prompt_tokens: z.number().int().nonnegative(),
+    completion_tokens: z.number().int().nonnegative(),
+    cost_usd: z.number().nonnegative(),
+    usage_estimated: z.boolean().optional(),
+  })
+  .refine((r) => r.window_start <= r.window_end, { message: 'window_start must not be after window_end', path: ['window_end'] });
+export type UsageRollupRequest = z.infer<typeof usageRollupRequestSchema>;
+
+export const REGISTRY_EVENT_TYPES = [
+  'version.registered',
+  'alias.moved',
+  'promoted',
+  'rolled_back',
+  'traffic.changed',
+  'verdict.recorded',
+] as const;
+
+/** lynx.registry.*: published after each committed change; `from`/`to` are digests (null = unset). */
+export const registryEventSchema = z.object({
+  event_id: z.uuid(),
+  type: z.enum(REGISTRY_EVENT_TYPES),
+  model: modelNameSchema,
+  digest: digestSchema.optional(),
+  alias: aliasNameSchema.optional(),
+  from: digestSchema.nullable().optional(),
+  to: digestSchema.nullable().optional(),
+  semver: semverSchema.optional(),
+  verdict_id: z.string().optional(),
+  actor: z.string().min(1),
+  role: roleSchema,
+  reason: z.string().optional(),
+  time: isoTimeSchema,
+});
+export type RegistryEvent = z.infer<typeof registryEventSchema>;
