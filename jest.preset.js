@@ -18,8 +18,8 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
-    '^@lynx/(math|schema|bundle|tutor|platform)$': path.join(root, 'libs/$1/src/index.ts'),
-    '^@lynx/(tutor|platform)/testing$': path.join(root, 'libs/$1/src/testing.ts'),
+    '^@lynx/(math|schema|bundle|tutor|platform|gate)$': path.join(root, 'libs/$1/src/index.ts'),
+    '^@lynx/(tutor|platform|bundle)/testing$': path.join(root, 'libs/$1/src/testing.ts'),
   },
   testMatch: ['**/?(*.)+(spec|test).ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],

@@ -1,0 +1,101 @@
+import { NestFactory } from '@nestjs/core';
+import type { Type } from '@nestjs/common';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import type { AppName } from '@lynx/schema';
+import type { LynxConfig } from '../config/config';
+import { LYNX_CONFIG } from '../config/config.constants';
+import { LynxLogger } from '../logger/lynx-logger';
+import { METRICS_REGISTRY } from '../metrics/metrics.constants';
+
+type DynamicModuleLike = Parameters<typeof NestFactory.create>[0];
+
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+export interface CreateLynxAppOptions {
+  /** Largest accepted request body in bytes (JSON routes); default 1 MiB. Blob routes stream instead. */
+  bodyLimit?: number;
+}
+
+/**
+ * Creates (not listens) a Lynx app on Fastify: pino logs, HTTP metrics, shutdown hooks.
+ * The root module must import PlatformModule.forRoot({app}). Tests call `init()` and use
+ * `getHttpAdapter().getInstance().inject(…)`, or listenLynxApp(app, 0).
+ */
+export async function createLynxApp(
+  rootModule: Type<unknown> | DynamicModuleLike,
+  app: AppName,
+  opts: CreateLynxAppOptions = {},
+): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT });
+  const nest = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
+    bufferLogs: true,
+    // Throw to the caller instead of exiting the process: a ConfigError must reach main's handler.
+    abortOnError: false,
+  });
+  const logger = nest.get(LynxLogger);
+  nest.useLogger(logger);
+  nest.enableShutdownHooks();
+  instrument(nest, app, logger, nest.get<Registry>(METRICS_REGISTRY));
+  return nest;
+}
+
+function instrument(nest: NestFastifyApplication, app: AppName, logger: LynxLogger, registry: Registry): void {
+  const requests = new Counter({
+    name: 'lynx_http_requests_total',
+    help: 'HTTP requests by method, route and status',
+    labelNames: ['method', 'route', 'status'],
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'lynx_http_request_duration_seconds',
+    help: 'HTTP request duration by method and route',
+    labelNames: ['method', 'route'],
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const fastify = nest.getHttpAdapter().getInstance();
+  // Graceful shutdown: a keep-alive socket whose request was in flight at close would stay open
+  // until keepAliveTimeout and hold close(); answering it with `Connection: close` ends it.
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  fastify.addHook('onSend', (_req, reply, payload, done) => {
+    if (closing) void reply.header('connection', 'close');
+    done(null, payload);
+  });
+  fastify.addHook('onResponse', (req, reply, done) => {
+    // The route pattern, not the URL, keeps label cardinality bounded.
+    const route = req.routeOptions.url ?? 'unmatched';
+    const seconds = reply.elapsedTime / 1000;
+    requests.inc({ method: req.method, route, status: String(reply.statusCode) });
+    duration.observe({ method: req.method, route }, seconds);
+    if (route !== '/healthz' && route !== '/readyz' && route !== '/metrics') {
+      logger.pino.info({ app, method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    }
+    done();
+  });
+}
+
+/** Listens on the configured port (LYNX_<APP>_PORT) and host (LYNX_HOST, default 127.0.0.1); returns the URL. */
+export async function listenLynxApp(nest: NestFastifyApplication, port?: number): Promise<string> {
+  const config = nest.get<LynxConfig>(LYNX_CONFIG);
+  await nest.listen({ port: port ?? config.port, host: config.host });
+  const url = await nest.getUrl();
+  nest.get(LynxLogger).log({ msg: 'listening', url, env: config.env, namespace: config.namespace }, 'Bootstrap');
+  return url.replace('[::1]', '127.0.0.1');
+}
+
+/** main.ts in one line: create, listen, and on a start failure print the reason and exit 1. */
+export async function runLynxApp(rootModule: Type<unknown> | DynamicModuleLike, app: AppName, opts: CreateLynxAppOptions = {}): Promise<NestFastifyApplication> {
+  try {
+    const nest = await createLynxApp(rootModule, app, opts);
+    await listenLynxApp(nest);
+    return nest;
+  } catch (err) {
+    process.stderr.write(`lynx ${app}: failed to start: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,53 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
+import { Public } from '../auth/auth.decorators';
+import { ReadinessRegistry } from './readiness-registry';
+
+const CHECK_TIMEOUT_MS = 2000;
+
+@Public()
+@Controller()
+export class HealthController {
+  constructor(
+    @Inject(HealthCheckService) private readonly health: HealthCheckService,
+    @Inject(HealthIndicatorService) private readonly indicator: HealthIndicatorService,
+    @Inject(ReadinessRegistry) private readonly readiness: ReadinessRegistry,
+  ) {}
+
+  /** Liveness: the process serves HTTP. Never depends on other services. */
+  @Get('healthz')
+  healthz(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  /** Readiness: every dependency the app uses answers; 503 with the failing ones otherwise. */
+  @Get('readyz')
+  @HealthCheck()
+  readyz(): Promise<HealthCheckResult> {
+    return this.health.check(
+      this.readiness.entries().map(([name, check]) => async () => {
+        const session = this.indicator.check(name);
+        try {
+          await withTimeout(check(), CHECK_TIMEOUT_MS);
+          return session.up();
+        } catch (err) {
+          return session.down({ message: (err as Error).message });
+        }
+      }),
+    );
+  }
+}
+
+async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      p,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
