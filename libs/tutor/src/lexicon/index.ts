@@ -1,0 +1,4 @@
+export * from './types';
+export * from './spelling';
+export * from './irregular';
+export * from './lexicon';
