@@ -8,4 +8,6 @@ const projects = ['apps', 'libs'].flatMap((dir) =>
         .filter((file) => fs.existsSync(file))
     : [],
 );
+// The tools project (local stack, build, compose and CI checks) sits at tools/ itself.
+if (fs.existsSync(path.join(__dirname, 'tools', 'jest.config.js'))) projects.push(path.join(__dirname, 'tools', 'jest.config.js'));
 module.exports = { projects, maxWorkers: 2 };

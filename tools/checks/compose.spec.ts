@@ -1,0 +1,77 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import { PORTS } from '@lynx/schema';
+
+const root = path.join(__dirname, '..', '..');
+const composeFile = path.join(root, 'docker-compose.yml');
+
+interface Service {
+  image?: string;
+  command?: string[] | string;
+  volumes?: string[];
+  healthcheck?: { test: string[] | string };
+}
+
+function commandOf(service: Service): string[] {
+  return Array.isArray(service.command) ? service.command : (service.command ?? '').split(/\s+/);
+}
+
+/** Two consecutive arguments, e.g. `--appendonly yes`. */
+function hasFlag(args: string[], flag: string, value?: string): boolean {
+  const i = args.indexOf(flag);
+  return i >= 0 && (value === undefined || args[i + 1] === value);
+}
+
+describe('docker-compose.yml', () => {
+  const compose = parse(fs.readFileSync(composeFile, 'utf8')) as { services: Record<string, Service> };
+
+  it('is valid for docker-compose', () => {
+    const result = spawnSync('docker-compose', ['-f', composeFile, 'config', '-q'], { encoding: 'utf8', cwd: root });
+    if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
+      throw new Error('docker-compose is not installed: run `apt-get install docker-compose` (bash .ci/run installs it)');
+    }
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+  });
+
+  it('runs NATS with JetStream on a volume', () => {
+    const nats = compose.services.nats;
+    expect(commandOf(nats)).toContain('-js');
+    expect(hasFlag(commandOf(nats), '-sd', '/data')).toBe(true);
+    expect(nats.volumes?.some((v) => v.endsWith(':/data'))).toBe(true);
+  });
+
+  it('runs Redis with AOF and without eviction', () => {
+    const args = commandOf(compose.services.redis);
+    expect(hasFlag(args, '--appendonly', 'yes')).toBe(true);
+    expect(hasFlag(args, '--maxmemory-policy', 'noeviction')).toBe(true);
+    expect(compose.services.redis.volumes?.length).toBeGreaterThan(0);
+  });
+
+  it('has postgres, and a healthcheck on every service', () => {
+    expect(compose.services.postgres?.image).toMatch(/^postgres:/);
+    const withoutHealthcheck = Object.entries(compose.services)
+      .filter(([, service]) => !service.healthcheck?.test?.length)
+      .map(([name]) => name);
+    expect(withoutHealthcheck).toEqual([]);
+  });
+});
+
+describe('Dockerfile and Prometheus config', () => {
+  it('builds one app chosen by ARG APP with build-app.js in a separate build stage', () => {
+    const dockerfile = fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8');
+    expect(dockerfile.match(/^FROM node:20-bookworm-slim AS \w+$/gm)).toHaveLength(2);
+    expect(dockerfile).toMatch(/^ARG APP$/m);
+    expect(dockerfile).toMatch(/^RUN node tools\/build\/build-app\.js "\$APP"$/m);
+    expect(dockerfile).toMatch(/npm ci --omit=dev/);
+  });
+
+  it('scrapes every service on the port libs/schema gives it', () => {
+    const prom = parse(fs.readFileSync(path.join(root, 'deploy', 'prometheus.yml'), 'utf8')) as {
+      scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }>;
+    };
+    const targets = Object.fromEntries(prom.scrape_configs.map((job) => [job.job_name, job.static_configs.flatMap((s) => s.targets)]));
+    expect(targets).toEqual(Object.fromEntries(Object.entries(PORTS).map(([app, port]) => [app, [`${app}:${port}`]])));
+  });
+});
