@@ -17,6 +17,10 @@ const PRONOUNS: Record<string, Person> = { i: '1sg', you: '2sg', he: '3sg', she:
 const DETERMINERS = new Set(['the', 'my', 'our', 'your', 'his', 'her', 'their', 'a', 'an', 'this', 'that', 'these', 'those']);
 const IRREGULAR_PLURALS = new Set(['children', 'people', 'men', 'women', 'police']);
 const MID_ADVERBS = new Set(['usually', 'often', 'always', 'sometimes', 'never', 'already', 'just', 'also', 'still']);
+/** Time words a learner may put first without a comma ("Yesterday he go …"): never the subject. */
+const LEADING_TIME_WORDS = new Set(['yesterday', 'tomorrow', 'today', 'tonight', 'now', 'usually', 'often', 'sometimes', 'always', 'soon']);
+/** Two-word fronted adverbials: "last week", "next year", "every day", "this morning". */
+const LEADING_TIME_HEADS = new Set(['last', 'next', 'every', 'this']);
 const PAST_MARKERS = new Set(['yesterday', 'ago', 'last']);
 const FUTURE_MARKERS = new Set(['tomorrow', 'next', 'soon']);
 const PERFECT_AUX = new Set(['has', 'have']);
@@ -51,6 +55,7 @@ export function analyse(raw: readonly string[], lower: readonly string[] = raw.m
   let i = 0;
   const comma = lower.indexOf(',');
   if (comma > 0 && comma < 4) i = comma + 1;
+  else i = leadingTimeEnd(lower);
   const first = subjectAt(lower, raw, i);
   if (!first) return null;
   let [end, person] = first;
@@ -80,6 +85,17 @@ export function analyse(raw: readonly string[], lower: readonly string[] = raw.m
   if (j >= lower.length || !/^[a-z]/.test(lower[j])) return null;
   if (!tense) tense = timeOf(lower);
   return { verbIndex: j, tense, person, aux };
+}
+
+/** Index just past a fronted time adverbial written without a comma, or 0 when there is none. */
+function leadingTimeEnd(lower: readonly string[]): number {
+  if (LEADING_TIME_WORDS.has(lower[0])) return 1;
+  if (LEADING_TIME_HEADS.has(lower[0]) && lower[1] !== undefined && lower[2] !== undefined && subjectStarts(lower[2])) return 2;
+  return 0;
+}
+
+function subjectStarts(w: string): boolean {
+  return PRONOUNS[w] !== undefined || DETERMINERS.has(w);
 }
 
 /** The tense the time adverbials call for; present simple when none does. */
