@@ -3,6 +3,8 @@ const path = require('node:path');
 const root = __dirname;
 module.exports = {
   testEnvironment: 'node',
+  // Integration tests start real servers and CLI processes; on 2 busy cores 5 s is too tight.
+  testTimeout: 30000,
   transform: {
     '^.+\\.ts$': [
       '@swc/jest',
