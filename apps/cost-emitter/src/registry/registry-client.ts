@@ -1,0 +1,125 @@
+import { request } from 'undici';
+import type { UsageRollupRequest } from '@lynx/schema';
+
+/** A version as the cost emitter and `lynx costs` read it from the registry (extra fields ignored). */
+export interface RegistryVersion {
+  digest: string;
+  semver: string | null;
+  aliases: string[];
+  tags: Record<string, string>;
+  metrics: Record<string, number>;
+  /** Latest eval accuracy (overall), when the registry has an evaluation. */
+  accuracy: number | null;
+}
+
+export class RegistryHttpError extends Error {
+  constructor(readonly status: number, readonly body: string, what: string) {
+    super(`registry answered ${status} to ${what}: ${body.slice(0, 300)}`);
+    this.name = 'RegistryHttpError';
+  }
+}
+
+/**
+ * Plain REST client of the registry (LYNX_REGISTRY_URL, bearer LYNX_TOKEN). The cost emitter
+ * needs a version's tags/semver/accuracy and posts usage rollups; nothing more.
+ */
+export class RegistryClient {
+  constructor(private readonly baseUrl: string, private readonly token?: string, private readonly timeoutMs = 5000) {}
+
+  private async call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+    const res = await request(new URL(path, this.baseUrl), {
+      method,
+      headers: {
+        accept: 'application/json',
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+      },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+      headersTimeout: this.timeoutMs,
+      bodyTimeout: this.timeoutMs,
+    });
+    const text = await res.body.text();
+    if (res.statusCode >= 400) throw new RegistryHttpError(res.statusCode, text, `${method} ${path}`);
+    return { status: res.statusCode, json: text ? JSON.parse(text) : undefined };
+  }
+
+  /** One version by reference; undefined when the registry does not know it (404). */
+  async version(model: string, ref: string): Promise<RegistryVersion | undefined> {
+    try {
+      const { json } = await this.call('GET', `/v1/models/${enc(model)}/versions/${enc(ref)}`);
+      return toVersion(json);
+    } catch (err) {
+      if (err instanceof RegistryHttpError && err.status === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /** Every version of a model, following the cursor. */
+  async versions(model: string): Promise<RegistryVersion[]> {
+    const out: RegistryVersion[] = [];
+    let cursor: string | null = null;
+    do {
+      const q: string = cursor ? `?cursor=${enc(cursor)}` : '';
+      const { json } = await this.call('GET', `/v1/models/${enc(model)}/versions${q}`);
+      const page = json as { items?: unknown[]; next_cursor?: string | null } | unknown[];
+      const items = Array.isArray(page) ? page : (page.items ?? []);
+      out.push(...items.map(toVersion));
+      cursor = Array.isArray(page) ? null : (page.next_cursor ?? null);
+    } while (cursor);
+    return out;
+  }
+
+  /** GET /v1/models/{model}/served: usage per version that ever served. */
+  async served(model: string): Promise<ServedRow[]> {
+    const { json } = await this.call('GET', `/v1/models/${enc(model)}/served`);
+    const b = json as { items?: unknown[]; versions?: unknown[] };
+    return (Array.isArray(json) ? json : (b.versions ?? b.items ?? [])) as ServedRow[];
+  }
+
+  /** POST a usage rollup; the registry ignores a rollup id it already has. */
+  async postUsage(model: string, digest: string, body: UsageRollupRequest): Promise<number> {
+    const { status } = await this.call('POST', `/v1/models/${enc(model)}/versions/${enc(digest)}/usage`, body);
+    return status;
+  }
+}
+
+/** A row of the registry's `served` answer (fields as the registry names them). */
+export interface ServedRow {
+  digest: string;
+  semver?: string | null;
+  requests?: number;
+  tokens?: number;
+  prompt_tokens?: number;
+  completion_tokens?: number;
+  cost_usd?: number;
+  cost_per_1k_tokens?: number | null;
+  latest_accuracy?: number | null;
+}
+
+function enc(s: string): string {
+  return encodeURIComponent(s);
+}
+
+/** Latest accuracy: the registry's own field, else the newest evaluation's overall accuracy, else metrics.accuracy. */
+export function toVersion(raw: unknown): RegistryVersion {
+  const v = raw as Record<string, unknown>;
+  const metrics = (v.metrics ?? {}) as Record<string, number>;
+  return {
+    digest: String(v.digest),
+    semver: (v.semver as string | null | undefined) ?? null,
+    aliases: (v.aliases as string[] | undefined) ?? [],
+    tags: (v.tags as Record<string, string> | undefined) ?? {},
+    metrics,
+    accuracy: latestAccuracy(v) ?? (typeof metrics.accuracy === 'number' ? metrics.accuracy : null),
+  };
+}
+
+function latestAccuracy(v: Record<string, unknown>): number | undefined {
+  if (typeof v.latest_accuracy === 'number') return v.latest_accuracy;
+  const evals = (v.evaluations as Array<Record<string, unknown>> | undefined) ?? [];
+  const newest = [...evals].sort((a, b) => String(b.created_at ?? '').localeCompare(String(a.created_at ?? '')))[0];
+  if (!newest) return undefined;
+  const result = (newest.result ?? newest) as { overall?: { accuracy?: unknown }; accuracy?: unknown };
+  const acc = result.overall?.accuracy ?? result.accuracy;
+  return typeof acc === 'number' ? acc : undefined;
+}
