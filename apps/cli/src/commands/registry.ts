@@ -1,0 +1,137 @@
+import type { Command } from 'commander';
+import { RegistryClient, parseModelRef } from '../registry-client';
+import { pullBundle, pushBundle } from '../registry/transfer';
+import { short, table } from '../registry/table';
+
+const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+const collect = (value: string, prev: string[] = []) => [...prev, value];
+
+/**
+ * Registry commands over REST (LYNX_REGISTRY_URL, LYNX_TOKEN): push/pull bundles by digest,
+ * list and show versions, promote, roll back, and read alias history and serving stats.
+ */
+export function registerRegistryCommands(program: Command): void {
+  program
+    .command('push <dir>')
+    .description('upload a bundle folder (only missing blobs) and register it; prints the digest')
+    .requiredOption('--model <name>', 'logical model name')
+    .option('--run-id <id>', 'training run id (default: from <dir>.run.json)')
+    .option('--commit <sha>', 'code commit (default: from <dir>.run.json)')
+    .option('--data <name=digest>', 'training data by digest (repeatable)', collect)
+    .option('--param <k=v>', 'training parameter (repeatable)', collect)
+    .option('--tag <k=v>', 'tag (repeatable)', collect)
+    .option('--parent <digest>', 'digest of the bundle this one derives from')
+    .option('--description <text>', 'free text')
+    .action(async (dir: string, opts) => {
+      const { digest } = await pushBundle(new RegistryClient(), dir, opts);
+      out(digest);
+    });
+
+  program
+    .command('pull <modelRef> <dir>')
+    .description('download <model>@<ref> into a new or empty folder, verifying every blob and the bundle digest')
+    .action(async (modelRef: string, dir: string) => {
+      const { model, ref } = parseModelRef(modelRef);
+      const { digest } = await pullBundle(new RegistryClient(), model, ref, dir);
+      out(digest);
+    });
+
+  program
+    .command('models')
+    .description('list models')
+    .action(async () => {
+      const { models } = await new RegistryClient().json<{ models: any[] }>('GET', '/v1/models');
+      out(table(['MODEL', 'VERSIONS', 'PRODUCTION', 'LATEST'], models.map((m) => [m.name, m.version_count, short(m.production_digest), short(m.latest_digest)])));
+    });
+
+  program
+    .command('versions <model>')
+    .description('list versions, newest first')
+    .option('--alias <alias>', 'only the version an alias points at')
+    .option('--tag <tag>', 'only versions with tag key or key=value')
+    .option('--status <status>', 'registered | production | superseded | rolled_back')
+    .option('--limit <n>', 'page size', '50')
+    .action(async (model: string, opts: { alias?: string; tag?: string; status?: string; limit: string }) => {
+      const q = new URLSearchParams({ limit: opts.limit });
+      for (const k of ['alias', 'tag', 'status'] as const) if (opts[k]) q.set(k, opts[k] as string);
+      const page = await new RegistryClient().json<{ items: any[]; next_cursor: string | null }>('GET', `/v1/models/${model}/versions?${q}`);
+      out(
+        table(
+          ['DIGEST', 'SEMVER', 'STATUS', 'ALIASES', 'SIZE', 'CREATED', 'BY'],
+          page.items.map((v) => [short(v.digest), v.semver, v.status, v.aliases.join(',') || null, v.size, v.created_at, v.created_by]),
+        ),
+      );
+    });
+
+  program
+    .command('show <modelRef>')
+    .description('everything about one version: lineage, aliases, evaluations, verdicts, serving (JSON)')
+    .action(async (modelRef: string) => {
+      const { model, ref } = parseModelRef(modelRef);
+      out(JSON.stringify(await new RegistryClient().json('GET', `/v1/models/${model}/versions/${encodeURIComponent(ref)}`), null, 2));
+    });
+
+  program
+    .command('promote <modelRef> <semver>')
+    .description('name the version <semver> and move production to it (needs a passing gate verdict)')
+    .requiredOption('--reason <text>', 'why, for the audit log')
+    .option('--verdict <id>', 'id of the passing gate verdict for this digest')
+    .action(async (modelRef: string, semver: string, opts: { reason: string; verdict?: string }) => {
+      const { model, ref } = parseModelRef(modelRef);
+      const client = new RegistryClient();
+      const version = await client.json<{ digest: string }>('GET', `/v1/models/${model}/versions/${encodeURIComponent(ref)}`);
+      const res = await client.json<{ digest: string; move: any }>('POST', `/v1/models/${model}/promote`, {
+        digest: version.digest,
+        semver,
+        reason: opts.reason,
+        ...(opts.verdict ? { verdict_id: opts.verdict } : {}),
+      });
+      out(`production of ${model}: ${short(res.move.from_digest) ?? '(none)'} → ${res.digest} (${semver})`);
+    });
+
+  program
+    .command('rollback <model> [ref]')
+    .description('move production back to <ref>, or to the previous production version')
+    .requiredOption('--reason <text>', 'why, for the audit log')
+    .action(async (model: string, ref: string | undefined, opts: { reason: string }) => {
+      const res = await new RegistryClient().json<{ digest: string; move: any }>('POST', `/v1/models/${model}/rollback`, {
+        reason: opts.reason,
+        ...(ref ? { to: ref } : {}),
+      });
+      out(`production of ${model}: ${short(res.move.from_digest)} → ${res.digest}${res.move.semver ? ` (${res.move.semver})` : ''}`);
+    });
+
+  program
+    .command('history <model> [alias]')
+    .description('every move of an alias (default production): when, from, to, who, why')
+    .action(async (model: string, alias = 'production') => {
+      const { moves } = await new RegistryClient().json<{ moves: any[] }>('GET', `/v1/models/${model}/aliases/${alias}/history`);
+      out(
+        table(
+          ['AT', 'KIND', 'FROM', 'TO', 'SEMVER', 'ACTOR', 'ROLE', 'VERDICT', 'REASON'],
+          moves.map((m) => [m.at, m.kind, short(m.from_digest), short(m.to_digest), m.semver, m.actor, m.role, m.verdict_id, m.reason]),
+        ),
+      );
+    });
+
+  program
+    .command('served <model>')
+    .description('every version that served traffic: first/last served, requests, accuracy, cost per 1k tokens')
+    .action(async (model: string) => {
+      const { versions } = await new RegistryClient().json<{ versions: any[] }>('GET', `/v1/models/${model}/served`);
+      out(
+        table(
+          ['DIGEST', 'SEMVER', 'FIRST SERVED', 'LAST SERVED', 'REQUESTS', 'ACCURACY', 'USD/1K TOK'],
+          versions.map((v) => [
+            short(v.digest),
+            v.semver,
+            v.first_served,
+            v.last_served,
+            v.requests,
+            v.latest_accuracy === null ? null : v.latest_accuracy.toFixed(3),
+            v.cost_per_1k_tokens === null ? null : v.cost_per_1k_tokens.toFixed(5),
+          ]),
+        ),
+      );
+    });
+}

@@ -1,0 +1,74 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { LYNX_CONFIG, type LynxConfig, type Principal } from '@lynx/platform';
+import {
+  ALIASES,
+  ForbiddenError,
+  InvalidSemverError,
+  isDevSemver,
+  roleAtLeast,
+  type AliasMoveRequest,
+  type PromoteRequest,
+  type RollbackRequest,
+} from '@lynx/schema';
+import { RegistryEvents } from '../events/registry-events.service';
+import { REGISTRY_STORE } from '../store/store.module';
+import type { AliasMove, RegistryStore } from '../store/registry-store';
+
+@Injectable()
+export class AliasesService {
+  constructor(
+    @Inject(REGISTRY_STORE) private readonly store: RegistryStore,
+    @Inject(RegistryEvents) private readonly events: RegistryEvents,
+    @Inject(LYNX_CONFIG) private readonly config: LynxConfig,
+  ) {}
+
+  async move(model: string, alias: string, body: AliasMoveRequest, who: Principal) {
+    const move = await this.store.moveAlias({ model, alias, ...body }, { actor: who.name, role: who.role });
+    if (move) await this.emitMove('alias.moved', move);
+    return { model, alias, digest: body.digest, move };
+  }
+
+  /**
+   * Who may promote: with LYNX_ENV=prod only `ci`, and only non-dev semvers; elsewhere a -dev
+   * semver needs `trainer` and a release semver `ci`. A release semver always needs a passing
+   * gate verdict for the digest (checked in the store's transaction); a -dev one outside prod not.
+   */
+  async promote(model: string, body: PromoteRequest, who: Principal) {
+    const dev = isDevSemver(body.semver);
+    if (this.config.env === 'prod') {
+      if (dev) throw new InvalidSemverError(`-dev semvers cannot be promoted with LYNX_ENV=prod: ${body.semver}`, { semver: body.semver });
+      if (who.role !== 'ci') throw new ForbiddenError(`only the ci role promotes with LYNX_ENV=prod; ${who.name} has ${who.role}`, { required: 'ci', role: who.role });
+    } else if (!dev && !roleAtLeast(who.role, 'ci')) {
+      throw new ForbiddenError(`role ci required to promote a release semver; ${who.name} has ${who.role}`, { required: 'ci', role: who.role });
+    }
+    const require_verdict = this.config.env === 'prod' || !dev;
+    const move = await this.store.promote({ model, ...body, require_verdict }, { actor: who.name, role: who.role });
+    await this.emitMove('promoted', move);
+    return { model, alias: ALIASES.production, digest: move.to_digest, semver: body.semver, move };
+  }
+
+  async rollback(model: string, body: RollbackRequest, who: Principal) {
+    const move = await this.store.rollback({ model, ...body }, { actor: who.name, role: who.role });
+    await this.emitMove('rolled_back', move);
+    return { model, alias: ALIASES.production, digest: move.to_digest, move };
+  }
+
+  async history(model: string, alias: string) {
+    return { model, alias, moves: await this.store.aliasHistory(model, alias) };
+  }
+
+  private emitMove(type: 'alias.moved' | 'promoted' | 'rolled_back', move: AliasMove) {
+    return this.events.emit(type, {
+      model: move.model,
+      alias: move.alias,
+      digest: move.to_digest,
+      from: move.from_digest,
+      to: move.to_digest,
+      ...(move.semver ? { semver: move.semver } : {}),
+      ...(move.verdict_id ? { verdict_id: move.verdict_id } : {}),
+      actor: move.actor,
+      role: move.role as Principal['role'],
+      reason: move.reason,
+    });
+  }
+}

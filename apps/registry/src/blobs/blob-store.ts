@@ -1,0 +1,106 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream, type ReadStream } from 'node:fs';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { parseDigest } from '@lynx/bundle';
+import { DigestMismatchError, PayloadTooLargeError } from '@lynx/schema';
+
+/**
+ * Content-addressed blobs under `<root>/sha256/<2 hex>/<hex>`. A blob becomes visible only by
+ * rename of a verified, fsynced temp file from `<root>/tmp` (same filesystem), so a reader sees a
+ * whole blob or none, even if the process dies mid-upload.
+ */
+export class BlobStore {
+  private readonly tmpDir: string;
+
+  constructor(readonly root: string) {
+    this.tmpDir = join(root, 'tmp');
+  }
+
+  /** Creates the folders and removes temp files an earlier process left behind. */
+  async init(): Promise<{ removedTempFiles: number }> {
+    await mkdir(join(this.root, 'sha256'), { recursive: true });
+    await mkdir(this.tmpDir, { recursive: true });
+    const stale = await readdir(this.tmpDir);
+    await Promise.all(stale.map((name) => rm(join(this.tmpDir, name), { force: true })));
+    return { removedTempFiles: stale.length };
+  }
+
+  pathFor(digest: string): string {
+    const { hex } = parseDigest(digest);
+    return join(this.root, 'sha256', hex.slice(0, 2), hex);
+  }
+
+  async stat(digest: string): Promise<{ size: number } | undefined> {
+    try {
+      const s = await stat(this.pathFor(digest));
+      return { size: s.size };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+  }
+
+  async has(digest: string): Promise<boolean> {
+    return (await this.stat(digest)) !== undefined;
+  }
+
+  /** Which of `digests` are absent, in the order given. */
+  async missing(digests: readonly string[]): Promise<string[]> {
+    const present = await Promise.all(digests.map((d) => this.has(d)));
+    return digests.filter((_, i) => !present[i]);
+  }
+
+  createReadStream(digest: string, options?: { start?: number; end?: number }): ReadStream {
+    return createReadStream(this.pathFor(digest), options);
+  }
+
+  /**
+   * Streams `body` to disk while hashing it. Throws DigestMismatchError when the bytes do not
+   * hash to `digest`, PayloadTooLargeError past `maxBytes`; either way nothing is kept.
+   */
+  async put(digest: string, body: Readable, maxBytes: number): Promise<{ created: boolean; size: number }> {
+    const target = this.pathFor(digest);
+    const temp = join(this.tmpDir, `${parseDigest(digest).hex}.${randomBytes(6).toString('hex')}.part`);
+    const hash = createHash('sha256');
+    let size = 0;
+    const meter = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        size += chunk.length;
+        if (size > maxBytes) {
+          done(new PayloadTooLargeError(`blob is larger than the limit of ${maxBytes} bytes`, { max_bytes: maxBytes }));
+          return;
+        }
+        hash.update(chunk);
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(body, meter, createWriteStream(temp, { flags: 'wx', highWaterMark: 1024 * 1024 }));
+      const actual = `sha256:${hash.digest('hex')}`;
+      if (actual !== digest) {
+        throw new DigestMismatchError(`blob bytes hash to ${actual}, not ${digest}`, { expected: digest, actual, size });
+      }
+      await fsyncPath(temp);
+      const existed = await this.has(digest);
+      await mkdir(dirname(target), { recursive: true });
+      await rename(temp, target);
+      await fsyncPath(dirname(target));
+      return { created: !existed, size };
+    } catch (err) {
+      await rm(temp, { force: true });
+      throw err;
+    }
+  }
+}
+
+async function fsyncPath(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

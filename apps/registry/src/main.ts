@@ -1,0 +1,12 @@
+import { listenLynxApp } from '@lynx/platform';
+import { createRegistryApp } from './registry-app';
+
+async function main(): Promise<void> {
+  const app = await createRegistryApp();
+  await listenLynxApp(app);
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`lynx registry: failed to start: ${err.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,76 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import { Pool, types } from 'pg';
+import type { Database } from './db';
+import { KyselyRegistryStore } from './kysely-store';
+import { PGlitePool } from './pglite-pool';
+import type { RegistryStore } from './registry-store';
+
+export interface StoreOptions {
+  /** PostgreSQL URL; unset → embedded PGlite under `dataDir/pglite`. */
+  databaseUrl?: string;
+  /** Schema for the PostgreSQL backend (tests give each run its own). */
+  schema?: string;
+  dataDir?: string;
+  /** PGlite only: keep the database in memory (tests). */
+  inMemory?: boolean;
+  poolSize?: number;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Opens the configured backend and runs pending migrations. */
+export async function openRegistryStore(options: StoreOptions): Promise<RegistryStore> {
+  const db = options.databaseUrl ? await openPostgres(options.databaseUrl, options) : await openPGlite(options);
+  const store = new KyselyRegistryStore(db);
+  await store.migrate();
+  return store;
+}
+
+async function openPostgres(url: string, options: StoreOptions): Promise<Kysely<Database>> {
+  const schema = options.schema ?? 'lynx_registry';
+  if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid database schema name: ${schema}`);
+  // One schema per instance: every connection of the pool starts with it as search_path.
+  const setup = new Pool({ connectionString: url, max: 1 });
+  try {
+    await setup.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+  } finally {
+    await setup.end();
+  }
+  const pool = new Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    options: `-c search_path="${schema}"`,
+    // int8 as numbers: sizes and counters stay far below 2^53.
+    types: {
+      getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+        oid === types.builtins.INT8 ? (v: string) => Number(v) : types.getTypeParser(oid, format as 'text'),
+    },
+  });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+async function openPGlite(options: StoreOptions): Promise<Kysely<Database>> {
+  let pg: PGlite;
+  if (options.inMemory) {
+    pg = await PGlite.create();
+  } else {
+    const dir = join(options.dataDir ?? '.lynx', 'pglite');
+    mkdirSync(dir, { recursive: true });
+    pg = await PGlite.create(dir);
+  }
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: new PGlitePool(pg) }) });
+}
+
+/** Drops a PostgreSQL schema created for a test run. */
+export async function dropPostgresSchema(url: string, schema: string): Promise<void> {
+  if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid database schema name: ${schema}`);
+  const pool = new Pool({ connectionString: url, max: 1 });
+  try {
+    await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await pool.end();
+  }
+}

@@ -1,0 +1,200 @@
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import { ConflictError, ModelNotFoundError } from '@lynx/schema';
+import { lockModel, writeAudit } from './audit-log';
+import type { Database } from './db';
+import { iso, json, toAudit, toEvaluation, toVerdict } from './mappers';
+import type {
+  Actor,
+  AuditEntry,
+  EvaluationRecord,
+  NewEvaluation,
+  NewVerdict,
+  PutTrafficPlanInput,
+  ServedRecord,
+  TrafficPlanChange,
+  TrafficPlanRecord,
+  UsageRollup,
+  VerdictRecord,
+} from './registry-store';
+
+export async function listAudit(
+  db: Kysely<Database>,
+  filter: { model?: string; limit?: number; before_id?: number },
+): Promise<AuditEntry[]> {
+  let query = db.selectFrom('audit').selectAll();
+  if (filter.model) query = query.where('model', '=', filter.model);
+  if (filter.before_id) query = query.where('id', '<', filter.before_id);
+  const limit = Math.min(Math.max(filter.limit ?? 100, 1), 1000);
+  return (await query.orderBy('id', 'desc').limit(limit).execute()).map(toAudit);
+}
+
+export async function addEvaluation(db: Kysely<Database>, input: NewEvaluation, by: Actor): Promise<EvaluationRecord> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto('evaluations')
+      .values({ id: randomUUID(), ...input, result: json(input.result), created_by: by.actor })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await writeAudit(trx, by, {
+      action: 'evaluation.added',
+      model: input.model,
+      digest: input.digest,
+      after: { evaluation_id: row.id, eval_set_digest: input.eval_set_digest },
+    });
+    return toEvaluation(row);
+  });
+}
+
+export async function listEvaluations(db: Kysely<Database>, model: string, digest: string): Promise<EvaluationRecord[]> {
+  const rows = await db
+    .selectFrom('evaluations')
+    .selectAll()
+    .where('model', '=', model)
+    .where('digest', '=', digest)
+    .orderBy('created_at')
+    .execute();
+  return rows.map(toEvaluation);
+}
+
+export async function recordVerdict(db: Kysely<Database>, input: NewVerdict, by: Actor): Promise<VerdictRecord> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto('verdicts')
+      .values({
+        id: randomUUID(),
+        model: input.model,
+        digest: input.digest,
+        passed: input.passed,
+        baseline_digest: input.baseline_digest,
+        eval_set_digest: input.eval_set_digest,
+        buckets: json(input.buckets),
+        bootstrap: input.bootstrap,
+        tolerance_pp: input.tolerance_pp ?? null,
+        reason: input.reason ?? null,
+        created_by: by.actor,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await writeAudit(trx, by, {
+      action: input.passed ? 'verdict.passed' : 'verdict.refused',
+      model: input.model,
+      digest: input.digest,
+      reason: input.reason ?? null,
+      after: { verdict_id: row.id, passed: input.passed, bootstrap: input.bootstrap, buckets: input.buckets },
+    });
+    return toVerdict(row);
+  });
+}
+
+export async function getVerdict(db: Kysely<Database>, id: string): Promise<VerdictRecord | undefined> {
+  const row = await db.selectFrom('verdicts').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toVerdict(row) : undefined;
+}
+
+export async function listVerdicts(db: Kysely<Database>, model: string, digest?: string): Promise<VerdictRecord[]> {
+  let query = db.selectFrom('verdicts').selectAll().where('model', '=', model);
+  if (digest) query = query.where('digest', '=', digest);
+  return (await query.orderBy('created_at').execute()).map(toVerdict);
+}
+
+export async function recordUsage(db: Kysely<Database>, input: UsageRollup): Promise<{ created: boolean }> {
+  const row = await db
+    .insertInto('usage_rollups')
+    .values({ ...input, errors: input.errors ?? 0, usage_estimated: input.usage_estimated ?? false })
+    .onConflict((oc) => oc.column('rollup_id').doNothing())
+    .returning('rollup_id')
+    .executeTakeFirst();
+  return { created: row !== undefined };
+}
+
+export async function listServed(db: Kysely<Database>, model: string): Promise<ServedRecord[]> {
+  const rows = await db
+    .selectFrom('usage_rollups as u')
+    .innerJoin('versions as v', (j) => j.onRef('v.model', '=', 'u.model').onRef('v.digest', '=', 'u.digest'))
+    .select((eb) => [
+      'u.digest',
+      'v.semver',
+      eb.fn.min('u.first_served_at').as('first_served'),
+      eb.fn.max('u.last_served_at').as('last_served'),
+      eb.fn.sum<string | number>('u.requests').as('requests'),
+      eb.fn.sum<string | number>('u.errors').as('errors'),
+      sql<string | number>`sum(u.prompt_tokens + u.completion_tokens)`.as('tokens'),
+      eb.fn.sum<number>('u.cost_usd').as('cost_usd'),
+      sql<number | null>`(SELECT (e.result->'overall'->>'accuracy')::float8 FROM evaluations e
+        WHERE e.model = u.model AND e.digest = u.digest
+        ORDER BY e.created_at DESC LIMIT 1)`.as('latest_accuracy'),
+    ])
+    .where('u.model', '=', model)
+    .groupBy(['u.model', 'u.digest', 'v.semver'])
+    .orderBy('last_served', 'desc')
+    .execute();
+  return rows.map((r) => {
+    const tokens = Number(r.tokens);
+    return {
+      digest: r.digest,
+      semver: r.semver,
+      first_served: iso(r.first_served as Date),
+      last_served: iso(r.last_served as Date),
+      requests: Number(r.requests),
+      errors: Number(r.errors),
+      tokens,
+      latest_accuracy: r.latest_accuracy === null ? null : Number(r.latest_accuracy),
+      cost_per_1k_tokens: tokens > 0 ? (Number(r.cost_usd) / tokens) * 1000 : null,
+    };
+  });
+}
+
+export async function getTrafficPlan(db: Kysely<Database>, model: string): Promise<TrafficPlanRecord | undefined> {
+  const row = await db.selectFrom('traffic_plans').selectAll().where('model', '=', model).executeTakeFirst();
+  return row
+    ? { model: row.model, revision: row.revision, plan: row.plan, updated_at: iso(row.updated_at), updated_by: row.updated_by }
+    : undefined;
+}
+
+export async function putTrafficPlan(db: Kysely<Database>, input: PutTrafficPlanInput, by: Actor): Promise<TrafficPlanRecord> {
+  return db.transaction().execute(async (trx) => {
+    if (!(await lockModel(trx, input.model))) throw new ModelNotFoundError(`model ${input.model} not found`, { model: input.model });
+    const current = await trx.selectFrom('traffic_plans').selectAll().where('model', '=', input.model).executeTakeFirst();
+    const revision = (current?.revision ?? 0) + 1;
+    if (input.expected_revision !== undefined && input.expected_revision !== (current?.revision ?? 0)) {
+      throw new ConflictError(`traffic plan of ${input.model} is at revision ${current?.revision ?? 0}`, {
+        expected_revision: input.expected_revision,
+        revision: current?.revision ?? 0,
+      });
+    }
+    const row = await trx
+      .insertInto('traffic_plans')
+      .values({ model: input.model, revision, plan: json(input.plan), updated_by: by.actor })
+      .onConflict((oc) =>
+        oc.column('model').doUpdateSet({ revision, plan: json(input.plan), updated_by: by.actor, updated_at: new Date() }),
+      )
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto('traffic_plan_history')
+      .values({ model: input.model, revision, plan: json(input.plan), actor: by.actor, role: by.role, reason: input.reason ?? null })
+      .execute();
+    await writeAudit(trx, by, {
+      action: 'traffic.changed',
+      model: input.model,
+      reason: input.reason ?? null,
+      before: current ? { revision: current.revision, plan: current.plan } : null,
+      after: { revision, plan: input.plan },
+    });
+    return { model: row.model, revision: row.revision, plan: row.plan, updated_at: iso(row.updated_at), updated_by: row.updated_by };
+  });
+}
+
+export async function trafficPlanHistory(db: Kysely<Database>, model: string): Promise<TrafficPlanChange[]> {
+  const rows = await db.selectFrom('traffic_plan_history').selectAll().where('model', '=', model).orderBy('id').execute();
+  return rows.map((r) => ({
+    model: r.model,
+    revision: r.revision,
+    plan: r.plan,
+    updated_at: iso(r.at),
+    updated_by: r.actor,
+    role: r.role,
+    reason: r.reason,
+  }));
+}

@@ -1,0 +1,279 @@
+/**
+ * The registry's storage interface. Two backends implement it through one Kysely query
+ * builder: PostgreSQL (LYNX_DATABASE_URL set) and embedded PGlite (the default), and one
+ * contract suite (registry-store.contract.ts) runs against both.
+ *
+ * Records use the REST API's snake_case shape so the service can return them as they are.
+ * Rules that must hold under concurrency (alias compare-and-set, semver order, verdict check,
+ * rollback target) are enforced here, inside one transaction holding the model's row lock;
+ * who may do what (roles, environment) is the service's business.
+ *
+ * Append-only tables (alias history, audit, evaluations, verdicts, usage rollups, traffic plan
+ * history) are never updated or deleted; a database trigger refuses it.
+ */
+
+export interface FileEntry {
+  path: string;
+  size: number;
+  digest: string;
+}
+
+export interface Manifest {
+  files: FileEntry[];
+}
+
+export interface DataRef {
+  name: string;
+  digest: string;
+  uri?: string;
+}
+
+export interface Lineage {
+  run_id?: string;
+  code_commit?: string;
+  data: DataRef[];
+  params?: Record<string, unknown>;
+  parent_digest?: string;
+  [key: string]: unknown;
+}
+
+/** registered: never production · production: the production alias points here ·
+ * superseded: was production, replaced by a promote · rolled_back: was production, rolled back from. */
+export type VersionStatus = 'registered' | 'production' | 'superseded' | 'rolled_back';
+
+export interface Actor {
+  actor: string;
+  role: string;
+}
+
+export interface NewVersion {
+  model: string;
+  digest: string;
+  manifest: Manifest;
+  lineage: Lineage;
+  metrics?: Record<string, number>;
+  tags?: Record<string, string>;
+  description?: string;
+}
+
+export interface VersionRecord {
+  model: string;
+  digest: string;
+  semver: string | null;
+  status: VersionStatus;
+  size: number;
+  file_count: number;
+  lineage: Lineage;
+  metrics: Record<string, number>;
+  tags: Record<string, string>;
+  description: string | null;
+  aliases: string[];
+  created_at: string;
+  created_by: string;
+}
+
+export interface ModelSummary {
+  name: string;
+  created_at: string;
+  version_count: number;
+  latest_digest: string | null;
+  production_digest: string | null;
+}
+
+export interface VersionFilter {
+  alias?: string;
+  /** `key` (tag present) or `key=value`. */
+  tag?: string;
+  status?: VersionStatus;
+  cursor?: string;
+  limit?: number;
+}
+
+export interface VersionPage {
+  items: VersionRecord[];
+  next_cursor: string | null;
+}
+
+export interface AliasRecord {
+  model: string;
+  alias: string;
+  digest: string;
+  updated_at: string;
+}
+
+export type MoveKind = 'move' | 'promote' | 'rollback';
+
+export interface AliasMove {
+  id: number;
+  model: string;
+  alias: string;
+  kind: MoveKind;
+  from_digest: string | null;
+  to_digest: string;
+  actor: string;
+  role: string;
+  reason: string;
+  verdict_id: string | null;
+  semver: string | null;
+  at: string;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string;
+  role: string;
+  action: string;
+  model: string | null;
+  digest: string | null;
+  reason: string | null;
+  before: unknown;
+  after: unknown;
+}
+
+export interface NewEvaluation {
+  model: string;
+  digest: string;
+  eval_set_digest: string;
+  result: unknown;
+}
+
+export interface EvaluationRecord extends NewEvaluation {
+  id: string;
+  created_at: string;
+  created_by: string;
+}
+
+export interface NewVerdict {
+  model: string;
+  digest: string;
+  passed: boolean;
+  baseline_digest: string | null;
+  eval_set_digest: string;
+  buckets: unknown;
+  bootstrap: boolean;
+  tolerance_pp?: number | null;
+  reason?: string;
+}
+
+export interface VerdictRecord extends NewVerdict {
+  id: string;
+  created_at: string;
+  created_by: string;
+}
+
+/** One window of one version's serving, posted by the cost emitter (schema: usageRollupRequestSchema). */
+export interface UsageRollup {
+  rollup_id: string;
+  model: string;
+  digest: string;
+  role: string;
+  window_start: string;
+  window_end: string;
+  first_served_at: string;
+  last_served_at: string;
+  requests: number;
+  errors?: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cost_usd: number;
+  usage_estimated?: boolean;
+}
+
+export interface ServedRecord {
+  digest: string;
+  semver: string | null;
+  first_served: string;
+  last_served: string;
+  requests: number;
+  errors: number;
+  tokens: number;
+  /** overall accuracy of the latest evaluation attached to the version. */
+  latest_accuracy: number | null;
+  cost_per_1k_tokens: number | null;
+}
+
+export interface TrafficPlanRecord {
+  model: string;
+  revision: number;
+  plan: unknown;
+  updated_at: string;
+  updated_by: string;
+}
+
+export interface TrafficPlanChange extends TrafficPlanRecord {
+  role: string;
+  reason: string | null;
+}
+
+export interface MoveAliasInput {
+  model: string;
+  alias: string;
+  digest: string;
+  /** When given, the move happens only if the alias still points here (null: alias must not exist). */
+  expected_digest?: string | null;
+  reason: string;
+}
+
+export interface PromoteInput {
+  model: string;
+  digest: string;
+  semver: string;
+  verdict_id?: string;
+  reason: string;
+  /** False only where the service allows a promote without a verdict (a -dev semver outside prod). */
+  require_verdict: boolean;
+}
+
+export interface RollbackInput {
+  model: string;
+  to?: string;
+  reason: string;
+}
+
+export interface PutTrafficPlanInput {
+  model: string;
+  plan: unknown;
+  expected_revision?: number;
+  reason?: string;
+}
+
+export interface RegistryStore {
+  /** Runs pending migrations; called once before any other method. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+  /** A cheap round trip for readiness probes. */
+  ping(): Promise<void>;
+
+  /** Stores a version; `created: false` with the existing record when the digest is already registered. */
+  registerVersion(input: NewVersion, by: Actor): Promise<{ version: VersionRecord; created: boolean }>;
+  listModels(): Promise<ModelSummary[]>;
+  listVersions(model: string, filter?: VersionFilter): Promise<VersionPage>;
+  getVersion(model: string, digest: string): Promise<VersionRecord | undefined>;
+  getManifest(model: string, digest: string): Promise<Manifest | undefined>;
+  /** Resolves a full digest, a ≥12-hex prefix, a semver or an alias; throws NotFound / AmbiguousReference. */
+  resolve(model: string, ref: string): Promise<VersionRecord>;
+
+  getAliases(model: string): Promise<AliasRecord[]>;
+  /** Compare-and-set move of any alias except production. */
+  moveAlias(input: MoveAliasInput, by: Actor): Promise<AliasMove | null>;
+  promote(input: PromoteInput, by: Actor): Promise<AliasMove>;
+  rollback(input: RollbackInput, by: Actor): Promise<AliasMove>;
+  aliasHistory(model: string, alias: string): Promise<AliasMove[]>;
+
+  listAudit(filter: { model?: string; limit?: number; before_id?: number }): Promise<AuditEntry[]>;
+
+  addEvaluation(input: NewEvaluation, by: Actor): Promise<EvaluationRecord>;
+  listEvaluations(model: string, digest: string): Promise<EvaluationRecord[]>;
+  recordVerdict(input: NewVerdict, by: Actor): Promise<VerdictRecord>;
+  getVerdict(id: string): Promise<VerdictRecord | undefined>;
+  listVerdicts(model: string, digest?: string): Promise<VerdictRecord[]>;
+
+  /** Idempotent by rollup_id: a repeated rollup is ignored (`created: false`). */
+  recordUsage(input: UsageRollup): Promise<{ created: boolean }>;
+  listServed(model: string): Promise<ServedRecord[]>;
+
+  getTrafficPlan(model: string): Promise<TrafficPlanRecord | undefined>;
+  putTrafficPlan(input: PutTrafficPlanInput, by: Actor): Promise<TrafficPlanRecord>;
+  trafficPlanHistory(model: string): Promise<TrafficPlanChange[]>;
+}

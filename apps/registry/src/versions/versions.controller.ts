@@ -1,0 +1,48 @@
+import { Body, Controller, Get, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { Principal, Roles, ZodValidationPipe } from '@lynx/platform';
+import { registerVersionRequestSchema, type RegisterVersionRequest } from '@lynx/schema';
+import { REGISTRY_STORE } from '../store/store.module';
+import type { RegistryStore } from '../store/registry-store';
+import { VersionsService } from './versions.service';
+
+@Controller('v1/models')
+export class VersionsController {
+  constructor(
+    @Inject(VersionsService) private readonly versions: VersionsService,
+    @Inject(REGISTRY_STORE) private readonly store: RegistryStore,
+  ) {}
+
+  @Get()
+  async models() {
+    return { models: await this.store.listModels() };
+  }
+
+  @Roles('trainer')
+  @Post(':name/versions')
+  async register(
+    @Param('name') name: string,
+    @Body(new ZodValidationPipe(registerVersionRequestSchema)) body: RegisterVersionRequest,
+    @Principal() who: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const { version, created } = await this.versions.register(name, body, who);
+    reply.status(created ? 201 : 200);
+    return version;
+  }
+
+  @Get(':name/versions')
+  list(@Param('name') name: string, @Query() query: Record<string, string | undefined>) {
+    return this.versions.list(name, query);
+  }
+
+  @Get(':name/versions/:ref')
+  show(@Param('name') name: string, @Param('ref') ref: string) {
+    return this.versions.show(name, ref);
+  }
+
+  @Get(':name/versions/:ref/manifest')
+  manifest(@Param('name') name: string, @Param('ref') ref: string) {
+    return this.versions.manifest(name, ref);
+  }
+}

@@ -1,0 +1,172 @@
+// Registry benchmark (issue 3).
+//  1. Push of one big blob (LYNX_BENCH_BYTES, default 1 GiB): server-side hash+write throughput as a
+//     ratio to `sha256sum` of the same file in the same run (target >= 0.7), and the registry's peak
+//     RSS (VmHWM) over the push (target < 256 MB).
+//  2. With LYNX_BENCH_VERSIONS (default 10 000) versions and a usage rollup each: latency p50/p99 of
+//     `GET …/versions` (first page) and `GET …/served` (target p99 < 50 ms).
+// The registry runs as a child process bundled to plain JS with esbuild (node_modules external), as
+// `nx build` ships it, so its RSS does not include the TypeScript loader.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, createReadStream, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { buildSync } from 'esbuild';
+import { request } from 'undici';
+import { openRegistryStore } from '../../apps/registry/src/store/open-store';
+
+const BYTES = Number(process.env.LYNX_BENCH_BYTES ?? 1024 ** 3);
+const VERSIONS = Number(process.env.LYNX_BENCH_VERSIONS ?? 10_000);
+const SAMPLES = 300;
+const repo = resolve(__dirname, '../..');
+
+function writeBigFile(path: string, bytes: number): string {
+  const hash = createHash('sha256');
+  const fd = openSync(path, 'w');
+  for (let left = bytes; left > 0; ) {
+    const chunk = randomBytes(Math.min(left, 1024 * 1024));
+    hash.update(chunk);
+    writeSync(fd, chunk);
+    left -= chunk.length;
+  }
+  closeSync(fd);
+  return `sha256:${hash.digest('hex')}`;
+}
+
+function externals(): string[] {
+  const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
+  const names = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies });
+  return [...names, ...names.map((n) => `${n}/*`)];
+}
+
+function buildApp(outDir: string): string {
+  const outfile = join(outDir, 'registry.js');
+  buildSync({
+    entryPoints: [join(repo, 'apps/registry/src/main.ts')],
+    bundle: true,
+    // Our sources (and @lynx/* libs) are bundled; installed packages load from node_modules.
+    external: externals(),
+    platform: 'node',
+    target: 'node20',
+    outfile,
+    tsconfig: join(repo, 'tsconfig.base.json'),
+    logLevel: 'error',
+  });
+  return outfile;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((ok) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => ok(port));
+    });
+  });
+}
+
+function start(script: string, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const nodePath = join(repo, 'node_modules');
+  const child = spawn(process.execPath, [script], { cwd: repo, env: { ...process.env, NODE_PATH: nodePath, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((ok, fail) => {
+    let err = '';
+    child.stderr!.on('data', (d) => (err += d));
+    createInterface({ input: child.stdout! }).on('line', (l) => l.includes('"listening"') && ok(child));
+    child.on('exit', (code) => fail(new Error(`registry exited ${code}: ${err}`)));
+  });
+}
+
+const peakRssMb = (pid: number) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+async function latency(url: string): Promise<{ p50: number; p99: number }> {
+  const times: number[] = [];
+  for (let i = 0; i < SAMPLES + 20; i++) {
+    const t = process.hrtime.bigint();
+    const res = await request(url);
+    await res.body.text();
+    if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode}`);
+    if (i >= 20) times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: quantile(times, 0.5), p99: quantile(times, 0.99) };
+}
+
+async function seed(dataDir: string): Promise<void> {
+  const store = await openRegistryStore({ dataDir });
+  const by = { actor: 'bench', role: 'trainer' };
+  for (let i = 0; i < VERSIONS; i++) {
+    const digest = `sha256:${createHash('sha256').update(`v${i}`).digest('hex')}`;
+    await store.registerVersion(
+      { model: 'bench', digest, manifest: { files: [{ path: 'w.bin', size: 1, digest }] }, lineage: { data: [] }, tags: { i: String(i % 10) } },
+      by,
+    );
+    await store.recordUsage({
+      rollup_id: `r${i}`, model: 'bench', digest, role: 'primary',
+      window_start: '2025-01-01T00:00:00Z', window_end: '2025-01-01T00:01:00Z',
+      first_served_at: '2025-01-01T00:00:00Z', last_served_at: '2025-01-01T00:01:00Z',
+      requests: 10, prompt_tokens: 100, completion_tokens: 100, cost_usd: 0.01,
+    });
+  }
+  await store.close();
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'lynx-bench-registry-'));
+  let child: ChildProcess | undefined;
+  try {
+    const script = buildApp(dir);
+    const file = join(dir, 'big.bin');
+    const digest = writeBigFile(file, BYTES);
+    const t0 = process.hrtime.bigint();
+    execFileSync('sha256sum', [file]);
+    const shaSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+
+    const dataDir = join(dir, 'data');
+    process.stdout.write(`seeding ${VERSIONS} versions…\n`);
+    await seed(dataDir);
+    const port = await freePort();
+    child = await start(script, { LYNX_DATA_DIR: dataDir, LYNX_REGISTRY_PORT: String(port), LYNX_ENV: 'dev', LYNX_LOG_LEVEL: 'info', LYNX_MAX_BLOB_BYTES: String(BYTES * 2) });
+    const base = `http://127.0.0.1:${port}`;
+    const idleRss = rssMb(child.pid!);
+
+    const t1 = process.hrtime.bigint();
+    const res = await request(`${base}/v1/blobs/${digest}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/octet-stream', 'content-length': String(statSync(file).size) },
+      body: createReadStream(file, { highWaterMark: 1024 * 1024 }),
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    });
+    await res.body.text();
+    const pushSeconds = Number(process.hrtime.bigint() - t1) / 1e9;
+    if (res.statusCode !== 201) throw new Error(`push answered ${res.statusCode}`);
+    const peak = peakRssMb(child.pid!);
+
+    const list = await latency(`${base}/v1/models/bench/versions?limit=50`);
+    const served = await latency(`${base}/v1/models/bench/served`);
+    const mbps = (s: number) => (BYTES / 1e6 / s).toFixed(0);
+    const lines = [
+      `| push of ${(BYTES / 1024 ** 3).toFixed(2)} GiB: registry hash+write throughput | ${mbps(pushSeconds)} MB/s |`,
+      `| sha256sum of the same file | ${mbps(shaSeconds)} MB/s |`,
+      `| ratio (sha256sum time / push time), target ≥ 0.7 | ${(shaSeconds / pushSeconds).toFixed(2)} |`,
+      `| registry peak RSS (VmHWM) through the push, target < 256 MB | ${peak.toFixed(0)} MB (idle before: ${idleRss.toFixed(0)} MB) |`,
+      `| GET versions (first page of 50) with ${VERSIONS} versions: p50 / p99, target p99 < 50 ms | ${list.p50.toFixed(1)} / ${list.p99.toFixed(1)} ms |`,
+      `| GET served (${VERSIONS} versions served): p50 / p99, target p99 < 50 ms | ${served.p50.toFixed(1)} / ${served.p99.toFixed(1)} ms |`,
+    ];
+    process.stdout.write(`| figure | value |\n|---|---|\n${lines.join('\n')}\n`);
+  } finally {
+    child?.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`${(err as Error).stack}\n`);
+  process.exit(1);
+});
