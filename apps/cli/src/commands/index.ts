@@ -3,6 +3,10 @@ import { registerBundleCommands } from './bundle';
 import { registerDataCommands } from './data';
 import { registerTutorCommands } from './tutor';
 import { registerDriftCommands } from './drift';
+import { registerCostsCommands } from './costs';
+import { registerRegistryCommands } from './registry';
+import { registerDriftReportCommands } from './drift-reports';
+import { registerReplayCommands } from './replay';
 
 /** Each command module adds its subcommands to the program. Add one line per module. */
 export const COMMANDS: Array<(program: Command) => void> = [
@@ -10,4 +14,8 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerDataCommands,
   registerTutorCommands,
   registerDriftCommands,
+  registerCostsCommands,
+  registerRegistryCommands,
+  registerDriftReportCommands,
+  registerReplayCommands,
 ];

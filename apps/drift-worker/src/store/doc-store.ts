@@ -1,0 +1,76 @@
+import type { Redis } from 'ioredis';
+import type { ReferenceProfile } from '../profiles/profile';
+import type { DecisionState } from '../reports/decide';
+import type { WorkerReport } from '../reports/worker-report';
+
+/**
+ * Profiles, reports and decision state in Redis under `<prefix>:` (prefix = `<namespace>:drift`):
+ *   profile:<digest>          JSON ReferenceProfile (one per served version)
+ *   report:<id>               JSON WorkerReport
+ *   reports / reports:<model> sorted sets of report ids by window end
+ *   state:<model>|<digest>    JSON DecisionState (hysteresis)
+ *   cooldown:<model>          epoch ms until which no new retrain is requested
+ */
+export class DocStore {
+  constructor(
+    private readonly redis: Redis,
+    readonly prefix: string,
+  ) {}
+
+  private key(...parts: string[]): string {
+    return [this.prefix, ...parts].join(':');
+  }
+
+  async putProfile(profile: ReferenceProfile): Promise<void> {
+    await this.redis.set(this.key('profile', profile.digest), JSON.stringify(profile));
+  }
+
+  async getProfile(digest: string): Promise<ReferenceProfile | null> {
+    const raw = await this.redis.get(this.key('profile', digest));
+    return raw ? (JSON.parse(raw) as ReferenceProfile) : null;
+  }
+
+  async hasProfile(digest: string): Promise<boolean> {
+    return (await this.redis.exists(this.key('profile', digest))) === 1;
+  }
+
+  async putReport(report: WorkerReport): Promise<void> {
+    const score = Date.parse(report.window.end);
+    await this.redis
+      .multi()
+      .set(this.key('report', report.id), JSON.stringify(report))
+      .zadd(this.key('reports'), score, report.id)
+      .zadd(this.key('reports', report.model), score, report.id)
+      .exec();
+  }
+
+  async getReport(id: string): Promise<WorkerReport | null> {
+    const raw = await this.redis.get(this.key('report', id));
+    return raw ? (JSON.parse(raw) as WorkerReport) : null;
+  }
+
+  /** Newest first. */
+  async listReports(model: string | undefined, limit: number): Promise<WorkerReport[]> {
+    const ids = await this.redis.zrevrange(model ? this.key('reports', model) : this.key('reports'), 0, limit - 1);
+    if (ids.length === 0) return [];
+    const raws = await this.redis.mget(...ids.map((id) => this.key('report', id)));
+    return raws.filter((r): r is string => r !== null).map((r) => JSON.parse(r) as WorkerReport);
+  }
+
+  async getState(memberKey: string): Promise<DecisionState> {
+    const raw = await this.redis.get(this.key('state', memberKey));
+    return raw ? (JSON.parse(raw) as DecisionState) : {};
+  }
+
+  async putState(memberKey: string, state: DecisionState): Promise<void> {
+    await this.redis.set(this.key('state', memberKey), JSON.stringify(state));
+  }
+
+  async cooldownUntil(model: string): Promise<number> {
+    return Number((await this.redis.get(this.key('cooldown', model))) ?? 0);
+  }
+
+  async setCooldown(model: string, untilMs: number): Promise<void> {
+    await this.redis.set(this.key('cooldown', model), String(untilMs));
+  }
+}
