@@ -5,6 +5,9 @@ import { registerTutorCommands } from './tutor';
 import { registerDriftCommands } from './drift';
 import { registerCostsCommands } from './costs';
 import { registerRegistryCommands } from './registry';
+import { registerGateCommands } from './gate';
+import { registerBaselineCommands } from './baseline';
+import { registerOnlineCommands } from './online';
 import { registerDriftReportCommands } from './drift-reports';
 import { registerReplayCommands } from './replay';
 
@@ -16,6 +19,9 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerDriftCommands,
   registerCostsCommands,
   registerRegistryCommands,
+  registerGateCommands,
+  registerBaselineCommands,
+  registerOnlineCommands,
   registerDriftReportCommands,
   registerReplayCommands,
 ];

@@ -1,0 +1,180 @@
+import { writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import {
+  type GateEvaluation,
+  type GateInputs,
+  buildBootstrapVerdict,
+  buildGateVerdict,
+  compareToBaseline,
+  evaluateAgainstBaseline,
+  evaluateEndpoint,
+  formatGateTable,
+  loadGateInputs,
+  parseModelRef,
+  pullCandidate,
+} from '@lynx/gate';
+import { bundleDigest } from '@lynx/bundle';
+import { EvalSetMismatchError, LynxError, SEMVER_RE } from '@lynx/schema';
+import { CliError, EXIT } from '../exit';
+import { progressBar } from '../gate/progress';
+import { gateRegistry } from '../gate/registry';
+
+const DEFAULT_EVAL_SET = 'data/eval/grammar-eval.jsonl';
+const DEFAULT_BASELINE = 'eval_baseline.json';
+
+interface EvaluateOpts {
+  candidate: string;
+  base?: string;
+  evalSet: string;
+  baseline: string;
+  tolerance?: string;
+  out?: string;
+  endpoint?: string;
+  model?: string;
+  concurrency: string;
+  json?: boolean;
+}
+
+interface PromoteOpts {
+  semver: string;
+  bootstrap?: boolean;
+  reason?: string;
+  evalSet: string;
+  baseline: string;
+  tolerance?: string;
+  out?: string;
+  json?: boolean;
+}
+
+function tolerance(s: string | undefined): number | undefined {
+  if (s === undefined) return undefined;
+  const t = Number(s);
+  if (!(t >= 0 && t <= 1)) throw new CliError(`--tolerance must be a fraction in [0, 1] (0.02 = 2 points), got "${s}"`);
+  return t;
+}
+
+/** Step 1 of every gate command; a mismatch or unreadable input is exit 2 before anything else. */
+async function inputs(evalSet: string, baseline: string): Promise<GateInputs> {
+  try {
+    return await loadGateInputs(evalSet, baseline);
+  } catch (err) {
+    if (err instanceof EvalSetMismatchError) throw new CliError(`eval_set_mismatch: ${err.message}`, EXIT.error);
+    throw new CliError(`cannot read the gate's inputs: ${(err as Error).message}`, EXIT.error);
+  }
+}
+
+async function evaluateCandidate(inp: GateInputs, opts: EvaluateOpts): Promise<GateEvaluation> {
+  const tol = tolerance(opts.tolerance);
+  const ref = parseModelRef(opts.candidate);
+  if (opts.endpoint) {
+    if (!opts.model) throw new CliError('--endpoint needs --model (the model name the endpoint serves)');
+    const digest = ref ? (await gateRegistry().version(ref.model, ref.ref)).digest : await bundleDigest(opts.candidate);
+    const bar = progressBar('evaluate');
+    try {
+      const result = await evaluateEndpoint(inp.evalSet, { url: opts.endpoint, model: opts.model, modelDigest: digest, token: process.env.LYNX_ENDPOINT_TOKEN, concurrency: Number(opts.concurrency), onProgress: bar.update });
+      if (result.errors > 0) process.stderr.write(`lynx: ${result.errors} of ${result.overall.n} requests failed and count as wrong answers\n`);
+      const { errors: _errors, ...clean } = result;
+      return { ...inp, result: clean, comparison: compareToBaseline(inp.baseline, clean, tol ?? inp.baseline.tolerance_pp) };
+    } finally {
+      bar.stop();
+    }
+  }
+  if (!ref) return evaluateAgainstBaseline(inp, opts.candidate, opts.base, tol);
+  const pulled = await pullCandidate(gateRegistry(), ref.model, ref.ref);
+  try {
+    return await evaluateAgainstBaseline(inp, pulled.dir, opts.base ?? pulled.baseDir, tol);
+  } finally {
+    await pulled.cleanup();
+  }
+}
+
+function report(e: GateEvaluation, json: boolean | undefined, extra: Record<string, unknown> = {}): void {
+  const out = { passed: e.comparison.passed, tolerance: e.comparison.tolerance, baseline_digest: e.baseline.baseline_digest, baseline_file_digest: e.baselineFileDigest, candidate: e.result, buckets: e.comparison.buckets, ...extra };
+  if (json) {
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    return;
+  }
+  process.stdout.write(`candidate ${e.result.model_digest}\neval set ${e.evalSet.digest} (matches the baseline)\nbaseline  ${e.baseline.baseline_digest}\n`);
+  process.stdout.write(formatGateTable(e.comparison.buckets));
+  process.stdout.write(e.comparison.passed ? 'gate: PASS\n' : `gate: FAIL (${e.comparison.buckets.filter((b) => b.verdict === 'regression' || b.verdict === 'missing').map((b) => b.bucket).join(', ')})\n`);
+}
+
+async function writeOut(path: string | undefined, e: GateEvaluation): Promise<void> {
+  if (path) await writeFile(path, `${JSON.stringify({ ...e.result, gate: { passed: e.comparison.passed, tolerance: e.comparison.tolerance, baseline_digest: e.baseline.baseline_digest, buckets: e.comparison.buckets } }, null, 2)}\n`);
+}
+
+const wrap = (err: unknown): never => {
+  if (err instanceof CliError) throw err;
+  if (err instanceof LynxError) throw new CliError(`${err.code}: ${err.message}`, EXIT.error);
+  throw new CliError((err as Error).message, EXIT.error);
+};
+
+/**
+ * The deploy gate: `lynx gate evaluate` (eval-set check → evaluate → per-bucket compare → table;
+ * exit 0 pass, 1 regression, 2 error) and `lynx gate promote` (the same, then on a pass record
+ * the verdict and promote with it; on a regression record only the refusal).
+ */
+export function registerGateCommands(program: Command): void {
+  const gate = program.command('gate').description('evaluate a candidate against eval_baseline.json and promote it only on a pass');
+
+  gate
+    .command('evaluate')
+    .description('evaluate a candidate (bundle dir, model@ref, or an OpenAI-compatible endpoint) against the baseline')
+    .requiredOption('--candidate <model@ref|dir>', 'registry reference or bundle folder')
+    .option('--base <dir>', 'base bundle folder for an adapter given as a folder')
+    .option('--eval-set <path>', 'eval set (.jsonl)', DEFAULT_EVAL_SET)
+    .option('--baseline <file>', 'baseline file', DEFAULT_BASELINE)
+    .option('--tolerance <fraction>', 'allowed drop per bucket (default: the baseline tolerance_pp)')
+    .option('--out <file>', 'write the candidate eval result with the gate table (JSON)')
+    .option('--endpoint <url>', 'evaluate through an OpenAI-compatible server instead of in process')
+    .option('--model <name>', 'model name sent to --endpoint')
+    .option('--concurrency <n>', 'requests in flight with --endpoint', '8')
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: EvaluateOpts) => {
+      const inp = await inputs(opts.evalSet, opts.baseline);
+      const e = await evaluateCandidate(inp, opts).catch(wrap);
+      await writeOut(opts.out, e);
+      report(e, opts.json);
+      if (!e.comparison.passed) throw new CliError('gate: regression against the baseline', EXIT.failed);
+    });
+
+  gate
+    .command('promote <candidate>')
+    .description('evaluate <model@ref>; only on a pass record the verdict and promote it to production with --semver')
+    .requiredOption('--semver <vX.Y.Z>', 'semver to give the version')
+    .option('--bootstrap', 'start a model line with no production version: record a bootstrap verdict with its own numbers')
+    .option('--reason <text>', 'why (kept in the audit log)')
+    .option('--eval-set <path>', 'eval set (.jsonl)', DEFAULT_EVAL_SET)
+    .option('--baseline <file>', 'baseline file', DEFAULT_BASELINE)
+    .option('--tolerance <fraction>', 'allowed drop per bucket (default: the baseline tolerance_pp)')
+    .option('--out <file>', 'write the candidate eval result with the gate table (JSON)')
+    .option('--json', 'print the result as JSON')
+    .action(async (candidate: string, opts: PromoteOpts) => {
+      const ref = parseModelRef(candidate);
+      if (!ref) throw new CliError(`promote needs a registry reference <model>@<ref>, got "${candidate}"`);
+      if (!SEMVER_RE.test(opts.semver)) throw new CliError(`--semver must look like v1.2.3, got "${opts.semver}"`);
+      const inp = await inputs(opts.evalSet, opts.baseline);
+      const registry = gateRegistry();
+      const reason = opts.reason ?? `gate promote ${candidate} ${opts.semver}`;
+      if (opts.bootstrap && (await registry.production(ref.model).catch(wrap))) {
+        throw new CliError(`--bootstrap is only for a model line with no production version; ${ref.model} has one: promote through the gate`, EXIT.error);
+      }
+      const e = await evaluateCandidate(inp, { ...opts, candidate, concurrency: '1' }).catch(wrap);
+      await writeOut(opts.out, e);
+      const digest = e.result.model_digest;
+      if (!opts.bootstrap && !e.comparison.passed) {
+        // The refusal is the one thing a failed gate writes: the audit log keeps it.
+        const refused = await registry.recordVerdict(ref.model, buildGateVerdict({ model: ref.model, candidate: e.result, comparison: e.comparison, baselineFileDigest: e.baselineFileDigest })).catch(wrap);
+        report(e, opts.json, { verdict_id: refused.id, promoted: false });
+        throw new CliError(`gate: regression against the baseline; ${ref.model}@${digest} not promoted (verdict ${refused.id})`, EXIT.failed);
+      }
+      const body = opts.bootstrap
+        ? buildBootstrapVerdict(ref.model, e.result, e.comparison.tolerance)
+        : buildGateVerdict({ model: ref.model, candidate: e.result, comparison: e.comparison, baselineFileDigest: e.baselineFileDigest });
+      const verdict = await registry.recordVerdict(ref.model, body).catch(wrap);
+      await registry.addEvaluation(ref.model, digest, e.result).catch(wrap);
+      const promoted = await registry.promote(ref.model, { digest, semver: opts.semver, verdict_id: verdict.id, reason }).catch(wrap);
+      report(e, opts.json, { verdict_id: verdict.id, promoted: true, semver: promoted.semver, bootstrap: !!opts.bootstrap });
+      if (!opts.json) process.stdout.write(`promoted ${ref.model}@${digest} as ${opts.semver} (verdict ${verdict.id}${opts.bootstrap ? ', bootstrap' : ''})\n`);
+    });
+}

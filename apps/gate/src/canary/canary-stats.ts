@@ -1,0 +1,71 @@
+import type { Redis } from 'ioredis';
+import { type ArmStats, percentile } from '@lynx/gate';
+import type { LynxNames } from '@lynx/platform';
+
+const TTL_SECONDS = 24 * 3600;
+
+/**
+ * Per-arm counters for canary analysis, in Redis: for each (model, digest) a hash of requests,
+ * errors, graded, passed and a list of the newest `maxSamples` latencies (for p99). The analysis
+ * reads them and resets them after a conclusive measurement, so each measurement covers the
+ * requests since the previous one (Argo's interval). Keys expire a day after the last write, so
+ * abandoned canaries leave nothing behind; memory is bounded by maxSamples per digest.
+ */
+export class CanaryStatsStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly names: LynxNames,
+    private readonly maxSamples: number,
+  ) {}
+
+  private key(model: string, digest: string, part: 'counts' | 'latency'): string {
+    return this.names.redisKey('gate', 'canary', model, digest, part);
+  }
+
+  private stateKey(model: string): string {
+    return this.names.redisKey('gate', 'canary', model, 'state');
+  }
+
+  async recordRequest(model: string, digest: string, r: { error: boolean; latencyMs: number; judged?: boolean }): Promise<void> {
+    const counts = this.key(model, digest, 'counts');
+    const latency = this.key(model, digest, 'latency');
+    const m = this.redis.multi().hincrby(counts, 'requests', 1);
+    if (r.error) m.hincrby(counts, 'errors', 1);
+    if (r.judged !== undefined) {
+      m.hincrby(counts, 'graded', 1);
+      if (r.judged) m.hincrby(counts, 'passed', 1);
+    }
+    m.lpush(latency, String(r.latencyMs)).ltrim(latency, 0, this.maxSamples - 1).expire(counts, TTL_SECONDS).expire(latency, TTL_SECONDS);
+    await m.exec();
+  }
+
+  async recordFeedback(model: string, digest: string, accepted: boolean): Promise<void> {
+    const counts = this.key(model, digest, 'counts');
+    const m = this.redis.multi().hincrby(counts, 'graded', 1);
+    if (accepted) m.hincrby(counts, 'passed', 1);
+    await m.expire(counts, TTL_SECONDS).exec();
+  }
+
+  async read(model: string, digest: string): Promise<ArmStats> {
+    const [counts, latencies] = await Promise.all([
+      this.redis.hgetall(this.key(model, digest, 'counts')),
+      this.redis.lrange(this.key(model, digest, 'latency'), 0, -1),
+    ]);
+    const n = (k: string) => Number(counts[k] ?? 0);
+    return { requests: n('requests'), errors: n('errors'), graded: n('graded'), passed: n('passed'), p99Ms: percentile(latencies.map(Number), 99) ?? null };
+  }
+
+  async reset(model: string, ...digests: string[]): Promise<void> {
+    const keys = digests.flatMap((d) => [this.key(model, d, 'counts'), this.key(model, d, 'latency')]);
+    if (keys.length) await this.redis.del(...keys);
+  }
+
+  async getState(model: string): Promise<{ failures: number; canary?: string; semver?: string; interval_ms?: number; last?: unknown }> {
+    const raw = await this.redis.get(this.stateKey(model));
+    return raw ? JSON.parse(raw) : { failures: 0 };
+  }
+
+  async setState(model: string, state: Record<string, unknown>): Promise<void> {
+    await this.redis.set(this.stateKey(model), JSON.stringify(state), 'EX', 30 * TTL_SECONDS);
+  }
+}

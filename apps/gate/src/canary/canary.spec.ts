@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { JSONCodec, connect, type NatsConnection } from 'nats';
+import { GateRegistryClient } from '@lynx/gate';
+import { createLynxApp } from '@lynx/platform';
+import { TEST_NATS_URL, makeTempDir, testNamespace, type TestNamespace } from '@lynx/platform/testing';
+import { SUBJECTS, type InferenceEvent } from '@lynx/schema';
+import { type TutorItem, correct, readItems } from '@lynx/tutor';
+import { EVAL_SET_FILE, trainAllVariants, type TrainedVariants } from '@lynx/tutor/testing';
+import { GateAppModule } from '../app.module';
+import { type RegistryChild, startRegistryChild } from '../testing/registry-child';
+import { CanaryService, type Measurement } from './canary.service';
+
+// Canary analysis end to end: the real registry (child), the gate app in process, real NATS and
+// Redis; the router's events are published by the test to the gate's own namespace, with the
+// answers the trained variants really give.
+jest.setTimeout(90_000);
+
+const FAILURE_LIMIT = 2;
+const codec = JSONCodec();
+
+describe('canary analysis', () => {
+  let registry: RegistryChild;
+  let tmp: { dir: string; cleanup(): Promise<void> };
+  let trained: TrainedVariants;
+  let ns: TestNamespace;
+  let app: NestFastifyApplication;
+  let nc: NatsConnection;
+  let canary: CanaryService;
+  let client: GateRegistryClient;
+  let items: TutorItem[];
+  const digests: Record<string, string> = {};
+
+  beforeAll(async () => {
+    [registry, tmp] = await Promise.all([startRegistryChild(), makeTempDir('lynx-gate-canary-')]);
+    trained = await trainAllVariants(tmp.dir);
+    client = new GateRegistryClient(registry.url, registry.tokens.admin);
+    items = (await readItems(EVAL_SET_FILE)).filter((i) => i.buckets.includes('tense.past_participle'));
+    ns = testNamespace('gatec', {
+      LYNX_REGISTRY_URL: registry.url,
+      LYNX_TOKEN: registry.tokens.ci,
+      LYNX_GATE_CANARY_FAILURE_LIMIT: String(FAILURE_LIMIT),
+      LYNX_GATE_CANARY_MIN_REQUESTS: '20',
+      LYNX_GATE_CANARY_MIN_GRADED: '20',
+    });
+    app = await createLynxApp(GateAppModule.forRoot({ env: ns.env }), 'gate');
+    await app.init();
+    canary = app.get(CanaryService);
+    nc = await connect({ servers: TEST_NATS_URL });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await nc?.close();
+    await ns?.cleanup();
+    await registry?.stop();
+    await tmp?.cleanup();
+  });
+
+  let seq = 0;
+  function event(model: string, role: 'stable' | 'canary', digest: string, variant: 'lora' | 'int8' | 'regressed'): InferenceEvent {
+    const item = items[seq++ % items.length];
+    return {
+      event_id: randomUUID(),
+      request_id: randomUUID(),
+      time: new Date().toISOString(),
+      model,
+      digest,
+      arm: role,
+      role,
+      input: item.input,
+      output: correct(trained.models[variant], item.input).corrected,
+      usage: { prompt_tokens: 8, completion_tokens: 8, total_tokens: 16 },
+      latency_ms: 5 + (seq % 7),
+      upstream_latency_ms: 4,
+      status: 'ok',
+    };
+  }
+
+  /** Publishes one interval's traffic for both arms and resolves when the gate has counted it. */
+  async function publishBatch(model: string, canaryDigest: string, canaryVariant: 'int8' | 'regressed', n = 30): Promise<void> {
+    const listener = canary.inference!;
+    let left = 2 * n;
+    const counted = new Promise<void>((done) => {
+      const on = () => {
+        if (--left === 0) {
+          listener.off('ingested', on);
+          done();
+        }
+      };
+      listener.on('ingested', on);
+    });
+    const js = nc.jetstream();
+    const subject = ns.names.subject(SUBJECTS.inferenceCompleted);
+    for (let i = 0; i < n; i++) {
+      for (const e of [event(model, 'stable', digests.lora, 'lora'), event(model, 'canary', canaryDigest, canaryVariant)]) {
+        await js.publish(subject, codec.encode(e), { msgID: e.event_id });
+      }
+    }
+    await counted;
+  }
+
+  /** Starts the analysis and feeds a batch after every measurement until it stops; returns the measurements. */
+  async function runCanary(model: string, canaryDigest: string, variant: 'int8' | 'regressed'): Promise<Measurement[]> {
+    const seen: Measurement[] = [];
+    const finished = new Promise<void>((done, fail) => {
+      const on = (m: Measurement) => {
+        if (m.model !== model) return;
+        seen.push(m);
+        if (m.stopped || m.decision?.action === 'abort' || m.decision?.action === 'complete') {
+          canary.off('measured', on);
+          done();
+        } else {
+          publishBatch(model, canaryDigest, variant).catch(fail);
+        }
+      };
+      canary.on('measured', on);
+    });
+    await publishBatch(model, canaryDigest, variant);
+    const res = await app.getHttpAdapter().getInstance().inject({ method: 'POST', url: `/v1/gate/canaries/${model}`, payload: { interval_ms: 300 } });
+    expect(res.statusCode).toBe(201);
+    await finished;
+    return seen;
+  }
+
+  async function setup(model: string, canaryVariant: 'int8' | 'regressed'): Promise<string> {
+    const lora = await client.push(model, trained.dirs.base).then(() => client.push(model, trained.dirs.lora, { data: [], parent_digest: trained.runs.base.bundle_digest }));
+    digests.lora = lora;
+    const candidate = await client.push(model, trained.dirs[canaryVariant]);
+    await client.putTraffic(model, { strategy: 'canary', stable: lora, canary: candidate, weight: 5, status: 'progressing' }, 'start canary');
+    return candidate;
+  }
+
+  it('steps a good canary 5 → 25 → 50 → 100 and completes', async () => {
+    const model = `good-${Date.now().toString(36)}`;
+    const candidate = await setup(model, 'int8');
+    const seen = await runCanary(model, candidate, 'int8');
+    const steps = seen.filter((m) => m.decision?.action === 'step').map((m) => m.decision!.weight);
+    expect(steps).toEqual([25, 50, 100]);
+    expect(seen.filter((m) => m.decision?.outcome === 'failed').map((m) => m.decision)).toEqual([]);
+    const { plan } = await client.traffic(model);
+    expect(plan).toMatchObject({ strategy: 'canary', weight: 100, status: 'completed' });
+    expect((await canary.status(model)).active).toBe(false);
+  });
+
+  it('aborts a canary that answers wrongly after failureLimit failed measurements, with an audited reason', async () => {
+    const model = `bad-${Date.now().toString(36)}`;
+    const candidate = await setup(model, 'regressed');
+    const seen = await runCanary(model, candidate, 'regressed');
+    const conclusive = seen.filter((m) => m.decision && m.decision.outcome !== 'inconclusive');
+    expect(conclusive.map((m) => m.decision!.outcome)).toEqual(Array(FAILURE_LIMIT).fill('failed'));
+    const last = conclusive[conclusive.length - 1].decision!;
+    expect(last).toMatchObject({ action: 'abort', weight: 0, failures: FAILURE_LIMIT });
+    expect(last.checks.find((c) => c.metric === 'pass_rate')?.result).toBe('fail');
+    const { plan } = await client.traffic(model);
+    expect(plan).toMatchObject({ weight: 0, status: 'aborted' });
+    const audit = await client.audit(model);
+    expect(audit.some((e) => /traffic/.test(e.action) && /canary analysis: failure 2\/2/.test(e.reason ?? ''))).toBe(true);
+  });
+});

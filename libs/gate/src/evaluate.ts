@@ -1,0 +1,72 @@
+import { bundleDigest } from '@lynx/bundle';
+import { type EvalBaseline, type EvalResult, EvalSetMismatchError, evalResultSchema } from '@lynx/schema';
+import { type TutorItem, dataDigest, evaluate, grade, loadModel, readItems } from '@lynx/tutor';
+
+export interface EvalSet {
+  path: string;
+  digest: string;
+  items: TutorItem[];
+}
+
+/** Reads the eval set and its canonical digest (a single file: the digest of a one-file bundle). */
+export async function loadEvalSet(path: string): Promise<EvalSet> {
+  const [digest, items] = await Promise.all([dataDigest(path), readItems(path)]);
+  return { path, digest, items };
+}
+
+/** Step 1 of the gate: the eval set must be the one the baseline was measured on. */
+export function checkEvalSet(evalSet: Pick<EvalSet, 'path' | 'digest'>, baseline: EvalBaseline): void {
+  if (evalSet.digest !== baseline.eval_set_digest) {
+    throw new EvalSetMismatchError(
+      `eval set ${evalSet.path} has digest ${evalSet.digest}, but the baseline was measured on ${baseline.eval_set_digest}`,
+      { path: evalSet.path, digest: evalSet.digest, expected: baseline.eval_set_digest },
+    );
+  }
+}
+
+/** Evaluates a tutor bundle folder in process (an adapter needs its base folder). */
+export async function evaluateBundleDir(dir: string, evalSet: EvalSet, baseDir?: string, now = new Date()): Promise<EvalResult> {
+  const model = await loadModel(dir, baseDir);
+  const scored = evaluate(model, evalSet.items);
+  return evalResultSchema.parse({
+    model_digest: await bundleDigest(dir),
+    eval_set_digest: evalSet.digest,
+    variant: model.config.params.variant,
+    overall: scored.overall,
+    buckets: scored.buckets,
+    created_at: now.toISOString(),
+  });
+}
+
+export interface GradedItem {
+  item: TutorItem;
+  ok: boolean;
+}
+
+const ratio = (passed: number, n: number) => (n === 0 ? 0 : Math.round((passed / n) * 1e6) / 1e6);
+
+/** Per-bucket tallies of graded items, in the shape of the tutor's evaluate (buckets sorted). */
+export function tallyGraded(graded: readonly GradedItem[]): Pick<EvalResult, 'overall' | 'buckets'> {
+  const tally = new Map<string, { n: number; passed: number }>();
+  let passed = 0;
+  for (const { item, ok } of graded) {
+    if (ok) passed++;
+    for (const b of item.buckets) {
+      const t = tally.get(b) ?? { n: 0, passed: 0 };
+      t.n++;
+      if (ok) t.passed++;
+      tally.set(b, t);
+    }
+  }
+  const buckets: EvalResult['buckets'] = {};
+  for (const name of [...tally.keys()].sort()) {
+    const t = tally.get(name) as { n: number; passed: number };
+    buckets[name] = { accuracy: ratio(t.passed, t.n), n: t.n, passed: t.passed };
+  }
+  return { overall: { accuracy: ratio(passed, graded.length), n: graded.length, passed }, buckets };
+}
+
+/** Grades an answer with the tutor's grader: the corrected sentence must be the item's target. */
+export function gradeAnswer(item: TutorItem, output: string): boolean {
+  return grade({ corrected: output.trim() }, item);
+}

@@ -1,0 +1,71 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EvalBaseline, EvalResult } from '@lynx/schema';
+import { parseBaseline, baselineFileDigest } from './baseline';
+import { type GateComparison, compareToBaseline } from './compare';
+import { type EvalSet, checkEvalSet, evaluateBundleDir, loadEvalSet } from './evaluate';
+import type { GateRegistryClient } from './registry-client';
+
+export interface GateInputs {
+  baseline: EvalBaseline;
+  baselineFileDigest: string;
+  evalSet: EvalSet;
+}
+
+/**
+ * Reads the baseline and the eval set and checks the eval set's digest against the baseline's
+ * eval_set_digest — the gate's first step: a mismatch throws EvalSetMismatchError before any
+ * candidate is fetched or evaluated.
+ */
+export async function loadGateInputs(evalSetPath: string, baselinePath: string): Promise<GateInputs> {
+  const text = await readFile(baselinePath, 'utf8');
+  const baseline = parseBaseline(text);
+  const evalSet = await loadEvalSet(evalSetPath);
+  checkEvalSet(evalSet, baseline);
+  return { baseline, baselineFileDigest: baselineFileDigest(text), evalSet };
+}
+
+/** `grammar-tutor@sha256:…` / `grammar-tutor@v1.2.0` / `grammar-tutor@production`; undefined for a plain path. */
+export function parseModelRef(s: string): { model: string; ref: string } | undefined {
+  const m = /^([a-z0-9][a-z0-9._-]{0,63})@(.+)$/.exec(s);
+  return m ? { model: m[1], ref: m[2] } : undefined;
+}
+
+export interface PulledCandidate {
+  dir: string;
+  baseDir?: string;
+  digest: string;
+  cleanup(): Promise<void>;
+}
+
+/**
+ * Pulls a registry version into a temp dir, with its parent bundle when it is an adapter
+ * (lineage.parent_digest), so it can be evaluated in process.
+ */
+export async function pullCandidate(registry: GateRegistryClient, model: string, ref: string): Promise<PulledCandidate> {
+  const work = await mkdtemp(join(tmpdir(), 'lynx-gate-'));
+  const cleanup = () => rm(work, { recursive: true, force: true });
+  try {
+    const version = await registry.version(model, ref);
+    const digest = await registry.pull(model, version.digest, join(work, 'candidate'));
+    const parent = version.lineage?.parent_digest;
+    const baseDir = parent ? join(work, 'base') : undefined;
+    if (parent && baseDir) await registry.pull(model, parent, baseDir);
+    return { dir: join(work, 'candidate'), baseDir, digest, cleanup };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}
+
+export interface GateEvaluation extends GateInputs {
+  result: EvalResult;
+  comparison: GateComparison;
+}
+
+/** Evaluates a bundle folder in process and compares it with the baseline. */
+export async function evaluateAgainstBaseline(inputs: GateInputs, dir: string, baseDir?: string, tolerance?: number): Promise<GateEvaluation> {
+  const result = await evaluateBundleDir(dir, inputs.evalSet, baseDir);
+  return { ...inputs, result, comparison: compareToBaseline(inputs.baseline, result, tolerance ?? inputs.baseline.tolerance_pp) };
+}

@@ -1,0 +1,160 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { bundleDigest, bundleManifest, validateBundlePath } from '@lynx/bundle';
+import { DigestMismatchError, LynxError, UpstreamUnavailableError, type TrafficPlan } from '@lynx/schema';
+import type { VerdictBody } from './verdict';
+
+export interface RegistryVersion {
+  model: string;
+  digest: string;
+  semver: string | null;
+  aliases: string[];
+  lineage: { parent_digest?: string; data: Array<{ name: string; digest: string }> } & Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+export interface TrafficPlanState {
+  model: string;
+  revision: number;
+  plan: TrafficPlan;
+}
+
+export interface AuditEntry {
+  id: number;
+  action: string;
+  model: string | null;
+  digest: string | null;
+  reason: string | null;
+  after: unknown;
+}
+
+/**
+ * The registry calls the gate makes (REST, bearer token). Errors come back as LynxError with the
+ * registry's stable code and status, so callers can tell `verdict_required` from a network fault.
+ */
+export class GateRegistryClient {
+  private readonly base: string;
+
+  constructor(url: string, private readonly token?: string) {
+    this.base = url.replace(/\/+$/, '');
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = {};
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let res: Response;
+    try {
+      res = await fetch(`${this.base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch (err) {
+      throw new UpstreamUnavailableError(`registry unreachable at ${this.base}: ${(err as Error).message}`, { url: this.base });
+    }
+    const text = await res.text();
+    const json = text ? JSON.parse(text) : undefined;
+    if (!res.ok) {
+      const e = json?.error;
+      throw new LynxError(e?.code ?? 'upstream_unavailable', e?.message ?? `registry answered ${res.status}`, res.status, e?.details);
+    }
+    return json as T;
+  }
+
+  private m(model: string): string {
+    return `/v1/models/${encodeURIComponent(model)}`;
+  }
+
+  version(model: string, ref: string): Promise<RegistryVersion> {
+    return this.call('GET', `${this.m(model)}/versions/${encodeURIComponent(ref)}`);
+  }
+
+  async versions(model: string): Promise<RegistryVersion[]> {
+    const out: RegistryVersion[] = [];
+    let cursor: string | null = null;
+    do {
+      const q: string = cursor ? `?limit=200&cursor=${encodeURIComponent(cursor)}` : '?limit=200';
+      const page: { items: RegistryVersion[]; next_cursor: string | null } = await this.call('GET', `${this.m(model)}/versions${q}`);
+      out.push(...page.items);
+      cursor = page.next_cursor;
+    } while (cursor);
+    return out;
+  }
+
+  /** The production digest, or null when the model line has none yet. */
+  async production(model: string): Promise<string | null> {
+    try {
+      return (await this.version(model, 'production')).digest;
+    } catch (err) {
+      if (err instanceof LynxError && err.status === 404 && err.code !== 'model_not_found') return null;
+      throw err;
+    }
+  }
+
+  recordVerdict(model: string, verdict: VerdictBody): Promise<{ id: string; passed: boolean }> {
+    return this.call('POST', `${this.m(model)}/verdicts`, verdict);
+  }
+
+  promote(model: string, body: { digest: string; semver: string; verdict_id: string; reason: string }): Promise<{ digest: string; semver: string }> {
+    return this.call('POST', `${this.m(model)}/promote`, body);
+  }
+
+  addEvaluation(model: string, ref: string, result: unknown): Promise<unknown> {
+    return this.call('POST', `${this.m(model)}/versions/${encodeURIComponent(ref)}/evaluations`, result);
+  }
+
+  traffic(model: string): Promise<TrafficPlanState> {
+    return this.call('GET', `/v1/traffic/${encodeURIComponent(model)}`);
+  }
+
+  putTraffic(model: string, plan: TrafficPlan, reason: string, expectedRevision?: number): Promise<TrafficPlanState> {
+    return this.call('PUT', `/v1/traffic/${encodeURIComponent(model)}`, { plan, reason, ...(expectedRevision === undefined ? {} : { expected_revision: expectedRevision }) });
+  }
+
+  async audit(model: string): Promise<AuditEntry[]> {
+    return (await this.call<{ entries: AuditEntry[] }>('GET', `/v1/audit?model=${encodeURIComponent(model)}`)).entries;
+  }
+
+  /**
+   * Downloads `<model>@<ref>` into `dir` (which must not exist yet): every blob is checked
+   * against its digest, then the folder against the bundle digest, before it is renamed into place.
+   */
+  async pull(model: string, ref: string, dir: string): Promise<string> {
+    const m = await this.call<{ digest: string; files: Array<{ path: string; size: number; digest: string }> }>(
+      'GET',
+      `${this.m(model)}/versions/${encodeURIComponent(ref)}/manifest`,
+    );
+    const tmp = `${dir}.pull-${randomUUID()}`;
+    try {
+      await mkdir(tmp, { recursive: true });
+      for (const f of m.files) {
+        validateBundlePath(f.path);
+        const res = await fetch(`${this.base}/v1/blobs/${f.digest}`, { headers: this.token ? { authorization: `Bearer ${this.token}` } : {} });
+        if (!res.ok) throw new LynxError('upstream_unavailable', `blob ${f.digest} of ${model}@${ref}: registry answered ${res.status}`, 502);
+        const bytes = Buffer.from(await res.arrayBuffer());
+        const actual = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+        if (actual !== f.digest) throw new DigestMismatchError(`blob ${f.path}: got ${actual}, expected ${f.digest}`, { path: f.path });
+        await mkdir(dirname(join(tmp, f.path)), { recursive: true });
+        await writeFile(join(tmp, f.path), bytes);
+      }
+      const actual = await bundleDigest(tmp);
+      if (actual !== m.digest) throw new DigestMismatchError(`${model}@${ref}: pulled bundle is ${actual}, expected ${m.digest}`, { expected: m.digest, actual });
+      await rename(tmp, dir);
+      return m.digest;
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  }
+
+  /** Uploads the blobs of a bundle folder and registers it; returns the version's digest. */
+  async push(model: string, dir: string, lineage: Record<string, unknown> = { data: [] }): Promise<string> {
+    const { files } = await bundleManifest(dir);
+    for (const f of files) {
+      const res = await fetch(`${this.base}/v1/blobs/${f.digest}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/octet-stream', ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
+        body: await readFile(join(dir, f.path)),
+      });
+      if (!res.ok) throw new LynxError('upstream_unavailable', `blob upload ${f.path}: registry answered ${res.status}: ${await res.text()}`, 502);
+    }
+    return (await this.call<{ digest: string }>('POST', `${this.m(model)}/versions`, { manifest: { files }, lineage })).digest;
+  }
+}

@@ -1,0 +1,127 @@
+import type { ShadowPairEvent, ShadowSide } from '@lynx/schema';
+import type { Judge } from './judge';
+import { percentile } from './percentile';
+
+export interface ShadowSideSummary {
+  digests: string[];
+  errors: number;
+  latency_p50_ms: number | null;
+  latency_p99_ms: number | null;
+  tokens: { prompt: number; completion: number; total: number };
+  graded: number;
+  passed: number;
+  accuracy: number | null;
+  buckets: Record<string, { n: number; passed: number; accuracy: number }>;
+}
+
+export interface ShadowDisagreement {
+  request_id: string;
+  input: string;
+  primary: string;
+  shadow: string;
+  /** Which side the grader says is right, when it can judge. */
+  primary_ok: boolean | null;
+  shadow_ok: boolean | null;
+}
+
+export interface ShadowReport {
+  model: string;
+  since: string | null;
+  until: string | null;
+  pairs: number;
+  /** Pairs where both sides answered. */
+  compared: number;
+  agreed: number;
+  agreement_rate: number | null;
+  primary: ShadowSideSummary;
+  shadow: ShadowSideSummary;
+  disagreements: number;
+  examples: ShadowDisagreement[];
+}
+
+const norm = (s: string) => s.trim().replace(/\s+/g, ' ');
+
+function summarise(sides: ShadowSide[], judged: Array<{ ok: boolean; buckets: readonly string[] } | undefined>): ShadowSideSummary {
+  const latencies = sides.map((s) => s.latency_ms);
+  const tokens = { prompt: 0, completion: 0, total: 0 };
+  const buckets: ShadowSideSummary['buckets'] = {};
+  let graded = 0;
+  let passed = 0;
+  sides.forEach((s, i) => {
+    tokens.prompt += s.usage?.prompt_tokens ?? 0;
+    tokens.completion += s.usage?.completion_tokens ?? 0;
+    tokens.total += s.usage?.total_tokens ?? 0;
+    const j = judged[i];
+    if (!j) return;
+    graded++;
+    if (j.ok) passed++;
+    for (const b of j.buckets) {
+      const t = (buckets[b] ??= { n: 0, passed: 0, accuracy: 0 });
+      t.n++;
+      if (j.ok) t.passed++;
+      t.accuracy = t.passed / t.n;
+    }
+  });
+  const sorted: ShadowSideSummary['buckets'] = {};
+  for (const k of Object.keys(buckets).sort()) sorted[k] = buckets[k];
+  return {
+    digests: [...new Set(sides.map((s) => s.digest))].sort(),
+    errors: sides.filter((s) => s.status === 'error').length,
+    latency_p50_ms: percentile(latencies, 50) ?? null,
+    latency_p99_ms: percentile(latencies, 99) ?? null,
+    tokens,
+    graded,
+    passed,
+    accuracy: graded ? passed / graded : null,
+    buckets: sorted,
+  };
+}
+
+/**
+ * The side-by-side report of a shadow rollout from its pair events: agreement (both answered
+ * and the answers are equal up to whitespace), per-bucket accuracy of each side where the judge
+ * knows the input, disagreements with up to `maxExamples` examples (those the judge can decide
+ * first), latency p50/p99 and tokens per side. A side that errored is judged wrong.
+ */
+export function buildShadowReport(model: string, pairs: readonly ShadowPairEvent[], judge?: Judge, maxExamples = 20): ShadowReport {
+  const ordered = [...pairs].sort((a, b) => a.time.localeCompare(b.time));
+  const judgeSide = (p: ShadowPairEvent, s: ShadowSide) => {
+    const j = judge?.(p.input, s.output);
+    return j && s.status === 'error' ? { ok: false, buckets: j.buckets } : j;
+  };
+  const pj = ordered.map((p) => judgeSide(p, p.primary));
+  const sj = ordered.map((p) => judgeSide(p, p.shadow));
+  let compared = 0;
+  let agreed = 0;
+  const disagreements: ShadowDisagreement[] = [];
+  ordered.forEach((p, i) => {
+    if (p.primary.status !== 'ok' || p.shadow.status !== 'ok') return;
+    compared++;
+    if (norm(p.primary.output) === norm(p.shadow.output)) {
+      agreed++;
+      return;
+    }
+    disagreements.push({
+      request_id: p.request_id,
+      input: p.input,
+      primary: p.primary.output,
+      shadow: p.shadow.output,
+      primary_ok: pj[i]?.ok ?? null,
+      shadow_ok: sj[i]?.ok ?? null,
+    });
+  });
+  const examples = [...disagreements].sort((a, b) => Number(b.primary_ok !== null) - Number(a.primary_ok !== null)).slice(0, maxExamples);
+  return {
+    model,
+    since: ordered[0]?.time ?? null,
+    until: ordered[ordered.length - 1]?.time ?? null,
+    pairs: ordered.length,
+    compared,
+    agreed,
+    agreement_rate: compared ? agreed / compared : null,
+    primary: summarise(ordered.map((p) => p.primary), pj),
+    shadow: summarise(ordered.map((p) => p.shadow), sj),
+    disagreements: disagreements.length,
+    examples,
+  };
+}
