@@ -1,25 +1,29 @@
 // Registry benchmark (issue 3).
 //  1. Push of one big blob (LYNX_BENCH_BYTES, default 1 GiB): server-side hash+write throughput as a
-//     ratio to `sha256sum` of the same file in the same run (target >= 0.7), and the registry's peak
-//     RSS (VmHWM) over the push (target < 256 MB).
+//     ratio to `sha256sum` of the same file in the same run (target >= 0.7), and the registry's RSS
+//     idle before the push and at its peak during the push (VmHWM reset just before it), with the delta.
+//     Backend: embedded PGlite, or PostgreSQL when LYNX_DATABASE_URL is set (a database of its own is
+//     created for the run and dropped after).
 //  2. With LYNX_BENCH_VERSIONS (default 10 000) versions and a usage rollup each: latency p50/p99 of
 //     `GET …/versions` (first page) and `GET …/served` (target p99 < 50 ms).
 // The registry runs as a child process bundled to plain JS with esbuild (node_modules external), as
 // `nx build` ships it, so its RSS does not include the TypeScript loader.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, createReadStream, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { buildSync } from 'esbuild';
 import { request } from 'undici';
+import { Pool } from 'pg';
 import { openRegistryStore } from '../../apps/registry/src/store/open-store';
 
 const BYTES = Number(process.env.LYNX_BENCH_BYTES ?? 1024 ** 3);
 const VERSIONS = Number(process.env.LYNX_BENCH_VERSIONS ?? 10_000);
 const SAMPLES = 300;
+const PG_URL = process.env.LYNX_DATABASE_URL;
 const repo = resolve(__dirname, '../..');
 
 function writeBigFile(path: string, bytes: number): string {
@@ -97,10 +101,10 @@ async function latency(url: string): Promise<{ p50: number; p99: number }> {
   return { p50: quantile(times, 0.5), p99: quantile(times, 0.99) };
 }
 
-async function seed(dataDir: string): Promise<void> {
-  const store = await openRegistryStore({ dataDir });
+async function seed(dataDir: string, databaseUrl?: string): Promise<void> {
+  const store = await openRegistryStore({ dataDir, databaseUrl });
   const by = { actor: 'bench', role: 'trainer' };
-  for (let i = 0; i < VERSIONS; i++) {
+  const one = async (i: number) => {
     const digest = `sha256:${createHash('sha256').update(`v${i}`).digest('hex')}`;
     await store.registerVersion(
       { model: 'bench', digest, manifest: { files: [{ path: 'w.bin', size: 1, digest }] }, lineage: { data: [] }, tags: { i: String(i % 10) } },
@@ -112,13 +116,45 @@ async function seed(dataDir: string): Promise<void> {
       first_served_at: '2025-01-01T00:00:00Z', last_served_at: '2025-01-01T00:01:00Z',
       requests: 10, prompt_tokens: 100, completion_tokens: 100, cost_usd: 0.01,
     });
-  }
+  };
+  // PGlite has one session, so concurrency only helps PostgreSQL.
+  const lanes = databaseUrl ? 8 : 1;
+  await Promise.all(Array.from({ length: lanes }, async (_, lane) => {
+    for (let i = lane; i < VERSIONS; i += lanes) await one(i);
+  }));
   await store.close();
+}
+
+/** A fresh database next to the one LYNX_DATABASE_URL names; returns its URL and a drop. */
+async function benchDatabase(url: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `lynx_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new Pool({ connectionString: url, max: 1 });
+  await admin.query(`CREATE DATABASE ${name}`);
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    async drop() {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
+/** Resets the child's VmHWM to its current RSS (Linux clear_refs 5), so the next peak is the push's. */
+function resetPeak(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'lynx-bench-registry-'));
   let child: ChildProcess | undefined;
+  const db = PG_URL ? await benchDatabase(PG_URL) : undefined;
   try {
     const script = buildApp(dir);
     const file = join(dir, 'big.bin');
@@ -129,11 +165,17 @@ async function main(): Promise<void> {
 
     const dataDir = join(dir, 'data');
     process.stdout.write(`seeding ${VERSIONS} versions…\n`);
-    await seed(dataDir);
+    await seed(dataDir, db?.url);
     const port = await freePort();
-    child = await start(script, { LYNX_DATA_DIR: dataDir, LYNX_REGISTRY_PORT: String(port), LYNX_ENV: 'dev', LYNX_LOG_LEVEL: 'info', LYNX_MAX_BLOB_BYTES: String(BYTES * 2) });
+    child = await start(script, {
+      LYNX_DATA_DIR: dataDir, LYNX_REGISTRY_PORT: String(port), LYNX_ENV: 'dev', LYNX_LOG_LEVEL: 'info', LYNX_MAX_BLOB_BYTES: String(BYTES * 2),
+      ...(db ? { LYNX_DATABASE_URL: db.url } : {}),
+    });
     const base = `http://127.0.0.1:${port}`;
+    // Settle first: one read warms the database, so "idle" is the serving process before the push.
+    await (await request(`${base}/v1/models/bench/versions?limit=1`)).body.text();
     const idleRss = rssMb(child.pid!);
+    const peakReset = resetPeak(child.pid!);
 
     const t1 = process.hrtime.bigint();
     const res = await request(`${base}/v1/blobs/${digest}`, {
@@ -147,6 +189,7 @@ async function main(): Promise<void> {
     const pushSeconds = Number(process.hrtime.bigint() - t1) / 1e9;
     if (res.statusCode !== 201) throw new Error(`push answered ${res.statusCode}`);
     const peak = peakRssMb(child.pid!);
+    const backend = db ? 'PostgreSQL' : 'PGlite (embedded)';
 
     const list = await latency(`${base}/v1/models/bench/versions?limit=50`);
     const served = await latency(`${base}/v1/models/bench/served`);
@@ -155,13 +198,18 @@ async function main(): Promise<void> {
       `| push of ${(BYTES / 1024 ** 3).toFixed(2)} GiB: registry hash+write throughput | ${mbps(pushSeconds)} MB/s |`,
       `| sha256sum of the same file | ${mbps(shaSeconds)} MB/s |`,
       `| ratio (sha256sum time / push time), target ≥ 0.7 | ${(shaSeconds / pushSeconds).toFixed(2)} |`,
-      `| registry peak RSS (VmHWM) through the push, target < 256 MB | ${peak.toFixed(0)} MB (idle before: ${idleRss.toFixed(0)} MB) |`,
+      `| backend | ${backend} |`,
+      `| registry RSS idle before the push / peak during it${peakReset ? '' : ' (peak since start)'} / delta, target peak < 256 MB | ${idleRss.toFixed(0)} / ${peak.toFixed(0)} / +${(peak - idleRss).toFixed(0)} MB |`,
       `| GET versions (first page of 50) with ${VERSIONS} versions: p50 / p99, target p99 < 50 ms | ${list.p50.toFixed(1)} / ${list.p99.toFixed(1)} ms |`,
       `| GET served (${VERSIONS} versions served): p50 / p99, target p99 < 50 ms | ${served.p50.toFixed(1)} / ${served.p99.toFixed(1)} ms |`,
     ];
     process.stdout.write(`| figure | value |\n|---|---|\n${lines.join('\n')}\n`);
   } finally {
-    child?.kill('SIGTERM');
+    if (child && child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((ok) => child!.once('exit', ok));
+    }
+    await db?.drop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -5,6 +5,8 @@ import { AuditModule } from './audit/audit.module';
 import { BlobsModule } from './blobs/blobs.module';
 import { EvaluationsModule } from './evaluations/evaluations.module';
 import { EventsModule } from './events/events.module';
+import { LineageModule } from './lineage/lineage.module';
+import { RpcModule } from './rpc/rpc.module';
 import { STORE_OVERRIDES, StoreModule } from './store/store.module';
 import { TrafficModule } from './traffic/traffic.module';
 import { UsageModule } from './usage/usage.module';
@@ -33,6 +35,8 @@ export class RegistryAppModule {
         EvaluationsModule,
         UsageModule,
         TrafficModule,
+        RpcModule,
+        LineageModule,
       ],
       providers: [{ provide: STORE_OVERRIDES, useValue: options.databaseSchema ? { schema: options.databaseSchema } : {} }],
       exports: [STORE_OVERRIDES],

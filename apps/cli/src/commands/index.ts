@@ -10,6 +10,7 @@ import { registerBaselineCommands } from './baseline';
 import { registerOnlineCommands } from './online';
 import { registerDriftReportCommands } from './drift-reports';
 import { registerReplayCommands } from './replay';
+import { registerLineageCommands } from './lineage';
 
 /** Each command module adds its subcommands to the program. Add one line per module. */
 export const COMMANDS: Array<(program: Command) => void> = [
@@ -24,4 +25,5 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerOnlineCommands,
   registerDriftReportCommands,
   registerReplayCommands,
+  registerLineageCommands,
 ];

@@ -10,21 +10,20 @@ import {
   type PromoteRequest,
   type RollbackRequest,
 } from '@lynx/schema';
-import { RegistryEvents } from '../events/registry-events.service';
 import { REGISTRY_STORE } from '../store/store.module';
-import type { AliasMove, RegistryStore } from '../store/registry-store';
+import type { RegistryStore } from '../store/registry-store';
 
+// Each move's event (alias.moved, promoted, rolled_back) commits with it: the store writes it to
+// the outbox and the relay publishes it.
 @Injectable()
 export class AliasesService {
   constructor(
     @Inject(REGISTRY_STORE) private readonly store: RegistryStore,
-    @Inject(RegistryEvents) private readonly events: RegistryEvents,
     @Inject(LYNX_CONFIG) private readonly config: LynxConfig,
   ) {}
 
   async move(model: string, alias: string, body: AliasMoveRequest, who: Principal) {
     const move = await this.store.moveAlias({ model, alias, ...body }, { actor: who.name, role: who.role });
-    if (move) await this.emitMove('alias.moved', move);
     return { model, alias, digest: body.digest, move };
   }
 
@@ -43,32 +42,15 @@ export class AliasesService {
     }
     const require_verdict = this.config.env === 'prod' || !dev;
     const move = await this.store.promote({ model, ...body, require_verdict }, { actor: who.name, role: who.role });
-    await this.emitMove('promoted', move);
     return { model, alias: ALIASES.production, digest: move.to_digest, semver: body.semver, move };
   }
 
   async rollback(model: string, body: RollbackRequest, who: Principal) {
     const move = await this.store.rollback({ model, ...body }, { actor: who.name, role: who.role });
-    await this.emitMove('rolled_back', move);
     return { model, alias: ALIASES.production, digest: move.to_digest, move };
   }
 
   async history(model: string, alias: string) {
     return { model, alias, moves: await this.store.aliasHistory(model, alias) };
-  }
-
-  private emitMove(type: 'alias.moved' | 'promoted' | 'rolled_back', move: AliasMove) {
-    return this.events.emit(type, {
-      model: move.model,
-      alias: move.alias,
-      digest: move.to_digest,
-      from: move.from_digest,
-      to: move.to_digest,
-      ...(move.semver ? { semver: move.semver } : {}),
-      ...(move.verdict_id ? { verdict_id: move.verdict_id } : {}),
-      actor: move.actor,
-      role: move.role as Principal['role'],
-      reason: move.reason,
-    });
   }
 }

@@ -1,11 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, type ReadStream } from 'node:fs';
+import { createReadStream, type ReadStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseDigest } from '@lynx/bundle';
-import { DigestMismatchError, PayloadTooLargeError } from '@lynx/schema';
+import { DigestMismatchError } from '@lynx/schema';
+import { HashingFileWriter } from './hashing-file-writer';
 
 /**
  * Content-addressed blobs under `<root>/sha256/<2 hex>/<hex>`. A blob becomes visible only by
@@ -66,24 +67,20 @@ export class BlobStore {
     const temp = join(this.tmpDir, `${parseDigest(digest).hex}.${randomBytes(6).toString('hex')}.part`);
     const hash = createHash('sha256');
     let size = 0;
-    const meter = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        size += chunk.length;
-        if (size > maxBytes) {
-          done(new PayloadTooLargeError(`blob is larger than the limit of ${maxBytes} bytes`, { max_bytes: maxBytes }));
-          return;
-        }
-        hash.update(chunk);
-        done(null, chunk);
-      },
-    });
     try {
-      await pipeline(body, meter, createWriteStream(temp, { flags: 'wx', highWaterMark: 1024 * 1024 }));
-      const actual = `sha256:${hash.digest('hex')}`;
-      if (actual !== digest) {
-        throw new DigestMismatchError(`blob bytes hash to ${actual}, not ${digest}`, { expected: digest, actual, size });
+      const file = await open(temp, 'wx');
+      try {
+        const writer = new HashingFileWriter(file, hash, maxBytes);
+        await pipeline(body, writer);
+        const actual = `sha256:${hash.digest('hex')}`;
+        if (actual !== digest) {
+          throw new DigestMismatchError(`blob bytes hash to ${actual}, not ${digest}`, { expected: digest, actual, size: writer.size });
+        }
+        size = writer.size;
+        await file.sync();
+      } finally {
+        await file.close();
       }
-      await fsyncPath(temp);
       const existed = await this.has(digest);
       await mkdir(dirname(target), { recursive: true });
       await rename(temp, target);

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LYNX_CONFIG, type LynxConfig, type Principal } from '@lynx/platform';
 import { ForbiddenError, NotFoundError, ValidationError, roleAtLeast, type EvalResult, type GateVerdict } from '@lynx/schema';
-import { RegistryEvents } from '../events/registry-events.service';
 import { REGISTRY_STORE } from '../store/store.module';
 import type { RegistryStore } from '../store/registry-store';
 
@@ -11,7 +10,6 @@ export type VerdictRequest = Omit<GateVerdict, 'verdict_id'>;
 export class EvaluationsService {
   constructor(
     @Inject(REGISTRY_STORE) private readonly store: RegistryStore,
-    @Inject(RegistryEvents) private readonly events: RegistryEvents,
     @Inject(LYNX_CONFIG) private readonly config: LynxConfig,
   ) {}
 
@@ -34,7 +32,8 @@ export class EvaluationsService {
     if (body.model !== model) throw new ValidationError(`the verdict is for model ${body.model}, not ${model}`, { model: body.model });
     const version = await this.store.getVersion(model, body.candidate_digest);
     if (!version) throw new NotFoundError(`version ${body.candidate_digest} of ${model} not found`, { digest: body.candidate_digest });
-    const verdict = await this.store.recordVerdict(
+    // verdict.recorded commits with the verdict (outbox).
+    return this.store.recordVerdict(
       {
         model,
         digest: body.candidate_digest,
@@ -47,8 +46,6 @@ export class EvaluationsService {
       },
       { actor: who.name, role: who.role },
     );
-    await this.events.emit('verdict.recorded', { model, digest: verdict.digest, verdict_id: verdict.id, actor: who.name, role: who.role });
-    return verdict;
   }
 
   async getVerdict(id: string) {

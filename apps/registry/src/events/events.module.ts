@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
-import { RegistryEvents } from './registry-events.service';
+import { OutboxRelay } from './outbox-relay.service';
 
 @Global()
-@Module({ providers: [RegistryEvents], exports: [RegistryEvents] })
+@Module({ providers: [OutboxRelay], exports: [OutboxRelay] })
 export class EventsModule {}

@@ -16,6 +16,7 @@ import {
   parseSemver,
 } from '@lynx/schema';
 import { lockModel, writeAudit } from './audit-log';
+import { writeMoveEvent } from './outbox';
 import type { Database } from './db';
 import { toMove } from './mappers';
 import type { Actor, AliasMove, MoveAliasInput, MoveKind, PromoteInput, RollbackInput } from './registry-store';
@@ -89,7 +90,9 @@ async function applyMove(trx: Transaction<Database>, move: MoveRecord, by: Actor
     before: { alias: move.alias, digest: move.from },
     after: { alias: move.alias, digest: move.to, semver: move.semver ?? null, verdict_id: move.verdict_id ?? null },
   });
-  return toMove(row);
+  const recorded = toMove(row);
+  await writeMoveEvent(trx, recorded, by);
+  return recorded;
 }
 
 export async function moveAlias(db: Kysely<Database>, input: MoveAliasInput, by: Actor): Promise<AliasMove | null> {
@@ -226,6 +229,12 @@ export async function rollback(db: Kysely<Database>, input: RollbackInput, by: A
       by,
     );
   });
+}
+
+/** Every move of every alias of the model, oldest first (lineage reads them all at once). */
+export async function modelAliasMoves(db: Kysely<Database>, model: string): Promise<AliasMove[]> {
+  const rows = await db.selectFrom('alias_history').selectAll().where('model', '=', model).orderBy('id').execute();
+  return rows.map(toMove);
 }
 
 export async function aliasHistory(db: Kysely<Database>, model: string, alias: string): Promise<AliasMove[]> {

@@ -125,6 +125,28 @@ export interface TrafficPlanHistoryTable {
   at: Timestamp;
 }
 
+export interface ServingSummaryTable {
+  model: string;
+  digest: string;
+  rollups: Int8;
+  requests: Int8;
+  errors: Int8;
+  prompt_tokens: Int8;
+  completion_tokens: Int8;
+  cost_usd: number;
+  first_served_at: Timestamp;
+  last_served_at: Timestamp;
+}
+
+export interface OutboxTable {
+  id: Generated<Int8>;
+  event_id: string;
+  subject: string;
+  payload: Json;
+  created_at: Timestamp;
+  published_at: Timestamp | null;
+}
+
 export interface Database {
   models: ModelsTable;
   versions: VersionsTable;
@@ -136,4 +158,6 @@ export interface Database {
   usage_rollups: UsageRollupsTable;
   traffic_plans: TrafficPlansTable;
   traffic_plan_history: TrafficPlanHistoryTable;
+  serving_summary: ServingSummaryTable;
+  outbox: OutboxTable;
 }

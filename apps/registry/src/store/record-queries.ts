@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { ConflictError, ModelNotFoundError } from '@lynx/schema';
 import { lockModel, writeAudit } from './audit-log';
+import { writeEvent } from './outbox';
 import type { Database } from './db';
 import { iso, json, toAudit, toEvaluation, toVerdict } from './mappers';
 import type {
@@ -11,10 +12,8 @@ import type {
   NewEvaluation,
   NewVerdict,
   PutTrafficPlanInput,
-  ServedRecord,
   TrafficPlanChange,
   TrafficPlanRecord,
-  UsageRollup,
   VerdictRecord,
 } from './registry-store';
 
@@ -83,6 +82,7 @@ export async function recordVerdict(db: Kysely<Database>, input: NewVerdict, by:
       reason: input.reason ?? null,
       after: { verdict_id: row.id, passed: input.passed, bootstrap: input.bootstrap, buckets: input.buckets },
     });
+    await writeEvent(trx, 'verdict.recorded', { model: input.model, digest: input.digest, verdict_id: row.id }, by);
     return toVerdict(row);
   });
 }
@@ -96,53 +96,6 @@ export async function listVerdicts(db: Kysely<Database>, model: string, digest?:
   let query = db.selectFrom('verdicts').selectAll().where('model', '=', model);
   if (digest) query = query.where('digest', '=', digest);
   return (await query.orderBy('created_at').execute()).map(toVerdict);
-}
-
-export async function recordUsage(db: Kysely<Database>, input: UsageRollup): Promise<{ created: boolean }> {
-  const row = await db
-    .insertInto('usage_rollups')
-    .values({ ...input, errors: input.errors ?? 0, usage_estimated: input.usage_estimated ?? false })
-    .onConflict((oc) => oc.column('rollup_id').doNothing())
-    .returning('rollup_id')
-    .executeTakeFirst();
-  return { created: row !== undefined };
-}
-
-export async function listServed(db: Kysely<Database>, model: string): Promise<ServedRecord[]> {
-  const rows = await db
-    .selectFrom('usage_rollups as u')
-    .innerJoin('versions as v', (j) => j.onRef('v.model', '=', 'u.model').onRef('v.digest', '=', 'u.digest'))
-    .select((eb) => [
-      'u.digest',
-      'v.semver',
-      eb.fn.min('u.first_served_at').as('first_served'),
-      eb.fn.max('u.last_served_at').as('last_served'),
-      eb.fn.sum<string | number>('u.requests').as('requests'),
-      eb.fn.sum<string | number>('u.errors').as('errors'),
-      sql<string | number>`sum(u.prompt_tokens + u.completion_tokens)`.as('tokens'),
-      eb.fn.sum<number>('u.cost_usd').as('cost_usd'),
-      sql<number | null>`(SELECT (e.result->'overall'->>'accuracy')::float8 FROM evaluations e
-        WHERE e.model = u.model AND e.digest = u.digest
-        ORDER BY e.created_at DESC LIMIT 1)`.as('latest_accuracy'),
-    ])
-    .where('u.model', '=', model)
-    .groupBy(['u.model', 'u.digest', 'v.semver'])
-    .orderBy('last_served', 'desc')
-    .execute();
-  return rows.map((r) => {
-    const tokens = Number(r.tokens);
-    return {
-      digest: r.digest,
-      semver: r.semver,
-      first_served: iso(r.first_served as Date),
-      last_served: iso(r.last_served as Date),
-      requests: Number(r.requests),
-      errors: Number(r.errors),
-      tokens,
-      latest_accuracy: r.latest_accuracy === null ? null : Number(r.latest_accuracy),
-      cost_per_1k_tokens: tokens > 0 ? (Number(r.cost_usd) / tokens) * 1000 : null,
-    };
-  });
 }
 
 export async function getTrafficPlan(db: Kysely<Database>, model: string): Promise<TrafficPlanRecord | undefined> {
@@ -182,6 +135,7 @@ export async function putTrafficPlan(db: Kysely<Database>, input: PutTrafficPlan
       before: current ? { revision: current.revision, plan: current.plan } : null,
       after: { revision, plan: input.plan },
     });
+    await writeEvent(trx, 'traffic.changed', { model: input.model, ...(input.reason ? { reason: input.reason } : {}) }, by);
     return { model: row.model, revision: row.revision, plan: row.plan, updated_at: iso(row.updated_at), updated_by: row.updated_by };
   });
 }

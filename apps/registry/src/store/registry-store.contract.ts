@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { LynxError } from '@lynx/schema';
 import type { Actor, NewVersion, RegistryStore } from './registry-store';
+import { describeServingAndOutbox } from './serving-outbox.contract';
 
 export interface StoreFixture {
   store: RegistryStore;
@@ -313,5 +314,7 @@ export function describeRegistryStoreContract(name: string, makeStore: () => Pro
       expect((await store.listVersions(m)).items).toHaveLength(1);
       expect((await store.listAudit({ model: m })).filter((a) => a.action === 'version.registered')).toHaveLength(1);
     });
+
+    describeServingAndOutbox(() => store, model);
   });
 }

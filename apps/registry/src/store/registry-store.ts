@@ -9,8 +9,13 @@
  * who may do what (roles, environment) is the service's business.
  *
  * Append-only tables (alias history, audit, evaluations, verdicts, usage rollups, traffic plan
- * history) are never updated or deleted; a database trigger refuses it.
+ * history) are never updated or deleted; a database trigger refuses it. Two tables are updated in
+ * place on purpose: serving_summary (a cache of the rollups, maintained in the rollup's
+ * transaction) and outbox (a delivery queue whose rows get published_at once on JetStream).
+ *
+ * Every state change writes its lynx.registry.* event to the outbox in the same transaction.
  */
+import type { RegistryEvent } from '@lynx/schema';
 
 export interface FileEntry {
   path: string;
@@ -206,6 +211,16 @@ export interface TrafficPlanChange extends TrafficPlanRecord {
   reason: string | null;
 }
 
+/** One row of the transactional outbox: an event written with its change, published by the relay. */
+export interface OutboxEvent {
+  id: number;
+  event_id: string;
+  /** Canonical subject (lynx.registry.…); the relay maps it into the namespace. */
+  subject: string;
+  payload: RegistryEvent;
+  created_at: string;
+}
+
 export interface MoveAliasInput {
   model: string;
   alias: string;
@@ -260,6 +275,10 @@ export interface RegistryStore {
   promote(input: PromoteInput, by: Actor): Promise<AliasMove>;
   rollback(input: RollbackInput, by: Actor): Promise<AliasMove>;
   aliasHistory(model: string, alias: string): Promise<AliasMove[]>;
+  /** Every move of every alias of the model, oldest first. */
+  modelAliasMoves(model: string): Promise<AliasMove[]>;
+  /** Versions of the model whose lineage.parent_digest is `digest`. */
+  childVersions(model: string, digest: string): Promise<VersionRecord[]>;
 
   listAudit(filter: { model?: string; limit?: number; before_id?: number }): Promise<AuditEntry[]>;
 
@@ -271,9 +290,17 @@ export interface RegistryStore {
 
   /** Idempotent by rollup_id: a repeated rollup is ignored (`created: false`). */
   recordUsage(input: UsageRollup): Promise<{ created: boolean }>;
+  /** One summary row per version that served, most recently served first. */
   listServed(model: string): Promise<ServedRecord[]>;
+  servedVersion(model: string, digest: string): Promise<ServedRecord | undefined>;
 
   getTrafficPlan(model: string): Promise<TrafficPlanRecord | undefined>;
   putTrafficPlan(input: PutTrafficPlanInput, by: Actor): Promise<TrafficPlanRecord>;
   trafficPlanHistory(model: string): Promise<TrafficPlanChange[]>;
+
+  /** Unpublished outbox rows in commit order (id order), at most `limit`. */
+  pendingEvents(limit: number): Promise<OutboxEvent[]>;
+  markPublished(ids: number[]): Promise<void>;
+  /** Calls `listener` after every commit, in this process, that wrote an event; returns an unsubscribe. */
+  onEventsCommitted(listener: () => void): () => void;
 }

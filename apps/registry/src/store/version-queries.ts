@@ -8,6 +8,7 @@ import {
   parseReference,
 } from '@lynx/schema';
 import { writeAudit } from './audit-log';
+import { writeEvent } from './outbox';
 import type { Database } from './db';
 import { iso, json, toVersion } from './mappers';
 import type { Actor, Manifest, ModelSummary, NewVersion, VersionFilter, VersionPage, VersionRecord } from './registry-store';
@@ -60,6 +61,7 @@ export async function registerVersion(
         digest: input.digest,
         after: { digest: input.digest, lineage: input.lineage },
       });
+      await writeEvent(trx, 'version.registered', { model: input.model, digest: input.digest }, by);
     }
     return inserted !== undefined;
   });
@@ -101,6 +103,20 @@ async function aliasesByDigest(db: Kysely<Database>, model: string, digests: str
     .execute();
   for (const row of rows) map.set(row.digest, [...(map.get(row.digest) ?? []), row.alias]);
   return map;
+}
+
+/** Versions of the model whose lineage names `digest` as their parent, oldest first. */
+export async function childVersions(db: Kysely<Database>, model: string, digest: string): Promise<VersionRecord[]> {
+  const rows = await db
+    .selectFrom('versions')
+    .select(VERSION_COLUMNS)
+    .where('model', '=', model)
+    .where(sql<boolean>`lineage->>'parent_digest' = ${digest}`)
+    .orderBy('seq')
+    .limit(100)
+    .execute();
+  const aliases = await aliasesByDigest(db, model, rows.map((r) => r.digest));
+  return rows.map((r) => toVersion(r, aliases.get(r.digest) ?? []));
 }
 
 export async function modelExists(db: Kysely<Database>, model: string): Promise<boolean> {

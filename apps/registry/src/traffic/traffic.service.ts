@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@lynx/platform';
 import { LynxError, ValidationError, type TrafficPlan } from '@lynx/schema';
-import { RegistryEvents } from '../events/registry-events.service';
 import { REGISTRY_STORE } from '../store/store.module';
 import type { RegistryStore } from '../store/registry-store';
 
@@ -31,7 +30,6 @@ export function planRefs(plan: TrafficPlan): string[] {
 export class TrafficService {
   constructor(
     @Inject(REGISTRY_STORE) private readonly store: RegistryStore,
-    @Inject(RegistryEvents) private readonly events: RegistryEvents,
   ) {}
 
   /** The stored plan; a model without one serves `production` (revision 0). */
@@ -54,9 +52,8 @@ export class TrafficService {
       }
     }
     if (unknown.length) throw new ValidationError(`the plan names refs that do not resolve: ${unknown.map((u) => u.ref).join(', ')}`, { refs: unknown });
-    const record = await this.store.putTrafficPlan({ model, ...body }, { actor: who.name, role: who.role });
-    await this.events.emit('traffic.changed', { model, actor: who.name, role: who.role, ...(body.reason ? { reason: body.reason } : {}) });
-    return record;
+    // The store writes the traffic.changed event in the same transaction (outbox).
+    return this.store.putTrafficPlan({ model, ...body }, { actor: who.name, role: who.role });
   }
 
   async history(model: string) {

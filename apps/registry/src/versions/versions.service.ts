@@ -3,7 +3,6 @@ import { digestFromFiles, validateManifestFiles } from '@lynx/bundle';
 import type { Principal } from '@lynx/platform';
 import { MissingBlobsError, ValidationError, modelNameSchema, type RegisterVersionRequest } from '@lynx/schema';
 import { BlobsService } from '../blobs/blobs.service';
-import { RegistryEvents } from '../events/registry-events.service';
 import { REGISTRY_STORE } from '../store/store.module';
 import type { RegistryStore, VersionFilter, VersionStatus } from '../store/registry-store';
 
@@ -21,7 +20,6 @@ export class VersionsService {
   constructor(
     @Inject(REGISTRY_STORE) private readonly store: RegistryStore,
     @Inject(BlobsService) private readonly blobs: BlobsService,
-    @Inject(RegistryEvents) private readonly events: RegistryEvents,
   ) {}
 
   /**
@@ -39,14 +37,11 @@ export class VersionsService {
     }
     const wrongSize = files.filter((f, i) => stats[i]?.size !== f.size).map((f, i) => ({ path: f.path, declared: f.size, actual: stats[i]?.size }));
     if (wrongSize.length) throw new ValidationError('manifest sizes do not match the uploaded blobs', { files: wrongSize });
-    const result = await this.store.registerVersion(
+    // A new version's version.registered event commits with it (outbox).
+    return this.store.registerVersion(
       { model, digest, manifest: { files }, lineage: body.lineage, metrics: body.metrics, tags: body.tags, description: body.description },
       { actor: who.name, role: who.role },
     );
-    if (result.created) {
-      await this.events.emit('version.registered', { model, digest, actor: who.name, role: who.role });
-    }
-    return result;
   }
 
   list(model: string, query: Record<string, string | undefined>) {
@@ -74,9 +69,9 @@ export class VersionsService {
     const [evaluations, verdicts, served] = await Promise.all([
       this.store.listEvaluations(model, version.digest),
       this.store.listVerdicts(model, version.digest),
-      this.store.listServed(model),
+      this.store.servedVersion(model, version.digest),
     ]);
-    return { ...version, evaluations, verdicts, serving: served.find((s) => s.digest === version.digest) ?? null };
+    return { ...version, evaluations, verdicts, serving: served ?? null };
   }
 
   async manifest(model: string, ref: string) {
