@@ -11,6 +11,7 @@ import { registerOnlineCommands } from './online';
 import { registerDriftReportCommands } from './drift-reports';
 import { registerReplayCommands } from './replay';
 import { registerLineageCommands } from './lineage';
+import { registerTrafficCommands } from './traffic';
 
 /** Each command module adds its subcommands to the program. Add one line per module. */
 export const COMMANDS: Array<(program: Command) => void> = [
@@ -26,4 +27,5 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerDriftReportCommands,
   registerReplayCommands,
   registerLineageCommands,
+  registerTrafficCommands,
 ];

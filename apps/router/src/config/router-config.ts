@@ -1,0 +1,77 @@
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+import { ConfigError } from '@lynx/schema';
+
+/** Nest provider token of the RouterConfig. */
+export const ROUTER_CONFIG = 'ROUTER_CONFIG';
+
+export interface RouterConfig {
+  /** Logical models the router serves; empty = every model the registry lists. */
+  models: string[];
+  /** lynx.upstreams.yaml: how to reach versions whose registry tags do not say. */
+  upstreamsFile?: string;
+  /** Default per-upstream timeout (time to headers, and idle time between body chunks). */
+  upstreamTimeoutMs: number;
+  /** Largest accepted request body in bytes. */
+  bodyLimit: number;
+  /** Most events waiting to be published; beyond it new events are dropped and counted. */
+  eventBuffer: number;
+  /** Most event publishes awaiting a JetStream ack at once. */
+  eventConcurrency: number;
+  eventPublishTimeoutMs: number;
+  /** Consecutive failures that open an upstream's circuit, and how long it stays open. */
+  breakerFailures: number;
+  breakerCooldownMs: number;
+  /** Full re-sync with the registry (events are the fast path; this catches what they missed). */
+  refreshMs: number;
+  /** Most shadow requests in flight; beyond it a mirror is skipped (and counted), never queued. */
+  shadowMaxInFlight: number;
+  /** Bearer token for the router's own registry reads (LYNX_TOKEN). */
+  registryToken?: string;
+}
+
+const int = (min: number) => z.coerce.number().int().min(min);
+
+const schema = z.object({
+  LYNX_ROUTER_MODELS: z.string().optional(),
+  LYNX_ROUTER_UPSTREAMS_FILE: z.string().min(1).optional(),
+  LYNX_ROUTER_UPSTREAM_TIMEOUT_MS: int(1).default(30_000),
+  LYNX_ROUTER_BODY_LIMIT: int(1024).default(1024 * 1024),
+  LYNX_ROUTER_EVENT_BUFFER: int(1).default(10_000),
+  LYNX_ROUTER_EVENT_CONCURRENCY: int(1).default(256),
+  LYNX_ROUTER_EVENT_PUBLISH_TIMEOUT_MS: int(1).default(2000),
+  LYNX_ROUTER_BREAKER_FAILURES: int(1).default(5),
+  LYNX_ROUTER_BREAKER_COOLDOWN_MS: int(1).default(5000),
+  LYNX_ROUTER_REFRESH_MS: int(100).default(15_000),
+  LYNX_ROUTER_SHADOW_MAX_INFLIGHT: int(0).default(64),
+  LYNX_TOKEN: z.string().min(1).optional(),
+});
+
+/** The default upstreams file, read when present in the working directory. */
+export const DEFAULT_UPSTREAMS_FILE = 'lynx.upstreams.yaml';
+
+/** Reads the LYNX_ROUTER_* variables; a bad value stops the router with a ConfigError naming it. */
+export function loadRouterConfig(env: NodeJS.ProcessEnv = process.env): RouterConfig {
+  const vars = Object.fromEntries(Object.entries(env).filter(([k, v]) => (k.startsWith('LYNX_ROUTER_') || k === 'LYNX_TOKEN') && v !== ''));
+  const parsed = schema.safeParse(vars);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message} (got ${JSON.stringify(vars[String(i.path[0])])})`);
+    throw new ConfigError(`invalid router configuration: ${lines.join('; ')}`);
+  }
+  const e = parsed.data;
+  const models = (e.LYNX_ROUTER_MODELS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return {
+    models,
+    upstreamsFile: e.LYNX_ROUTER_UPSTREAMS_FILE ?? (existsSync(DEFAULT_UPSTREAMS_FILE) ? DEFAULT_UPSTREAMS_FILE : undefined),
+    upstreamTimeoutMs: e.LYNX_ROUTER_UPSTREAM_TIMEOUT_MS,
+    bodyLimit: e.LYNX_ROUTER_BODY_LIMIT,
+    eventBuffer: e.LYNX_ROUTER_EVENT_BUFFER,
+    eventConcurrency: e.LYNX_ROUTER_EVENT_CONCURRENCY,
+    eventPublishTimeoutMs: e.LYNX_ROUTER_EVENT_PUBLISH_TIMEOUT_MS,
+    breakerFailures: e.LYNX_ROUTER_BREAKER_FAILURES,
+    breakerCooldownMs: e.LYNX_ROUTER_BREAKER_COOLDOWN_MS,
+    refreshMs: e.LYNX_ROUTER_REFRESH_MS,
+    shadowMaxInFlight: e.LYNX_ROUTER_SHADOW_MAX_INFLIGHT,
+    registryToken: e.LYNX_TOKEN,
+  };
+}

@@ -1,0 +1,113 @@
+/** Something that publishes one event and resolves on the server's ack (EventPublisher). */
+export type PublishFn = (subject: string, payload: unknown, msgId: string) => Promise<unknown>;
+
+export interface EventBufferOptions {
+  capacity: number;
+  concurrency: number;
+  /** Publish attempts per event before it is dropped as `failed`. */
+  attempts?: number;
+  onDrop(reason: 'overflow' | 'failed'): void;
+  onPublished?(): void;
+  onDepth?(depth: number): void;
+}
+
+interface Pending {
+  subject: string;
+  payload: unknown;
+  id: string;
+  attempts: number;
+}
+
+/**
+ * A bounded in-memory queue drained in the background with a bounded number of publishes in
+ * flight. `push` never waits and never throws: when the queue is full (NATS slow or down) the
+ * event is dropped and counted, so a request is never held up by the event bus.
+ */
+export class EventBuffer {
+  private items: Array<Pending | undefined> = [];
+  private head = 0;
+  private inFlight = 0;
+  private idleWaiters: Array<() => void> = [];
+  private readonly attempts: number;
+
+  constructor(
+    private readonly publish: PublishFn,
+    private readonly options: EventBufferOptions,
+  ) {
+    this.attempts = options.attempts ?? 3;
+  }
+
+  get depth(): number {
+    return this.items.length - this.head;
+  }
+
+  push(subject: string, payload: unknown, id: string): boolean {
+    return this.enqueue({ subject, payload, id, attempts: 0 });
+  }
+
+  /** Resolves when nothing is queued or in flight, or after timeoutMs (shutdown, tests). */
+  async flush(timeoutMs: number): Promise<boolean> {
+    if (this.depth === 0 && this.inFlight === 0) return true;
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      this.idleWaiters.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+
+  private enqueue(e: Pending): boolean {
+    if (this.depth >= this.options.capacity) {
+      this.options.onDrop(e.attempts === 0 ? 'overflow' : 'failed');
+      return false;
+    }
+    this.items.push(e);
+    this.options.onDepth?.(this.depth);
+    this.pump();
+    return true;
+  }
+
+  private take(): Pending | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const e = this.items[this.head];
+    this.items[this.head++] = undefined;
+    // Compact now and then so the array does not grow without bound.
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return e;
+  }
+
+  private pump(): void {
+    while (this.inFlight < this.options.concurrency) {
+      const e = this.take();
+      if (!e) break;
+      this.inFlight++;
+      this.publish(e.subject, e.payload, e.id).then(
+        () => {
+          this.options.onPublished?.();
+          this.settle();
+        },
+        () => {
+          e.attempts++;
+          if (e.attempts >= this.attempts) this.options.onDrop('failed');
+          else this.enqueue(e);
+          this.settle();
+        },
+      );
+    }
+    this.options.onDepth?.(this.depth);
+  }
+
+  private settle(): void {
+    this.inFlight--;
+    this.pump();
+    if (this.depth === 0 && this.inFlight === 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+}

@@ -1,0 +1,31 @@
+import { randomUUID } from 'node:crypto';
+import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { ZodValidationPipe } from '@lynx/platform';
+import { feedbackRequestSchema, type FeedbackEvent, type FeedbackRequest } from '@lynx/schema';
+import { InferenceEvents } from '../events/inference-events.service';
+import { RecentRequests } from './recent-requests';
+
+/** The learner accepted or rejected a correction: one lynx.inference.feedback event. */
+@Controller('v1/feedback')
+export class FeedbackController {
+  constructor(
+    @Inject(InferenceEvents) private readonly events: InferenceEvents,
+    @Inject(RecentRequests) private readonly recent: RecentRequests,
+  ) {}
+
+  @Post()
+  @HttpCode(202)
+  record(@Body(new ZodValidationPipe(feedbackRequestSchema)) body: FeedbackRequest) {
+    const served = this.recent.get(body.request_id);
+    const event: FeedbackEvent = {
+      event_id: randomUUID(),
+      request_id: body.request_id,
+      time: new Date().toISOString(),
+      ...(served ?? {}),
+      accepted: body.accepted,
+      ...(body.correction !== undefined ? { correction: body.correction } : {}),
+    };
+    this.events.feedback(event);
+    return { event_id: event.event_id, request_id: body.request_id, known_request: served !== undefined };
+  }
+}

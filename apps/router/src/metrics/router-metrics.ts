@@ -1,0 +1,38 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { METRICS_REGISTRY } from '@lynx/platform';
+
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/** The router's Prometheus series. Labels are bounded: models × the arms of their plans. */
+@Injectable()
+export class RouterMetrics {
+  readonly requests: Counter<'model' | 'arm' | 'digest' | 'role' | 'status'>;
+  readonly errors: Counter<'model' | 'arm' | 'digest' | 'code'>;
+  readonly latency: Histogram<'model' | 'arm' | 'digest'>;
+  readonly upstreamLatency: Histogram<'model' | 'arm' | 'digest'>;
+  readonly mirrored: Counter<'model' | 'result'>;
+  readonly fallback: Counter<'model' | 'from_arm' | 'to_arm' | 'reason'>;
+  readonly eventsDropped: Counter<'reason'>;
+  readonly eventsPublished: Counter;
+  readonly eventsQueued: Gauge;
+  readonly breakerOpen: Gauge<'upstream'>;
+  readonly planRevision: Gauge<'model'>;
+  readonly planLoadFailures: Counter<'model'>;
+
+  constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
+    const registers = [registry];
+    this.requests = new Counter({ name: 'lynx_router_requests_total', help: 'Requests answered, by model, arm, digest, role and status (ok|error)', labelNames: ['model', 'arm', 'digest', 'role', 'status'], registers });
+    this.errors = new Counter({ name: 'lynx_router_errors_total', help: 'Failed upstream calls and error answers, by model, arm, digest and code', labelNames: ['model', 'arm', 'digest', 'code'], registers });
+    this.latency = new Histogram({ name: 'lynx_router_request_duration_seconds', help: 'Total request time seen by the router', labelNames: ['model', 'arm', 'digest'], buckets: LATENCY_BUCKETS, registers });
+    this.upstreamLatency = new Histogram({ name: 'lynx_router_upstream_duration_seconds', help: 'Upstream time (request sent to last byte)', labelNames: ['model', 'arm', 'digest'], buckets: LATENCY_BUCKETS, registers });
+    this.mirrored = new Counter({ name: 'lynx_router_mirrored_total', help: 'Shadow requests by result (ok|error|skipped)', labelNames: ['model', 'result'], registers });
+    this.fallback = new Counter({ name: 'lynx_router_fallback_total', help: 'Requests of a non-stable arm served by the stable arm', labelNames: ['model', 'from_arm', 'to_arm', 'reason'], registers });
+    this.eventsDropped = new Counter({ name: 'lynx_router_events_dropped_total', help: 'Inference events not published: buffer overflow or repeated publish failure', labelNames: ['reason'], registers });
+    this.eventsPublished = new Counter({ name: 'lynx_router_events_published_total', help: 'Inference events acknowledged by JetStream', registers });
+    this.eventsQueued = new Gauge({ name: 'lynx_router_events_queued', help: 'Events waiting in the buffer', registers });
+    this.breakerOpen = new Gauge({ name: 'lynx_router_circuit_open', help: '1 while an upstream circuit is open or half-open', labelNames: ['upstream'], registers });
+    this.planRevision = new Gauge({ name: 'lynx_router_plan_revision', help: 'Revision of the traffic plan in use', labelNames: ['model'], registers });
+    this.planLoadFailures = new Counter({ name: 'lynx_router_plan_load_failures_total', help: 'Plan loads that failed (the previous plan stayed)', labelNames: ['model'], registers });
+  }
+}

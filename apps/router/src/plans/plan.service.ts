@@ -1,0 +1,169 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { LYNX_CONFIG, LynxLogger, LynxNames, NatsService, ReadinessRegistry, type LynxConfig } from '@lynx/platform';
+import { ERROR_CODES, LynxError, trafficPlanSchema } from '@lynx/schema';
+import { ROUTER_CONFIG, type RouterConfig } from '../config/router-config';
+import { RouterMetrics } from '../metrics/router-metrics';
+import type { CompiledPlan } from '../routing/compiled-plan';
+import { UpstreamsFile, upstreamFor } from '../upstreams/upstream';
+import { compilePlan, type PlanInput } from './compile-plan';
+import { PlanWatcher } from './plan-watcher';
+import { RegistryClient, type PutTrafficBody, type TrafficRecord } from './registry-client';
+
+/**
+ * The traffic plans the router runs, one per logical model, compiled (refs → digests → upstreams)
+ * when loaded. A new plan replaces the old one in a single assignment, so each request sees one
+ * whole plan. When the registry is down or a stored plan cannot be served, the last good plan stays.
+ */
+@Injectable()
+export class PlanService implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly registry: RegistryClient;
+  private readonly plans = new Map<string, CompiledPlan>();
+  private readonly loading = new Map<string, Promise<void>>();
+  private readonly dirty = new Set<string>();
+  private readonly upstreams: UpstreamsFile;
+  private readonly watcher: PlanWatcher;
+  private loadedOnce = false;
+  private firstLoad?: Promise<void>;
+  private timer?: NodeJS.Timeout;
+  private listeners: Array<(plan: CompiledPlan) => void> = [];
+
+  constructor(
+    @Inject(LYNX_CONFIG) private readonly platform: LynxConfig,
+    @Inject(ROUTER_CONFIG) private readonly config: RouterConfig,
+    @Inject(LynxLogger) private readonly logger: LynxLogger,
+    @Inject(RouterMetrics) private readonly metrics: RouterMetrics,
+    @Inject(NatsService) nats: NatsService,
+    @Inject(LynxNames) names: LynxNames,
+    @Inject(ReadinessRegistry) readiness: ReadinessRegistry,
+  ) {
+    this.registry = new RegistryClient(platform.registryUrl, config.registryToken);
+    this.upstreams = config.upstreamsFile ? UpstreamsFile.read(config.upstreamsFile) : new UpstreamsFile();
+    this.watcher = new PlanWatcher(nats, names, logger, (model, type) => this.onRegistryEvent(model, type), () => void this.refreshAll());
+    readiness.register('traffic-plans', async () => {
+      if (!this.loadedOnce) throw new Error(`no traffic plan loaded yet from the registry at ${platform.registryUrl}`);
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    this.watcher.start();
+    this.firstLoad = this.refreshAll();
+    this.timer = setInterval(() => void this.refreshAll(), this.config.refreshMs);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+    this.watcher.stop();
+    void this.registry.close();
+  }
+
+  /** Resolves after the first attempt to load every plan (tests, bench). */
+  async started(): Promise<void> {
+    await this.firstLoad;
+  }
+
+  get(model: string): CompiledPlan | undefined {
+    return this.plans.get(model);
+  }
+
+  get ready(): boolean {
+    return this.loadedOnce;
+  }
+
+  models(): string[] {
+    return [...this.plans.keys()].sort();
+  }
+
+  /** Called with every newly applied plan (tests await a change through this). */
+  onApplied(listener: (plan: CompiledPlan) => void): () => void {
+    this.listeners.push(listener);
+    return () => (this.listeners = this.listeners.filter((l) => l !== listener));
+  }
+
+  /** Validates a plan as the router would run it, stores it in the registry, and applies it. */
+  async put(model: string, body: PutTrafficBody, authorization?: string): Promise<CompiledPlan> {
+    const current = this.plans.get(model);
+    await this.compile({ model, revision: current?.revision ?? 0, plan: body.plan });
+    const record = await this.registry.putTraffic(model, body, authorization);
+    // Compile again from the stored record: an alias may have moved in between.
+    const compiled = await this.compile(recordInput(record));
+    this.apply(compiled);
+    return compiled;
+  }
+
+  /** Re-reads one model's plan from the registry; concurrent calls coalesce into one more load. */
+  reload(model: string): Promise<void> {
+    const running = this.loading.get(model);
+    if (running) {
+      this.dirty.add(model);
+      return running;
+    }
+    const p = this.load(model).finally(() => {
+      this.loading.delete(model);
+      if (this.dirty.delete(model)) void this.reload(model);
+    });
+    this.loading.set(model, p);
+    return p;
+  }
+
+  private async load(model: string): Promise<void> {
+    try {
+      const record = await this.registry.getTraffic(model);
+      const compiled = await this.compile(recordInput(record));
+      const current = this.plans.get(model);
+      if (current && current.revision > compiled.revision) return; // an older answer raced a newer one
+      this.apply(compiled);
+    } catch (err) {
+      this.metrics.planLoadFailures.inc({ model });
+      const kept = this.plans.get(model);
+      this.logger.warn(
+        { msg: 'traffic plan not loaded; keeping the last one', model, kept_revision: kept?.revision ?? null, err: (err as Error).message },
+        'PlanService',
+      );
+    }
+  }
+
+  private async refreshAll(): Promise<void> {
+    let models = this.config.models;
+    if (models.length === 0) {
+      try {
+        models = (await this.registry.listModels()).models.map((m) => m.name);
+        if (models.length === 0) this.loadedOnce = true; // an empty registry is a known state
+      } catch (err) {
+        this.logger.warn({ msg: 'registry unreachable; serving the last known plans', err: (err as Error).message }, 'PlanService');
+        models = this.models();
+      }
+    }
+    await Promise.all(models.map((m) => this.reload(m)));
+  }
+
+  private onRegistryEvent(model: string, type: string): void {
+    if (this.config.models.length && !this.config.models.includes(model)) return;
+    // A registered version only matters for a model not served yet; moves and plan changes always do.
+    if (type === 'version.registered' && this.plans.has(model)) return;
+    if (type === 'verdict.recorded') return;
+    void this.reload(model);
+  }
+
+  private compile(input: PlanInput): Promise<CompiledPlan> {
+    return compilePlan(input, {
+      resolve: (ref) => this.registry.getVersion(input.model, ref),
+      upstreamOf: (v) => upstreamFor(input.model, v, this.upstreams, this.config.upstreamTimeoutMs),
+      prod: this.platform.env === 'prod',
+    });
+  }
+
+  private apply(plan: CompiledPlan): void {
+    this.plans.set(plan.model, plan);
+    this.loadedOnce = true;
+    this.metrics.planRevision.set({ model: plan.model }, plan.revision);
+    this.logger.log({ msg: 'traffic plan applied', model: plan.model, revision: plan.revision, strategy: plan.plan.strategy, arms: plan.arms.map((a) => `${a.name}=${a.digest.slice(7, 19)}`) }, 'PlanService');
+    for (const l of this.listeners) l(plan);
+  }
+}
+
+function recordInput(record: TrafficRecord): PlanInput {
+  const parsed = trafficPlanSchema.safeParse(record.plan);
+  if (!parsed.success) throw new LynxError(ERROR_CODES.validationFailed, `stored plan of ${record.model} is not a valid traffic plan`, 400);
+  return { model: record.model, revision: record.revision, plan: parsed.data };
+}

@@ -1,0 +1,14 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { LynxLogger, createLynxApp } from '@lynx/platform';
+import { RouterAppModule, type RouterOptions } from './app.module';
+import { loadRouterConfig } from './config/router-config';
+import { OpenAiExceptionFilter } from './openai/openai-exception.filter';
+
+/** The router, created and initialised but not listening. */
+export async function createRouterApp(options: RouterOptions = {}): Promise<NestFastifyApplication> {
+  const bodyLimit = options.router?.bodyLimit ?? loadRouterConfig(options.env ?? process.env).bodyLimit;
+  const app = await createLynxApp(RouterAppModule.forRoot(options), 'router', { bodyLimit });
+  app.useGlobalFilters(new OpenAiExceptionFilter(app.get(LynxLogger)));
+  await app.init();
+  return app;
+}
