@@ -9,6 +9,9 @@ const composeFile = path.join(root, 'docker-compose.yml');
 
 interface Service {
   image?: string;
+  build?: { context?: string; args?: Record<string, string> };
+  environment?: Record<string, string>;
+  depends_on?: Record<string, { condition?: string }>;
   command?: string[] | string;
   volumes?: string[];
   healthcheck?: { test: string[] | string };
@@ -55,6 +58,35 @@ describe('docker-compose.yml', () => {
       .filter(([, service]) => !service.healthcheck?.test?.length)
       .map(([name]) => name);
     expect(withoutHealthcheck).toEqual([]);
+  });
+});
+
+describe('docker-compose.yml: the Lynx apps', () => {
+  const compose = parse(fs.readFileSync(composeFile, 'utf8'), { merge: true }) as { services: Record<string, Service> };
+  const apps = ['registry', 'router', 'gate', 'drift-worker', 'cost-emitter'] as const;
+
+  it.each(apps)('%s is built from the one Dockerfile with APP, on its own port, probed over HTTP', (app) => {
+    const service = compose.services[app];
+    expect(service?.build).toEqual({ context: '.', args: { APP: app } });
+    const portVar = `LYNX_${app.toUpperCase().replace(/-/g, '_')}_PORT`;
+    expect(service.environment?.[portVar]).toBe(String(PORTS[app]));
+    // The router is only ready once a model has a production version; every other app uses /readyz.
+    const probe = app === 'router' ? '/healthz' : '/readyz';
+    expect(commandOf({ command: service.healthcheck?.test }).join(' ')).toContain(`http://127.0.0.1:${PORTS[app]}${probe}`);
+  });
+
+  it.each(apps)('%s knows where NATS, Redis and the registry are, and starts after them', (app) => {
+    const service = compose.services[app];
+    expect(service.environment).toMatchObject({ LYNX_NATS_URL: 'nats://nats:4222', LYNX_REDIS_URL: 'redis://redis:6379', LYNX_REGISTRY_URL: 'http://registry:7101' });
+    const needs = app === 'registry' ? ['nats', 'redis', 'postgres'] : ['nats', 'redis', 'registry'];
+    for (const dep of needs) expect(service.depends_on?.[dep]).toEqual({ condition: 'service_healthy' });
+  });
+
+  it('points the registry at postgres and the router at an upstreams file that exists', () => {
+    expect(compose.services.registry.environment?.LYNX_DATABASE_URL).toMatch(/^postgres:\/\/.*@postgres:5432\//);
+    const mount = compose.services.router.volumes?.find((v) => v.endsWith(':/app/lynx.upstreams.yaml:ro')) ?? '';
+    const hostPath = /^\$\{[A-Z_]+:-([^}]+)\}/.exec(mount)?.[1] ?? mount.split(':')[0];
+    expect(fs.existsSync(path.join(root, hostPath))).toBe(true);
   });
 });
 

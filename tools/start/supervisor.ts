@@ -7,6 +7,8 @@ export interface AppCommand {
   command: string;
   args: string[];
   cwd?: string;
+  /** Added to the supervisor's own environment for this app (ports, tokens, data dirs). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface SupervisorOptions {
@@ -91,7 +93,7 @@ export class Supervisor extends EventEmitter {
   }
 
   private launch(r: Running): void {
-    const child = spawn(r.app.command, r.app.args, { cwd: r.app.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    const child = spawn(r.app.command, r.app.args, { cwd: r.app.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...r.app.env } });
     r.child = child;
     r.startedAt = Date.now();
     for (const stream of [child.stdout, child.stderr]) {

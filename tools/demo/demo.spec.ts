@@ -1,0 +1,76 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+// `npm run demo` end to end, twice on one fresh data dir (the second run finds everything the first
+// left: versions, production, semvers). Real NATS, Redis, PGlite and every service as a child process.
+jest.setTimeout(6 * 60_000);
+
+const root = path.join(__dirname, '..', '..');
+
+interface Summary {
+  run_id: string;
+  experiments: Array<{ id: string; passed: boolean; manifest: string }>;
+}
+
+function runDemo(dir: string): Promise<{ code: number | null; output: string; runDir: string }> {
+  return new Promise((resolve, reject) => {
+    const args = ['-r', './tools/register.js', 'tools/demo/main.ts', '--data-dir', path.join(dir, 'data'), '--runs-dir', path.join(dir, 'runs'), '--costs-md', path.join(dir, 'COSTS.md')];
+    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const runDir = /manifests (\S+)/.exec(output)?.[1] ?? '';
+      resolve({ code, output, runDir: path.resolve(root, runDir) });
+    });
+  });
+}
+
+function manifest(runDir: string, id: string): any {
+  return JSON.parse(fs.readFileSync(path.join(runDir, id, 'manifest.json'), 'utf8'));
+}
+
+describe('npm run demo', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lynx-demo-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it.each([['a fresh data dir'], ['the same data dir again']])('passes all five experiments on %s, with their figures', async () => {
+    const { code, output, runDir } = await runDemo(dir);
+    const summary = JSON.parse(fs.readFileSync(path.join(runDir, 'summary.json'), 'utf8')) as Summary;
+    expect({ code, failed: summary.experiments.filter((e) => !e.passed).map((e) => e.id) }).toEqual({ code: 0, failed: [] });
+    expect(output).toMatch(/demo: all 5 experiments passed/);
+    expect(summary.experiments.map((e) => e.id)).toEqual(['1-registry-round-trip', '2-shadow', '3-drift', '4-finops', '5-deploy-gate']);
+    for (const e of summary.experiments) {
+      const m = manifest(runDir, e.id);
+      expect(m).toMatchObject({ passed: true, run_id: summary.run_id });
+      expect(m.inputs.every((a: { digest: string }) => /^sha256:[0-9a-f]{64}$/.test(a.digest))).toBe(true);
+      expect(m.commands.length).toBeGreaterThan(0);
+      expect(m.commands.every((c: { command: string }) => /^(LYNX_TOKEN=\S+ )?lynx |^curl /.test(c.command))).toBe(true);
+    }
+
+    const variants = manifest(runDir, '1-registry-round-trip').figures.variants;
+    for (const v of ['base', 'int8', 'lora', 'regressed']) expect(variants[v].retrain_digest).toBe(variants[v].digest);
+    expect(variants.lora.parent_digest).toBe(variants.base.digest);
+
+    const shadow = manifest(runDir, '2-shadow').figures;
+    expect(shadow.requests.ok).toBeGreaterThanOrEqual(2000);
+    expect(shadow.shadow_share).toBeGreaterThan(0.07);
+    expect(shadow.shadow_share).toBeLessThan(0.13);
+
+    const drift = manifest(runDir, '3-drift').figures;
+    expect(drift.shifted.decision).toBe('retrain');
+    expect(drift.candidate.lineage.params.drift_report_id).toBe(drift.shifted.report);
+
+    const rows = manifest(runDir, '4-finops').figures.rows as Array<{ version: string; cpqu: number | null }>;
+    for (const v of ['base', 'int8', 'lora', 'regressed']) expect(rows.find((r) => r.version === v)?.cpqu).toBeGreaterThan(0);
+    expect(fs.readFileSync(path.join(dir, 'COSTS.md'), 'utf8')).toContain(variants.lora.digest.slice(7, 19));
+
+    const gate = manifest(runDir, '5-deploy-gate').figures;
+    expect(gate.regressed.failing_buckets).toContain('tense.past_participle');
+    expect(gate.regressed.production_after).toBe(gate.regressed.production_before);
+    expect(gate.rollback.router_serves_base_ms).toBeLessThanOrEqual(1000);
+  });
+});

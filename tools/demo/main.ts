@@ -1,0 +1,121 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { stackConfig } from '../stack/config';
+import { up } from '../stack/stack';
+import { InProcessCli } from './cli';
+import { type DemoContext, MODEL, VARIANTS, urlsOf } from './context';
+import { EXPERIMENTS } from './experiments';
+import { servedTotal } from './experiments/finops';
+import { type ExperimentManifest, Manifest } from './manifest';
+import { DemoServices } from './services';
+import { prepare } from './setup';
+import { formatSummary, type SummaryRow } from './summary';
+import { DemoNats } from './wait';
+
+const root = path.join(__dirname, '..', '..');
+
+function option(argv: string[], name: string): string | undefined {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+
+/** lynx.upstreams.yaml for this run: each variant's digest → the model server's variant of that name. */
+function writeUpstreams(ctx: DemoContext): string {
+  const file = path.join(ctx.setup.workDir, 'lynx.upstreams.yaml');
+  const rules = VARIANTS.map((v) => `    - digest: "${ctx.bundles[v]!.digest}"\n      base_url: ${ctx.urls.modelServer}/v1\n      model: ${v}\n      api_key_env: LYNX_DEMO_UPSTREAM_TOKEN\n`).join('');
+  fs.writeFileSync(file, `models:\n  ${MODEL}:\n${rules}`);
+  return file;
+}
+
+/**
+ * `npm run demo [-- --data-dir .lynx/demo --runs-dir runs --costs-md docs/COSTS.md --keep-streams]`:
+ * the local stack, the Lynx services as children, the five experiments, a summary table.
+ * Exit 0 when every experiment passed, 1 otherwise.
+ */
+export async function main(argv: string[], print: (line: string) => void = (l) => console.log(l)): Promise<{ code: number; runDir: string; rows: SummaryRow[] }> {
+  process.chdir(root);
+  const t0 = Date.now();
+  const say = (line: string) => print(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${line}`);
+  const stack = stackConfig();
+  say('stack: checking NATS (JetStream) and Redis');
+  await up(stack, (line) => say(`stack: ${line}`));
+  const setup = await prepare({ root, dataDir: option(argv, '--data-dir'), runsDir: option(argv, '--runs-dir'), costsMd: option(argv, '--costs-md') });
+  say(`run ${setup.runId}: namespace ${setup.namespace}, data ${path.relative(root, setup.dataDir)}, manifests ${path.relative(root, setup.runDir)}`);
+
+  const services = new DemoServices(setup, stack);
+  let nats: DemoNats | undefined;
+  let stopping: Promise<void> | undefined;
+  const stop = () => (stopping ??= (async () => {
+    await services.stop();
+    if (nats && !argv.includes('--keep-streams')) await nats.dropStreams().catch(() => undefined);
+    await nats?.close();
+  })());
+  const onSignal = (signal: NodeJS.Signals) => {
+    say(`${signal}: stopping the services`);
+    void stop().then(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const manifests: ExperimentManifest[] = [];
+  try {
+    say('services: starting registry, drift-worker, cost-emitter');
+    await services.start([{ app: 'registry' }, { app: 'drift-worker' }, { app: 'cost-emitter' }]);
+    nats = await DemoNats.open(stack.natsUrl, setup.namespace);
+    const urls = urlsOf(setup);
+    const ctx: DemoContext = { setup, cli: new InProcessCli(root, { LYNX_REGISTRY_URL: urls.registry, LYNX_DRIFT_URL: urls.drift, LYNX_NATS_URL: stack.natsUrl, LYNX_NAMESPACE: setup.namespace }), nats, urls, bundles: {}, say, servedBefore: 0 };
+    let phase2: true | Error | undefined;
+    for (const exp of EXPERIMENTS) {
+      const m = new Manifest(setup.runDir, setup.runId, exp.id, exp.title);
+      say(`${exp.title}: running`);
+      let error: Error | undefined;
+      try {
+        const missing = exp.needs.filter((id) => !manifests.find((x) => x.experiment === id)?.passed);
+        if (missing.length) throw new Error(`skipped: ${missing.join(', ')} did not pass`);
+        if (phase2 instanceof Error) throw phase2;
+        if (exp.needs.length && !phase2) {
+          say('services: starting model-server (base, int8, lora on base, regressed) and router');
+          const bundle = (v: (typeof VARIANTS)[number]) => path.relative(root, ctx.bundles[v]!.dir);
+          const models = `base=${bundle('base')},lora=${bundle('lora')}:base,int8=${bundle('int8')},regressed=${bundle('regressed')}`;
+          // The router reports ready once it has loaded a plan, and there is none before base is
+          // production (experiment 2 bootstraps it), so here it only has to be up.
+          await services
+            .start([
+              { app: 'model-server', env: { LYNX_MODEL_SERVER_MODELS: models } },
+              { app: 'router', env: { LYNX_ROUTER_UPSTREAMS_FILE: writeUpstreams(ctx), LYNX_ROUTER_MODELS: MODEL, LYNX_DEMO_UPSTREAM_TOKEN: setup.tokens.reader }, probe: '/healthz' },
+            ])
+            .catch((err: Error) => {
+              phase2 = err;
+              throw err;
+            });
+          phase2 = true;
+        }
+        await exp.run(ctx, m);
+        if (exp.id === '1-registry-round-trip') ctx.servedBefore = await servedTotal(ctx);
+      } catch (err) {
+        error = err as Error;
+      }
+      const result = m.finish(error);
+      manifests.push(result);
+      const failed = result.checks.filter((c) => !c.passed);
+      say(`${exp.title}: ${result.passed ? 'PASS' : 'FAIL'} (${result.seconds} s)${error ? ` — ${error.message.split('\n')[0]}` : ''}${failed.length ? ` — failed: ${failed.map((c) => `${c.name} (${c.detail})`).join('; ')}` : ''}`);
+    }
+  } finally {
+    say('services: stopping');
+    await stop();
+  }
+  const rows: SummaryRow[] = manifests.map((x) => ({ experiment: x.title, id: x.experiment, passed: x.passed, seconds: x.seconds ?? 0, checks: `${x.checks.filter((c) => c.passed).length}/${x.checks.length}`, manifest: path.relative(root, path.join(setup.runDir, x.experiment, 'manifest.json')) }));
+  fs.writeFileSync(path.join(setup.runDir, 'summary.json'), `${JSON.stringify({ run_id: setup.runId, seconds: (Date.now() - t0) / 1000, experiments: rows }, null, 2)}\n`);
+  print('');
+  print(formatSummary(rows, (Date.now() - t0) / 1000));
+  return { code: rows.length === EXPERIMENTS.length && rows.every((r) => r.passed) ? 0 : 1, runDir: setup.runDir, rows };
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2))
+    .then(({ code }) => process.exit(code))
+    .catch((err: Error) => {
+      console.error(`demo: ${err.message}`);
+      process.exit(2);
+    });
+}
