@@ -10,7 +10,7 @@ import { CliError, EXIT } from '../exit';
 export function driftCommand(program: Command): Command {
   return (
     program.commands.find((c) => c.name() === 'drift') ??
-    program.command('drift').description('Compare distributions and watch for drift between reference and live traffic')
+    program.command('drift').description('compare distributions and watch for drift between reference and live traffic')
   );
 }
 

@@ -7,6 +7,6 @@ import type { Command } from 'commander';
 export function trafficCommand(program: Command): Command {
   return (
     program.commands.find((c) => c.name() === 'traffic') ??
-    program.command('traffic').description('Traffic plans of the router and synthetic traffic for experiments')
+    program.command('traffic').description('traffic plans of the router and synthetic traffic for experiments')
   );
 }
