@@ -3,11 +3,11 @@
 // and the digest process's peak RSS (target < 100 MB: streaming, not buffering).
 // Size: LYNX_BENCH_BYTES (default 1 GiB). Rounds: LYNX_BENCH_ROUNDS (default 3, best is reported).
 import { execFileSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, openSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { buildSync } from 'esbuild';
+import { bundleForNode, median, timeSha256sum, writeRandomFile } from '../common/bench-files';
 
 const BYTES = Number(process.env.LYNX_BENCH_BYTES ?? 1024 ** 3);
 const ROUNDS = Number(process.env.LYNX_BENCH_ROUNDS ?? 3);
@@ -20,35 +20,12 @@ interface ChildReport {
   maxRssBytes: number;
 }
 
-function writeBigFile(path: string, bytes: number): void {
-  const fd = openSync(path, 'w');
-  try {
-    for (let left = bytes; left > 0; ) {
-      const chunk = randomBytes(Math.min(left, 1024 * 1024));
-      writeSync(fd, chunk);
-      left -= chunk.length;
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /**
  * The child is bundled to plain JS first, as `nx build` ships apps: run through the TS loader it
  * would carry the SWC compiler's ~90 MB and the RSS figure would measure the loader, not the digest.
  */
 function buildChild(outDir: string): string {
-  const outfile = join(outDir, 'digest-child.js');
-  buildSync({
-    entryPoints: [join(repo, 'bench/digest/digest-child.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    outfile,
-    tsconfig: join(repo, 'tsconfig.base.json'),
-    logLevel: 'error',
-  });
-  return outfile;
+  return bundleForNode(join(repo, 'bench/digest/digest-child.ts'), join(outDir, 'digest-child.js'), join(repo, 'tsconfig.base.json'));
 }
 
 let childScript = '';
@@ -56,17 +33,6 @@ let childScript = '';
 function runChild(dir: string, ...extra: string[]): ChildReport {
   const out = execFileSync('node', [childScript, dir, ...extra], { encoding: 'utf8' });
   return JSON.parse(out) as ChildReport;
-}
-
-function runSha256sum(file: string): { hex: string; seconds: number } {
-  const start = process.hrtime.bigint();
-  const out = execFileSync('sha256sum', [file], { encoding: 'utf8' });
-  return { hex: out.split(/\s+/)[0], seconds: Number(process.hrtime.bigint() - start) / 1e9 };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 function main(): void {
@@ -77,10 +43,10 @@ function main(): void {
     childScript = buildChild(dir);
     const file = join(dataDir, 'big.bin');
     process.stderr.write(`writing ${(BYTES / MB).toFixed(0)} MB of random bytes...\n`);
-    writeBigFile(file, BYTES);
+    writeRandomFile(file, BYTES);
 
     // Warm-up: both read the file once untimed so each timed run reads from the page cache.
-    const warm = runSha256sum(file);
+    const warm = timeSha256sum(file);
     runChild(dataDir);
     const expected = `sha256:${createHash('sha256').update(`${warm.hex} ${BYTES} big.bin\n`).digest('hex')}`;
 
@@ -93,7 +59,7 @@ function main(): void {
       if (report.digest !== expected) throw new Error(`digest mismatch: ${report.digest} != ${expected}`);
       lynxSeconds.push(report.seconds);
       peakRss = Math.max(peakRss, report.maxRssBytes);
-      sumSeconds.push(runSha256sum(file).seconds);
+      sumSeconds.push(timeSha256sum(file).seconds);
     }
     const idle = runChild(dataDir, '--idle');
 

@@ -1,6 +1,6 @@
-import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { request } from 'undici';
+import type { RegistryEndpoint } from '@lynx/bundle';
 import { CliError, EXIT } from './exit';
 
 // What to do next, per stable error code of the registry.
@@ -20,7 +20,15 @@ const HINTS: Record<string, string> = {
   alias_conflict: 'the alias moved meanwhile; look at `lynx history <model> <alias>` and retry',
   protected_alias: 'production moves only with `lynx promote` and `lynx rollback`',
   payload_too_large: 'the registry refuses bodies over its limit (LYNX_MAX_BLOB_BYTES for blobs)',
+  upstream_unavailable: 'start the registry or set LYNX_REGISTRY_URL',
 };
+
+/** The registry's error as the user sees it: code, message, details and what to do next. */
+export function registryCliError(code: string, message: string, details?: unknown): CliError {
+  const hint = HINTS[code];
+  const more = details ? `\n  details: ${JSON.stringify(details)}` : '';
+  return new CliError(`${code}: ${message}${more}${hint ? `\n  → ${hint}` : ''}`, EXIT.error);
+}
 
 export interface RegistryErrorBody {
   error?: { code?: string; message?: string; details?: unknown };
@@ -58,6 +66,11 @@ export class RegistryClient {
     }
   }
 
+  /** Where @lynx/bundle's push and pull talk to. */
+  get endpoint(): RegistryEndpoint {
+    return { url: this.baseUrl, token: this.token };
+  }
+
   private async fail(res: Awaited<ReturnType<typeof request>>): Promise<never> {
     const text = await res.body.text();
     let body: RegistryErrorBody = {};
@@ -66,42 +79,13 @@ export class RegistryClient {
     } catch {
       /* not JSON: fall through with the status */
     }
-    const code = body.error?.code ?? `http_${res.statusCode}`;
-    const hint = HINTS[code];
-    const details = body.error?.details ? `\n  details: ${JSON.stringify(body.error.details)}` : '';
-    throw new CliError(`${code}: ${body.error?.message ?? text.slice(0, 200)}${details}${hint ? `\n  → ${hint}` : ''}`, EXIT.error);
+    throw registryCliError(body.error?.code ?? `http_${res.statusCode}`, body.error?.message ?? text.slice(0, 200), body.error?.details);
   }
 
   async json<T>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await this.send(method, path, body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
     if (res.statusCode >= 400) return this.fail(res);
     return (await res.body.json()) as T;
-  }
-
-  async hasBlob(digest: string): Promise<boolean> {
-    const res = await this.send('HEAD', `/v1/blobs/${digest}`);
-    await res.body.dump();
-    if (res.statusCode === 404) return false;
-    if (res.statusCode >= 400) return this.fail(res);
-    return true;
-  }
-
-  /** Streams a local file as the blob `digest`; onBytes reports progress. */
-  async putBlob(digest: string, file: string, size: number, onBytes?: (n: number) => void): Promise<void> {
-    const stream = createReadStream(file, { highWaterMark: 1024 * 1024 });
-    if (onBytes) stream.on('data', (chunk) => onBytes(chunk.length));
-    const res = await this.send('PUT', `/v1/blobs/${digest}`, {
-      body: stream,
-      headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
-    });
-    if (res.statusCode >= 400) return this.fail(res);
-    await res.body.dump();
-  }
-
-  async getBlob(digest: string): Promise<Readable> {
-    const res = await this.send('GET', `/v1/blobs/${digest}`);
-    if (res.statusCode >= 400) return this.fail(res);
-    return res.body;
   }
 }
 

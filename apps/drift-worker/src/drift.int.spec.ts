@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Queue, QueueEvents } from 'bullmq';
 import { JSONCodec, type NatsConnection } from 'nats';
 import { redisOptions } from '@lynx/platform';
-import { TEST_NATS_URL, TEST_REDIS_URL, makeTempDir, testNamespace, type TestNamespace } from '@lynx/platform/testing';
+import { TEST_NATS_URL, TEST_REDIS_URL, makeTempDir, startRegistryChild, testNamespace, type RegistryChild, type TestNamespace } from '@lynx/platform/testing';
 import { QUEUES, SUBJECTS } from '@lynx/schema';
 import { dataDigest, loadModel, parseShift, runTraining, type TutorModel } from '@lynx/tutor';
 import { CORPUS_DIR, REPO_ROOT } from '@lynx/tutor/testing';
@@ -13,7 +13,7 @@ import { HttpRegistryClient } from './registry/registry-client';
 import type { RetrainResult } from './retrain/retrain.service';
 import type { WorkerReport } from './reports/worker-report';
 import { WindowStore, member } from './store/window-store';
-import { natsConnect, publishAll, startRegistryProcess, trafficEvents } from './test-support';
+import { natsConnect, publishAll, trafficEvents } from './test-support';
 import type { CloseJobResult } from './windows/window.processor';
 import { WindowService } from './windows/window.service';
 
@@ -23,7 +23,7 @@ describe('drift worker end to end: traffic → window reports → retrain candid
   let ns: TestNamespace;
   let nc: NatsConnection;
   let tmp: { dir: string; cleanup(): Promise<void> };
-  let registry: { url: string; stop(): Promise<void> };
+  let registry: RegistryChild;
   let app: NestFastifyApplication;
   let tutor: TutorModel;
   let digest: string;
@@ -34,7 +34,7 @@ describe('drift worker end to end: traffic → window reports → retrain candid
     await ns.createStreams();
     nc = await natsConnect(TEST_NATS_URL);
     tmp = await makeTempDir('lynx-drift-e2e-');
-    registry = await startRegistryProcess({ LYNX_NAMESPACE: `${ns.namespace}r`, LYNX_NATS_URL: TEST_NATS_URL, LYNX_REDIS_URL: TEST_REDIS_URL }, `${tmp.dir}/registry`);
+    registry = await startRegistryChild({ prefix: 'driftr', roles: [] });
     // The served version: the base tutor trained on the committed corpus, lineage naming it.
     const run = await runTraining({ corpus: CORPUS_DIR, variant: 'base', out: `${tmp.dir}/base` });
     tutor = await loadModel(`${tmp.dir}/base`);

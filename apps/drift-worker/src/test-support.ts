@@ -1,13 +1,9 @@
 // Helpers for the drift worker's integration tests: inference events from generated traffic,
-// published to a test namespace's stream, and a real registry started as a child process.
-import { spawn, type ChildProcess } from 'node:child_process';
+// published to a test namespace's stream.
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { JSONCodec, connect, type NatsConnection } from 'nats';
 import type { InferenceEvent } from '@lynx/schema';
 import { correct, generateTraffic, type TrafficOptions, type TutorModel } from '@lynx/tutor';
-import { REPO_ROOT } from '@lynx/tutor/testing';
 
 const codec = JSONCodec();
 
@@ -41,43 +37,3 @@ export async function publishAll(nc: NatsConnection, subject: string, payloads: 
 }
 
 export const natsConnect = (url: string) => connect({ servers: url });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
-/** The registry app (PGlite in dataDir, auth off) as a child process; resolves once it listens. */
-export async function startRegistryProcess(env: NodeJS.ProcessEnv, dataDir: string): Promise<{ url: string; stop(): Promise<void> }> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['-r', join(REPO_ROOT, 'tools/register.js'), join(REPO_ROOT, 'apps/registry/src/main.ts')], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...env, LYNX_ENV: 'test', LYNX_LOG_LEVEL: 'info', LYNX_DATA_DIR: dataDir, LYNX_REGISTRY_PORT: String(port), LYNX_TOKENS_FILE: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (/"listening"/.test(out)) resolve();
-    });
-    child.on('exit', (code) => reject(new Error(`registry exited with ${code}: ${stderr}`)));
-  });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.on('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}

@@ -2,11 +2,11 @@ import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GateRegistryClient } from '@lynx/gate';
 import { createLynxApp } from '@lynx/platform';
-import { makeTempDir, testNamespace } from '@lynx/platform/testing';
+import { makeTempDir, startRegistryChild, testNamespace, type RegistryChild } from '@lynx/platform/testing';
 import { GateAppModule } from './app.module';
 import { EvaluationsProcessor } from './evaluations/evaluations.processor';
 import { trainAllVariants, type TrainedVariants } from '@lynx/tutor/testing';
-import { type RegistryChild, lynx, startRegistryChild } from './testing/registry-child';
+import { lynx } from './testing/lynx-cli';
 
 // "Done when" of the deploy gate, end to end: the real registry (child process, PGlite), the
 // real CLI, the committed eval set and eval_baseline.json.
@@ -22,7 +22,7 @@ describe('lynx gate promote against the registry', () => {
   const as = (role: 'trainer' | 'ci' | 'reader') => ({ LYNX_REGISTRY_URL: registry.url, LYNX_TOKEN: registry.tokens[role] });
 
   beforeAll(async () => {
-    [registry, tmp] = await Promise.all([startRegistryChild(), makeTempDir('lynx-gate-promote-')]);
+    [registry, tmp] = await Promise.all([startRegistryChild({ prefix: 'gate' }), makeTempDir('lynx-gate-promote-')]);
     trained = await trainAllVariants(tmp.dir);
     client = new GateRegistryClient(registry.url, registry.tokens.admin);
     for (const variant of ['base', 'lora', 'regressed'] as const) {

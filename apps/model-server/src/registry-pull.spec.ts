@@ -1,92 +1,37 @@
 // load_lora_adapter with a registry ref: the model server pulls the bundle from a real registry
 // (apps/registry, run as its own process) and verifies every blob and the bundle digest.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFile, readdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { bundleManifest } from '@lynx/bundle';
-import { makeTempDir, testNamespace, writeTokensFile, type TestNamespace } from '@lynx/platform/testing';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pushBundle } from '@lynx/bundle';
+import { startRegistryChild, type RegistryChild } from '@lynx/platform/testing';
 import { correct } from '@lynx/tutor';
 import { startModelServer, type ModelServerFixture } from './testing/model-server-fixture';
 
-const REPO = resolve(__dirname, '../../..');
-const TOKENS = { trainer: 'ms-trainer-token', reader: 'ms-reader-token' };
-
-/** Starts the registry on a free port and resolves with its URL once it logs that it listens. */
-function startRegistry(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['-r', './tools/register.js', 'apps/registry/src/main.ts'], {
-    cwd: REPO,
-    env: { ...process.env, ...env, LYNX_REGISTRY_PORT: '0', LYNX_LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (d) => (stderr += d));
-  return new Promise((done, fail) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const url = /"msg":"listening".*"url":"([^"]+)"/.exec(line)?.[1];
-      if (url) done({ child, url: url.replace('[::1]', '127.0.0.1') });
-    });
-    child.once('exit', (code) => fail(new Error(`registry exited with ${code}: ${stderr}`)));
-  });
-}
-
-async function push(registry: string, model: string, dir: string, parentDigest?: string): Promise<string> {
-  const auth = { authorization: `Bearer ${TOKENS.trainer}` };
-  const manifest = await bundleManifest(dir);
-  for (const f of manifest.files) {
-    const res = await fetch(`${registry}/v1/blobs/${f.digest}`, {
-      method: 'PUT',
-      headers: { ...auth, 'content-type': 'application/octet-stream' },
-      body: await readFile(join(dir, f.path)),
-    });
-    expect(res.status).toBeLessThan(300);
-  }
-  const res = await fetch(`${registry}/v1/models/${model}/versions`, {
-    method: 'POST',
-    headers: { ...auth, 'content-type': 'application/json' },
-    body: JSON.stringify({ manifest: { files: manifest.files }, lineage: { data: [], ...(parentDigest ? { parent_digest: parentDigest } : {}) } }),
-  });
-  expect(res.status).toBeLessThan(300);
-  return manifest.digest;
-}
+const push = async (registry: RegistryChild, model: string, dir: string, parentDigest?: string): Promise<string> =>
+  (await pushBundle({ url: registry.url, token: registry.tokens.trainer }, model, dir, { lineage: { data: [], ...(parentDigest ? { parent_digest: parentDigest } : {}) } })).digest;
 
 describe('model server pulling from the registry', () => {
-  let ns: TestNamespace;
-  let registry: { child: ChildProcess; url: string } | undefined;
+  let registry: RegistryChild | undefined;
   let f: ModelServerFixture;
   let loraDigest: string;
   let int8Digest: string;
-  let regTmp: { dir: string; cleanup(): Promise<void> } | undefined;
   let trained: ModelServerFixture['trained'];
 
   beforeAll(async () => {
     // A first server only to train the bundles that get pushed; the registry has a temp dir of its own.
     f = await startModelServer();
-    regTmp = await makeTempDir('lynx-ms-registry-');
-    const regDir = regTmp.dir;
-    const tokensFile = await writeTokensFile(regDir, [
-      { token: TOKENS.trainer, role: 'trainer', name: 'trainer' },
-      { token: TOKENS.reader, role: 'reader', name: 'model-server' },
-    ]);
-    ns = testNamespace('ms', { LYNX_DATA_DIR: regDir, LYNX_TOKENS_FILE: tokensFile });
-    registry = await startRegistry(ns.env);
-    loraDigest = await push(registry.url, 'grammar-tutor', f.trained.dirs.lora, f.trained.runs.base.bundle_digest);
-    int8Digest = await push(registry.url, 'grammar-tutor', f.trained.dirs.int8);
+    registry = await startRegistryChild({ prefix: 'ms', roles: ['trainer', 'reader'] });
+    loraDigest = await push(registry, 'grammar-tutor', f.trained.dirs.lora, f.trained.runs.base.bundle_digest);
+    int8Digest = await push(registry, 'grammar-tutor', f.trained.dirs.int8);
     // A second server, configured like production: registry URL and a reader token.
     trained = f.trained;
     await f.close();
-    f = await startModelServer({ LYNX_REGISTRY_URL: registry.url, LYNX_TOKEN: TOKENS.reader });
+    f = await startModelServer({ LYNX_REGISTRY_URL: registry.url, LYNX_TOKEN: registry.tokens.reader });
   }, 60_000);
 
   afterAll(async () => {
     await f?.close();
-    if (registry) {
-      const exited = new Promise((done) => registry!.child.once('exit', done));
-      registry.child.kill('SIGTERM');
-      await exited;
-    }
-    await ns?.cleanup();
-    await regTmp?.cleanup();
+    await registry?.stop();
   });
 
   it('pulls an adapter by digest, lays it over the loaded base, and serves it', async () => {

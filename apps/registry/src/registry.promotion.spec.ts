@@ -130,6 +130,35 @@ describe('registry HTTP: aliases, promotion, rollback, audit, events', () => {
     expect((await r.inject({ method: 'GET', url: '/v1/models/ghost/served' })).statusCode).toBe(404);
   });
 
+  it('pages served over HTTP by cursor: every version once, newest served first', async () => {
+    const model = uniqueName('page');
+    const digests: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const digest = (await r.push(model, { 'w.bin': `page-${i}` })).body.digest;
+      digests.push(digest);
+      const at = `2025-01-0${1 + i}T00:00:00Z`;
+      const rollup = { rollup_id: `${model}-${i}`, role: 'primary', window_start: at, window_end: at, first_served_at: at, last_served_at: at, requests: 1, prompt_tokens: 1, completion_tokens: 1, cost_usd: 0 };
+      expect((await r.inject({ method: 'POST', url: `/v1/models/${model}/versions/${digest}/usage`, as: 'operator', payload: rollup })).statusCode).toBe(201);
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const q: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+      const res = await r.inject({ method: 'GET', url: `/v1/models/${model}/served?limit=2${q}` });
+      expect(res.statusCode).toBe(200);
+      const body = res.json();
+      expect(body.versions.length).toBeLessThanOrEqual(2);
+      seen.push(...body.versions.map((v: { digest: string }) => v.digest));
+      cursor = body.next_cursor;
+    } while (cursor);
+    expect(seen).toEqual([...digests].reverse());
+    expect((await r.inject({ method: 'GET', url: `/v1/models/${model}/served` })).json()).toMatchObject({ model, next_cursor: null });
+    for (const q of ['limit=0', 'limit=1001', 'limit=two', 'cursor=nope']) {
+      const bad = await r.inject({ method: 'GET', url: `/v1/models/${model}/served?${q}` });
+      expect([q, bad.statusCode, bad.json().error.code]).toEqual([q, 400, 'validation_failed']);
+    }
+  });
+
   it('stores traffic plans whose refs resolve, for operators', async () => {
     const model = uniqueName('tr');
     const digest = (await r.push(model, { 'w.bin': 't' })).body.digest;

@@ -1,8 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { bundleDigest, bundleManifest, validateBundlePath } from '@lynx/bundle';
-import { DigestMismatchError, LynxError, UpstreamUnavailableError, type TrafficPlan } from '@lynx/schema';
+import { pullBundle, pushBundle } from '@lynx/bundle';
+import { LynxError, UpstreamUnavailableError, type TrafficPlan } from '@lynx/schema';
 import type { VerdictBody } from './verdict';
 
 export interface RegistryVersion {
@@ -113,48 +110,13 @@ export class GateRegistryClient {
     return (await this.call<{ entries: AuditEntry[] }>('GET', `/v1/audit?model=${encodeURIComponent(model)}`)).entries;
   }
 
-  /**
-   * Downloads `<model>@<ref>` into `dir` (which must not exist yet): every blob is checked
-   * against its digest, then the folder against the bundle digest, before it is renamed into place.
-   */
+  /** Downloads `<model>@<ref>` into `dir` (new or empty), verified blob by blob and as a bundle. */
   async pull(model: string, ref: string, dir: string): Promise<string> {
-    const m = await this.call<{ digest: string; files: Array<{ path: string; size: number; digest: string }> }>(
-      'GET',
-      `${this.m(model)}/versions/${encodeURIComponent(ref)}/manifest`,
-    );
-    const tmp = `${dir}.pull-${randomUUID()}`;
-    try {
-      await mkdir(tmp, { recursive: true });
-      for (const f of m.files) {
-        validateBundlePath(f.path);
-        const res = await fetch(`${this.base}/v1/blobs/${f.digest}`, { headers: this.token ? { authorization: `Bearer ${this.token}` } : {} });
-        if (!res.ok) throw new LynxError('upstream_unavailable', `blob ${f.digest} of ${model}@${ref}: registry answered ${res.status}`, 502);
-        const bytes = Buffer.from(await res.arrayBuffer());
-        const actual = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-        if (actual !== f.digest) throw new DigestMismatchError(`blob ${f.path}: got ${actual}, expected ${f.digest}`, { path: f.path });
-        await mkdir(dirname(join(tmp, f.path)), { recursive: true });
-        await writeFile(join(tmp, f.path), bytes);
-      }
-      const actual = await bundleDigest(tmp);
-      if (actual !== m.digest) throw new DigestMismatchError(`${model}@${ref}: pulled bundle is ${actual}, expected ${m.digest}`, { expected: m.digest, actual });
-      await rename(tmp, dir);
-      return m.digest;
-    } finally {
-      await rm(tmp, { recursive: true, force: true });
-    }
+    return (await pullBundle({ url: this.base, token: this.token }, model, ref, dir)).digest;
   }
 
   /** Uploads the blobs of a bundle folder and registers it; returns the version's digest. */
   async push(model: string, dir: string, lineage: Record<string, unknown> = { data: [] }): Promise<string> {
-    const { files } = await bundleManifest(dir);
-    for (const f of files) {
-      const res = await fetch(`${this.base}/v1/blobs/${f.digest}`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/octet-stream', ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
-        body: await readFile(join(dir, f.path)),
-      });
-      if (!res.ok) throw new LynxError('upstream_unavailable', `blob upload ${f.path}: registry answered ${res.status}: ${await res.text()}`, 502);
-    }
-    return (await this.call<{ digest: string }>('POST', `${this.m(model)}/versions`, { manifest: { files }, lineage })).digest;
+    return (await pushBundle({ url: this.base, token: this.token }, model, dir, { lineage })).digest;
   }
 }

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { countIntoBins, MathInputError, quantileBinEdges } from './index';
+import { binIndex, countIntoBins, MathInputError, quantileBinEdges } from './index';
 
 describe('quantileBinEdges', () => {
   it('numpy.quantile(1..10, [0, .25, .5, .75, 1]) = [1, 3.25, 5.5, 7.75, 10] (linear method, R type 7)', () => {
@@ -44,5 +44,23 @@ describe('countIntoBins', () => {
     expect(() => countIntoBins([1], [1])).toThrow('countIntoBins: edges must have at least 2 entries');
     expect(() => countIntoBins([1], [1, 3, 2])).toThrow('countIntoBins: edges must be strictly increasing (edges[2] = 2)');
     expect(() => countIntoBins([], [1, 2])).toThrow('countIntoBins: sample must not be empty');
+  });
+});
+
+describe('binIndex', () => {
+  it('numpy.histogram([0, 1, 2, 3, 99], bins=[1, 2, 3]) puts 1 in bin 0, 2, 3 (closed last bin) in bin 1; outside values go to the end bins', () => {
+    expect([0, 1, 2, 3, 99].map((v) => binIndex([1, 2, 3], v))).toEqual([0, 0, 1, 1, 1]);
+    expect(binIndex([5, 5], 7)).toBe(0);
+    expect(() => binIndex([1], 1)).toThrow(MathInputError);
+  });
+  it('agrees with countIntoBins on every value (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ noNaN: true, min: -1e6, max: 1e6 }), { minLength: 1, maxLength: 50 }), fc.uniqueArray(fc.integer({ min: -100, max: 100 }), { minLength: 2, maxLength: 8 }), (sample, raw) => {
+        const edges = [...raw].sort((a, b) => a - b);
+        const counts = new Array(edges.length - 1).fill(0);
+        for (const v of sample) counts[binIndex(edges, v)] += 1;
+        expect(counts).toEqual(countIntoBins(sample, edges));
+      }),
+    );
   });
 });

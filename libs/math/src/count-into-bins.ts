@@ -1,3 +1,4 @@
+import { binIndex } from './bin-index';
 import { assertFiniteArray } from './guards';
 import { MathInputError } from './math-input-error';
 
@@ -25,16 +26,6 @@ export function countIntoBins(sample: readonly number[], edges: readonly number[
   }
   const k = edges.length - 1;
   const counts = new Array<number>(k).fill(0);
-  for (const v of sample) {
-    // Largest i with edges[i] <= v (binary search), clamped into [0, k-1].
-    let lo = 0;
-    let hi = k;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (edges[mid] <= v) lo = mid;
-      else hi = mid - 1;
-    }
-    counts[Math.min(lo, k - 1)] += 1;
-  }
+  for (const v of sample) counts[binIndex(edges, v)] += 1;
   return counts;
 }

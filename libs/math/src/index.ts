@@ -13,4 +13,5 @@ export { wilsonInterval, type Interval } from './wilson-interval';
 export { costPerQualityUnit } from './cost-per-quality-unit';
 export { quantileBinEdges } from './quantile-bin-edges';
 export { countIntoBins } from './count-into-bins';
+export { binIndex } from './bin-index';
 export { sampleSizeTwoProportions } from './sample-size-two-proportions';

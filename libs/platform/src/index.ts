@@ -10,6 +10,7 @@ export * from './nats/nats.service';
 export * from './nats/event-publisher.service';
 export * from './nats/nats-rpc.service';
 export * from './nats/microservice';
+export * from './nats/batch-consumer';
 export * from './redis/redis';
 export * from './auth/auth.decorators';
 export * from './auth/auth.guard';

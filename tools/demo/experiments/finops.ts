@@ -19,8 +19,17 @@ interface CostRow {
 
 /** Requests the registry says the model's versions served, over all runs on this data dir. */
 export async function servedTotal(ctx: DemoContext): Promise<number> {
-  const { body } = await http<{ versions: Array<{ requests?: number }> }>(ctx, undefined, 'reader', 'GET', `${ctx.urls.registry}/v1/models/${MODEL}/served`, undefined, { expect: undefined }).catch(() => ({ body: { versions: [] } }));
-  return body.versions.reduce((s, v) => s + (v.requests ?? 0), 0);
+  type Page = { versions: Array<{ requests?: number }>; next_cursor?: string | null };
+  let total = 0;
+  let cursor: string | null | undefined = null;
+  do {
+    const q: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+    const url = `${ctx.urls.registry}/v1/models/${MODEL}/served?limit=1000${q}`;
+    const { body }: { body: Page } = await http<Page>(ctx, undefined, 'reader', 'GET', url, undefined, { expect: undefined }).catch(() => ({ body: { versions: [] } }));
+    total += (body.versions ?? []).reduce((s, v) => s + (v.requests ?? 0), 0);
+    cursor = body.next_cursor;
+  } while (cursor);
+  return total;
 }
 
 /** Attaches an eval result to every version that has none, so each row has an accuracy for CpQU. */

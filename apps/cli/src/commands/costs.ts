@@ -3,12 +3,14 @@ import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { request } from 'undici';
 import { CliError } from '../exit';
+import { allServed } from '../registry/served-pages';
 import { buildCostRows, formatCostMarkdown, formatCostTable, type CostServed, type CostVersion } from '../costs/costs-table';
 
 /**
  * `lynx costs <model> [--md <file>] [--json]`: a row per registry version — digest, semver,
  * aliases, latest accuracy, requests served, tokens, USD per 1k tokens and CpQU — from the
- * registry's versions and `served` answers (LYNX_REGISTRY_URL, LYNX_TOKEN).
+ * registry (LYNX_REGISTRY_URL, LYNX_TOKEN): accuracy from each version's own evaluations (so a
+ * version that never served still shows one), usage from the paged `served` answer.
  */
 export function registerCostsCommands(program: Command): void {
   program
@@ -20,8 +22,8 @@ export function registerCostsCommands(program: Command): void {
       const base = process.env.LYNX_REGISTRY_URL || 'http://127.0.0.1:7101';
       const token = process.env.LYNX_TOKEN;
       const versions = await listVersions(base, token, model);
-      const served = await getJson<unknown>(base, token, `/v1/models/${encodeURIComponent(model)}/served`);
-      const rows = buildCostRows(versions, itemsOf(served) as CostServed[]);
+      const served = await allServed<CostServed>((path) => getJson(base, token, path), model);
+      const rows = buildCostRows(versions, served);
       if (opts.md) {
         await mkdir(dirname(opts.md), { recursive: true });
         await writeFile(opts.md, formatCostMarkdown(model, rows, new Date().toISOString()));
@@ -31,30 +33,39 @@ export function registerCostsCommands(program: Command): void {
     });
 }
 
+/** Every version, in the list's order; each read in full (`GET …/versions/{digest}`) for its evaluations. */
 async function listVersions(base: string, token: string | undefined, model: string): Promise<CostVersion[]> {
-  const out: CostVersion[] = [];
+  const digests: string[] = [];
   let cursor: string | null = null;
   do {
     const q: string = cursor ? `?cursor=${encodeURIComponent(cursor)}` : '';
-    const page = await getJson<{ next_cursor?: string | null }>(base, token, `/v1/models/${encodeURIComponent(model)}/versions${q}`);
-    out.push(...itemsOf(page).map(toCostVersion));
-    cursor = Array.isArray(page) ? null : (page.next_cursor ?? null);
+    const page = await getJson<{ items: Array<{ digest: string }>; next_cursor: string | null }>(base, token, `/v1/models/${encodeURIComponent(model)}/versions${q}`);
+    digests.push(...page.items.map((v) => v.digest));
+    cursor = page.next_cursor;
   } while (cursor);
+  const out: CostVersion[] = new Array(digests.length);
+  // A few reads at a time: list items carry no evaluations, and a model may have many versions.
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < digests.length; i = next++) {
+      out[i] = toCostVersion(await getJson(base, token, `/v1/models/${encodeURIComponent(model)}/versions/${encodeURIComponent(digests[i])}`));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(8, digests.length) }, worker));
   return out;
 }
 
-function itemsOf(body: unknown): unknown[] {
-  // versions: {items, next_cursor}; served: {model, versions}
-  const b = body as { items?: unknown[]; versions?: unknown[] };
-  return Array.isArray(body) ? body : (b?.items ?? b?.versions ?? []);
-}
-
-/** Latest accuracy: the registry's field, else the newest evaluation's overall accuracy, else metrics.accuracy. */
+/**
+ * A version as `GET …/versions/{ref}` returns it → the table's facts. Accuracy is the overall
+ * accuracy of the newest evaluation (the cost emitter's CpQU uses the same rule), else the
+ * accuracy recorded in the version's metrics at registration, else unknown.
+ */
 export function toCostVersion(raw: unknown): CostVersion {
   const v = raw as Record<string, any>;
-  const evals: Array<Record<string, any>> = [...(v.evaluations ?? [])].sort((a, b) => String(b.created_at ?? '').localeCompare(String(a.created_at ?? '')));
-  const fromEval = evals[0]?.result?.overall?.accuracy ?? evals[0]?.overall?.accuracy;
-  const accuracy = [v.latest_accuracy, fromEval, v.metrics?.accuracy].find((x) => typeof x === 'number') ?? null;
+  // Newest by created_at; on a tie the later in the registry's (oldest-first) list.
+  const newest = (v.evaluations ?? []).reduce((a: any, b: any) => (!a || String(b.created_at ?? '') >= String(a.created_at ?? '') ? b : a), undefined);
+  const fromEval = newest?.result?.overall?.accuracy;
+  const accuracy = [fromEval, v.metrics?.accuracy].find((x) => typeof x === 'number') ?? null;
   return { digest: String(v.digest), semver: v.semver ?? null, aliases: v.aliases ?? [], accuracy };
 }
 

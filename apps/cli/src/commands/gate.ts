@@ -109,6 +109,15 @@ const wrap = (err: unknown): never => {
   throw new CliError((err as Error).message, EXIT.error);
 };
 
+/** The options `gate evaluate` and `gate promote` share: inputs, tolerance and output. */
+const withGateOptions = (command: Command): Command =>
+  command
+    .option('--eval-set <path>', 'eval set (.jsonl)', DEFAULT_EVAL_SET)
+    .option('--baseline <file>', 'baseline file', DEFAULT_BASELINE)
+    .option('--tolerance <fraction>', 'allowed drop per bucket (default: the baseline tolerance_pp)')
+    .option('--out <file>', 'write the candidate eval result with the gate table (JSON)')
+    .option('--json', 'print the result as JSON');
+
 /**
  * The deploy gate: `lynx gate evaluate` (eval-set check → evaluate → per-bucket compare → table;
  * exit 0 pass, 1 regression, 2 error) and `lynx gate promote` (the same, then on a pass record
@@ -117,19 +126,13 @@ const wrap = (err: unknown): never => {
 export function registerGateCommands(program: Command): void {
   const gate = program.command('gate').description('evaluate a candidate against eval_baseline.json and promote it only on a pass');
 
-  gate
-    .command('evaluate')
+  withGateOptions(gate.command('evaluate'))
     .description('evaluate a candidate (bundle dir, model@ref, or an OpenAI-compatible endpoint) against the baseline')
     .requiredOption('--candidate <model@ref|dir>', 'registry reference or bundle folder')
     .option('--base <dir>', 'base bundle folder for an adapter given as a folder')
-    .option('--eval-set <path>', 'eval set (.jsonl)', DEFAULT_EVAL_SET)
-    .option('--baseline <file>', 'baseline file', DEFAULT_BASELINE)
-    .option('--tolerance <fraction>', 'allowed drop per bucket (default: the baseline tolerance_pp)')
-    .option('--out <file>', 'write the candidate eval result with the gate table (JSON)')
     .option('--endpoint <url>', 'evaluate through an OpenAI-compatible server instead of in process')
     .option('--model <name>', 'model name sent to --endpoint')
     .option('--concurrency <n>', 'requests in flight with --endpoint', '8')
-    .option('--json', 'print the result as JSON')
     .action(async (opts: EvaluateOpts) => {
       const inp = await inputs(opts.evalSet, opts.baseline);
       const e = await evaluateCandidate(inp, opts).catch(wrap);
@@ -138,17 +141,11 @@ export function registerGateCommands(program: Command): void {
       if (!e.comparison.passed) throw new CliError('gate: regression against the baseline', EXIT.failed);
     });
 
-  gate
-    .command('promote <candidate>')
+  withGateOptions(gate.command('promote <candidate>'))
     .description('evaluate <model@ref>; only on a pass record the verdict and promote it to production with --semver')
     .requiredOption('--semver <vX.Y.Z>', 'semver to give the version')
     .option('--bootstrap', 'start a model line with no production version: record a bootstrap verdict with its own numbers')
     .option('--reason <text>', 'why (kept in the audit log)')
-    .option('--eval-set <path>', 'eval set (.jsonl)', DEFAULT_EVAL_SET)
-    .option('--baseline <file>', 'baseline file', DEFAULT_BASELINE)
-    .option('--tolerance <fraction>', 'allowed drop per bucket (default: the baseline tolerance_pp)')
-    .option('--out <file>', 'write the candidate eval result with the gate table (JSON)')
-    .option('--json', 'print the result as JSON')
     .action(async (candidate: string, opts: PromoteOpts) => {
       const ref = parseModelRef(candidate);
       if (!ref) throw new CliError(`promote needs a registry reference <model>@<ref>, got "${candidate}"`);

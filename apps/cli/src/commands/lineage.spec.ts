@@ -1,75 +1,21 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import { connect, JSONCodec } from 'nats';
 import { bundleDigest } from '@lynx/bundle';
-import { makeTempDir, testNamespace, type TestNamespace } from '@lynx/platform/testing';
 import { SUBJECTS } from '@lynx/schema';
-import { buildProgram } from '../program';
-
-const ROOT = resolve(__dirname, '../../../..');
-
-async function freePort(): Promise<number> {
-  return new Promise((ok) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => ok(port));
-    });
-  });
-}
-
-function startRegistry(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-r', './tools/register.js', 'apps/registry/src/main.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((ok, fail) => {
-    let stderr = '';
-    child.stderr!.on('data', (d) => (stderr += d));
-    createInterface({ input: child.stdout! }).on('line', (line) => line.includes('"listening"') && ok(child));
-    child.on('exit', (code) => fail(new Error(`registry exited ${code}: ${stderr}`)));
-  });
-}
-
-async function lynx(...args: string[]): Promise<string> {
-  let printed = '';
-  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    printed += String(chunk);
-    return true;
-  });
-  try {
-    await buildProgram().exitOverride().parseAsync(['node', 'lynx', ...args]);
-  } finally {
-    spy.mockRestore();
-  }
-  return printed;
-}
+import { lynx, startCliRegistry, type CliRegistry } from '../testing/cli-registry';
 
 describe('lynx lineage', () => {
-  let child: ChildProcess;
-  let ns: TestNamespace;
-  let tmp: { dir: string; cleanup(): Promise<void> };
-  const saved = { ...process.env };
+  let cli: CliRegistry;
 
   beforeAll(async () => {
-    tmp = await makeTempDir('lynx-cli-lineage-');
-    const port = await freePort();
-    ns = testNamespace('lin', { LYNX_DATA_DIR: join(tmp.dir, 'data'), LYNX_REGISTRY_PORT: String(port), LYNX_ENV: 'dev', LYNX_LOG_LEVEL: 'info' });
-    child = await startRegistry(ns.env);
-    process.env.LYNX_REGISTRY_URL = `http://127.0.0.1:${port}`;
-    process.env.LYNX_NAMESPACE = ns.namespace;
-    process.env.LYNX_NATS_URL = ns.env.LYNX_NATS_URL;
+    cli = await startCliRegistry('lin');
   }, 60_000);
-  afterAll(async () => {
-    process.env = saved;
-    child?.kill('SIGTERM');
-    if (child && child.exitCode === null) await new Promise((ok) => child.once('exit', ok));
-    await ns?.cleanup();
-    await tmp?.cleanup();
-  });
+  afterAll(() => cli?.close());
 
   async function pushBundle(name: string, extra: string[] = []): Promise<string> {
-    const dir = join(tmp.dir, name);
+    const dir = join(cli.dir, name);
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, 'weights.bin'), `weights of ${name}`);
     const digest = await bundleDigest(dir);
@@ -98,15 +44,15 @@ describe('lynx lineage', () => {
     const json = JSON.parse(await lynx('lineage', 'tutor@production', '--json'));
     const digest = json.version.digest as string;
     const requestId = `req-${randomUUID()}`;
-    const nc = await connect({ servers: ns.env.LYNX_NATS_URL });
+    const nc = await connect({ servers: cli.registry.ns.env.LYNX_NATS_URL });
     try {
-      await ns.createStreams();
+      await cli.registry.ns.createStreams();
       const js = nc.jetstream();
       const event = (over: Record<string, unknown>) => ({
         event_id: randomUUID(), request_id: requestId, time: new Date().toISOString(), model: 'tutor', digest, arm: 'primary', role: 'primary',
         input: 'he goed', output: 'he went', usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 }, latency_ms: 3, upstream_latency_ms: 2, status: 'ok', ...over,
       });
-      const subject = ns.names.subject(SUBJECTS.inferenceCompleted);
+      const subject = cli.registry.ns.names.subject(SUBJECTS.inferenceCompleted);
       for (let i = 0; i < 5; i++) await js.publish(subject, JSONCodec().encode(event({ request_id: `other-${i}` })));
       await js.publish(subject, JSONCodec().encode(event({ role: 'shadow', arm: 'shadow', digest: `sha256:${'e'.repeat(64)}` })));
       await js.publish(subject, JSONCodec().encode(event({})));

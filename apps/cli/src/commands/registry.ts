@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { RegistryClient, parseModelRef } from '../registry-client';
+import { allServed } from '../registry/served-pages';
 import { pullBundle, pushBundle } from '../registry/transfer';
 import { short, table } from '../registry/table';
 
@@ -118,7 +119,8 @@ export function registerRegistryCommands(program: Command): void {
     .command('served <model>')
     .description('every version that served traffic: first/last served, requests, accuracy, cost per 1k tokens')
     .action(async (model: string) => {
-      const { versions } = await new RegistryClient().json<{ versions: any[] }>('GET', `/v1/models/${model}/served`);
+      const client = new RegistryClient();
+      const versions = await allServed<any>((path) => client.json('GET', path), model);
       out(
         table(
           ['DIGEST', 'SEMVER', 'FIRST SERVED', 'LAST SERVED', 'REQUESTS', 'ACCURACY', 'USD/1K TOK'],

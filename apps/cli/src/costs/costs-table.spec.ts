@@ -1,4 +1,4 @@
-import { buildCostRows, formatCostMarkdown, formatCostTable } from './costs-table';
+import { buildCostRows, formatCostMarkdown, formatCostTable, type CostServed } from './costs-table';
 import { toCostVersion } from '../commands/costs';
 
 const d = (c: string) => `sha256:${c.repeat(64)}`;
@@ -9,12 +9,18 @@ describe('lynx costs table', () => {
       { created_at: '2025-01-01T00:00:00Z', result: { overall: { accuracy: 0.5 } } },
       { created_at: '2025-02-01T00:00:00Z', result: { overall: { accuracy: 0.8 } } },
     ] }),
-    toCostVersion({ digest: d('b'), semver: null, aliases: ['lora', 'canary'], metrics: { accuracy: 0.5 } }), // served's eval wins
+    toCostVersion({ digest: d('b'), semver: null, aliases: ['lora', 'canary'], metrics: { accuracy: 0.5 }, evaluations: [
+      { created_at: '2025-02-01T00:00:00Z', result: { overall: { accuracy: 0.9 } } }, // an evaluation wins over metrics
+    ] }),
     toCostVersion({ digest: d('c'), semver: 'v0.9.0', aliases: [] }),
+    // Evaluated but never served: accuracy shown, usage 0, no CpQU (no USD per 1k tokens).
+    toCostVersion({ digest: d('e'), semver: null, aliases: ['int8'], evaluations: [
+      { created_at: '2025-03-01T00:00:00Z', result: { overall: { accuracy: 0.7 } } },
+    ] }),
   ];
   const served = [
     { digest: d('a'), requests: 10, prompt_tokens: 3000, completion_tokens: 1000, cost_usd: 0.08 },
-    { digest: d('b'), requests: 4, tokens: 2000, cost_per_1k_tokens: 0.009, latest_accuracy: 0.9 },
+    { digest: d('b'), requests: 4, tokens: 2000, cost_per_1k_tokens: 0.009 },
   ];
 
   it('joins versions with usage and computes USD per 1k and CpQU', () => {
@@ -23,17 +29,34 @@ describe('lynx costs table', () => {
       ['aaaaaaaaaaaa', 0.8, 10, 4000, 0.02, expect.closeTo(0.025, 12)], // 0.08 USD / 4k tokens = 0.02; ÷ 0.8
       ['bbbbbbbbbbbb', 0.9, 4, 2000, 0.009, expect.closeTo(0.01, 12)],
       ['cccccccccccc', null, 0, 0, null, null],
+      ['eeeeeeeeeeee', 0.7, 0, 0, null, null],
     ]);
     expect(rows[1].aliases).toEqual(['canary', 'lora']);
+  });
+
+  it("takes accuracy from the version's latest evaluation, never from the served view", () => {
+    // The served view's accuracy is ignored even when it disagrees; only usage is joined.
+    // As the registry sends it: served rows carry latest_accuracy too.
+    const withAccuracy = [{ ...served[0], latest_accuracy: 0.1 }, { digest: d('e'), latest_accuracy: 0.2 }] as unknown as CostServed[];
+    const rows = buildCostRows(versions, withAccuracy);
+    expect(rows.map((r) => r.accuracy)).toEqual([0.8, 0.9, null, 0.7]);
+    // Same created_at: the later evaluation in the registry's oldest-first list is the latest.
+    const tie = toCostVersion({ digest: d('f'), evaluations: [
+      { created_at: '2025-01-01T00:00:00Z', result: { overall: { accuracy: 0.6 } } },
+      { created_at: '2025-01-01T00:00:00Z', result: { overall: { accuracy: 0.65 } } },
+    ] });
+    expect(tie.accuracy).toBe(0.65);
+    expect(toCostVersion({ digest: d('g'), metrics: { accuracy: 0.4 } }).accuracy).toBe(0.4);
   });
 
   it('renders text and Markdown with a row per version', () => {
     const rows = buildCostRows(versions, served);
     const text = formatCostTable(rows).trimEnd().split('\n');
-    expect(text).toHaveLength(4);
+    expect(text).toHaveLength(5);
     expect(text[1]).toMatch(/^aaaaaaaaaaaa\s+v1\.0\.0\s+production\s+80\.0%\s+10\s+4000\s+0\.02000\s+0\.02500$/);
     const md = formatCostMarkdown('grammar-tutor', rows, '2025-03-01T00:00:00Z');
     expect(md).toContain('| bbbbbbbbbbbb | — | canary, lora | 90.0% | 4 | 2000 | 0.009000 | 0.01000 |');
-    expect(md.split('\n').filter((l) => l.startsWith('|'))).toHaveLength(5);
+    expect(md.split('\n').filter((l) => l.startsWith('|'))).toHaveLength(6);
+    expect(md).toContain('| eeeeeeeeeeee | — | int8 | 70.0% | 0 | 0 | — | — |');
   });
 });

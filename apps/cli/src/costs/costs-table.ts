@@ -1,6 +1,6 @@
 import { costPerQualityUnit } from '@lynx/math';
 
-/** A registry version as `lynx costs` needs it. */
+/** A registry version as `lynx costs` needs it; accuracy is its latest evaluation's (see toCostVersion). */
 export interface CostVersion {
   digest: string;
   semver: string | null;
@@ -8,7 +8,10 @@ export interface CostVersion {
   accuracy: number | null;
 }
 
-/** A row of the registry's `served` answer; prompt/completion or total tokens, USD or USD per 1k. */
+/**
+ * A row of the registry's `served` answer; prompt/completion or total tokens, USD or USD per 1k.
+ * Only usage is read from it: a version that never served has no row but may well have an accuracy.
+ */
 export interface CostServed {
   digest: string;
   requests?: number;
@@ -17,7 +20,6 @@ export interface CostServed {
   completion_tokens?: number;
   cost_usd?: number;
   cost_per_1k_tokens?: number | null;
-  latest_accuracy?: number | null;
 }
 
 export interface CostRow {
@@ -33,8 +35,9 @@ export interface CostRow {
 }
 
 /**
- * One row per registry version, in the registry's order, joined with what it served. CpQU is
- * USD per 1k tokens ÷ latest accuracy; null when either is unknown or accuracy is 0.
+ * One row per registry version, in the registry's order, joined with what it served (0 requests
+ * and tokens when it never served). Accuracy is the version's own, never the served view's. CpQU
+ * is USD per 1k tokens ÷ latest accuracy; null when either is unknown or accuracy is 0.
  */
 export function buildCostRows(versions: readonly CostVersion[], served: readonly CostServed[]): CostRow[] {
   const byDigest = new Map(served.map((s) => [s.digest, s]));
@@ -42,8 +45,7 @@ export function buildCostRows(versions: readonly CostVersion[], served: readonly
     const s = byDigest.get(v.digest);
     const tokens = s?.tokens ?? (s?.prompt_tokens ?? 0) + (s?.completion_tokens ?? 0);
     const per1k = s?.cost_per_1k_tokens ?? (s?.cost_usd !== undefined && tokens > 0 ? s.cost_usd / (tokens / 1000) : null);
-    // The registry's served view carries the newest evaluation's accuracy; list items may not.
-    const accuracy = s?.latest_accuracy ?? v.accuracy ?? null;
+    const accuracy = v.accuracy;
     return {
       digest: v.digest,
       short: v.digest.replace(/^sha256:/, '').slice(0, 12),

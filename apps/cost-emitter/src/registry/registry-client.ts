@@ -8,7 +8,7 @@ export interface RegistryVersion {
   aliases: string[];
   tags: Record<string, string>;
   metrics: Record<string, number>;
-  /** Latest eval accuracy (overall), when the registry has an evaluation. */
+  /** Newest evaluation's overall accuracy (else metrics.accuracy); null when neither is known. */
   accuracy: number | null;
 }
 
@@ -69,11 +69,18 @@ export class RegistryClient {
     return out;
   }
 
-  /** GET /v1/models/{model}/served: usage per version that ever served. */
+  /** GET /v1/models/{model}/served: usage per version that ever served, every page (cursor). */
   async served(model: string): Promise<ServedRow[]> {
-    const { json } = await this.call('GET', `/v1/models/${enc(model)}/served`);
-    const b = json as { items?: unknown[]; versions?: unknown[] };
-    return (Array.isArray(json) ? json : (b.versions ?? b.items ?? [])) as ServedRow[];
+    const out: ServedRow[] = [];
+    let cursor: string | null = null;
+    do {
+      const q: string = cursor ? `&cursor=${enc(cursor)}` : '';
+      const { json } = await this.call('GET', `/v1/models/${enc(model)}/served?limit=1000${q}`);
+      const page = json as { versions?: ServedRow[]; next_cursor?: string | null };
+      out.push(...(page.versions ?? []));
+      cursor = page.next_cursor ?? null;
+    } while (cursor);
+    return out;
   }
 
   /** POST a usage rollup; the registry ignores a rollup id it already has. */
@@ -100,7 +107,11 @@ function enc(s: string): string {
   return encodeURIComponent(s);
 }
 
-/** Latest accuracy: the registry's own field, else the newest evaluation's overall accuracy, else metrics.accuracy. */
+/**
+ * A version as `GET …/versions/{ref}` returns it (with its evaluations). Accuracy for CpQU is the
+ * overall accuracy of the newest evaluation — whether or not the version ever served — else the
+ * accuracy recorded in its metrics at registration; `lynx costs` uses the same rule.
+ */
 export function toVersion(raw: unknown): RegistryVersion {
   const v = raw as Record<string, unknown>;
   const metrics = (v.metrics ?? {}) as Record<string, number>;
@@ -115,11 +126,9 @@ export function toVersion(raw: unknown): RegistryVersion {
 }
 
 function latestAccuracy(v: Record<string, unknown>): number | undefined {
-  if (typeof v.latest_accuracy === 'number') return v.latest_accuracy;
-  const evals = (v.evaluations as Array<Record<string, unknown>> | undefined) ?? [];
-  const newest = [...evals].sort((a, b) => String(b.created_at ?? '').localeCompare(String(a.created_at ?? '')))[0];
-  if (!newest) return undefined;
-  const result = (newest.result ?? newest) as { overall?: { accuracy?: unknown }; accuracy?: unknown };
-  const acc = result.overall?.accuracy ?? result.accuracy;
+  const evals = (v.evaluations as Array<{ created_at?: unknown; result?: { overall?: { accuracy?: unknown } } }> | undefined) ?? [];
+  // Newest by created_at; on a tie the later in the registry's (oldest-first) list.
+  const newest = evals.reduce<(typeof evals)[number] | undefined>((a, b) => (!a || String(b.created_at ?? '') >= String(a.created_at ?? '') ? b : a), undefined);
+  const acc = newest?.result?.overall?.accuracy;
   return typeof acc === 'number' ? acc : undefined;
 }

@@ -4,6 +4,9 @@ import { extractVerbFeatures, tokenize } from '@lynx/tutor';
 // (input → the model's output) and on corpus items (input → target) for the reference
 // profile, so both sides are measured alike.
 
+// Bin index of a value for quantile edges, exactly as the profile's countIntoBins counted it.
+export { binIndex } from '@lynx/math';
+
 export const CATEGORICALS = ['lemma', 'tense', 'person'] as const;
 export type Categorical = (typeof CATEGORICALS)[number];
 
@@ -45,19 +48,6 @@ export function sentenceFeatures(input: string, output: string, latencyMs = Numb
     scalars: [inTokens.length, outTokens.length, countEdits(inTokens, outTokens), latencyMs],
     hasVerb: verb !== undefined,
   };
-}
-
-/** Bin index of `v` for quantile edges, as @lynx/math's countIntoBins counts it (values outside go to the end bins). */
-export function binIndex(edges: readonly number[], v: number): number {
-  const k = edges.length - 1;
-  let lo = 0;
-  let hi = k;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (edges[mid] <= v) lo = mid;
-    else hi = mid - 1;
-  }
-  return Math.min(lo, k - 1);
 }
 
 /** `lemma=go` → ['lemma', 'go']. */

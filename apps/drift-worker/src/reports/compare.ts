@@ -24,7 +24,23 @@ export type WorkerMetric = FeatureMetric & {
   retrain: number | null;
   /** KS and chi-square flag tiny shifts on large windows: shown, never part of the decision. */
   advisory: boolean;
+  /**
+   * Categorical KL/JS only: whether the window's counts differ from the baseline's by more than
+   * sampling noise (chi-square p < SIGNIFICANCE_ALPHA). Over a threshold but not significant →
+   * verdict `ok`, with the verdict the value alone would have had in `unconfirmed`.
+   */
+  significant?: boolean;
+  unconfirmed?: FeatureMetric['verdict'];
 };
+
+/**
+ * A categorical KL/JS votes over its threshold only when the chi-square test of the window's counts
+ * against the baseline's rejects "same distribution" at this level. The plug-in KL of k categories
+ * over n events is biased upward by about (k−1)/(2n) nats (2n·KL is the G statistic, ≈ χ²(k−1)), so
+ * a many-category histogram such as the verb lemma crosses a 0.05 line on a 1 000-event window
+ * from sampling noise alone; the test keeps the effect-size threshold and adds a 1 % false-alarm rate.
+ */
+export const SIGNIFICANCE_ALPHA = 0.01;
 
 export interface TopMover {
   feature: string;
@@ -50,6 +66,13 @@ function row(feature: string, kind: 'categorical' | 'scalar', against: 'referenc
 function testRow(feature: string, kind: 'categorical' | 'scalar', against: 'reference' | 'previous', metric: 'ks' | 'chi2', r: { statistic: number; pValue: number; dof?: number }, alpha: number): WorkerMetric {
   const detail = metric === 'ks' ? { ks: { statistic: r.statistic, pValue: r.pValue } } : { chi2: { statistic: r.statistic, pValue: r.pValue, dof: r.dof as number } };
   return { feature, kind, against, metric, value: r.pValue, ...detail, threshold: alpha, watch: alpha, retrain: null, verdict: r.pValue < alpha ? 'watch' : 'ok', advisory: true };
+}
+
+/** Keeps an over-threshold categorical verdict only when the chi-square test says it is not noise. */
+function confirmed(m: WorkerMetric, chi: { pValue: number } | null): WorkerMetric {
+  const significant = chi !== null && chi.pValue < SIGNIFICANCE_ALPHA;
+  if (m.verdict === 'ok' || significant) return { ...m, significant };
+  return { ...m, significant, verdict: 'ok', unconfirmed: m.verdict };
 }
 
 function aligned(a: Record<string, number>, b: Record<string, number>): { labels: string[]; x: number[]; y: number[] } {
@@ -126,9 +149,10 @@ export function compareWindow(
     for (const [side, base] of against) {
       if (!base || sum(Object.values(base)) === 0) continue;
       const { labels, x: b, y: c } = aligned(base, current);
-      metrics.push(row(feature, 'categorical', side, 'kl', klDivergence(c, b), t.kl));
-      metrics.push(row(feature, 'categorical', side, 'js', jensenShannonDistance(c, b), t.js));
+      // Too few counts for a chi-square (null): nothing shows the difference is more than noise.
       const chi = pooledChiSquare(b, c);
+      metrics.push(confirmed(row(feature, 'categorical', side, 'kl', klDivergence(c, b), t.kl), chi));
+      metrics.push(confirmed(row(feature, 'categorical', side, 'js', jensenShannonDistance(c, b), t.js), chi));
       if (chi) metrics.push(testRow(feature, 'categorical', side, 'chi2', chi, t.ksPValue));
       if (side === 'reference') all.push(...movers(feature, labels, b, c));
     }

@@ -13,6 +13,8 @@ export const workerReportSchema = driftReportSchema.extend({
       watch: z.number(),
       retrain: z.number().nullable(),
       advisory: z.boolean(),
+      significant: z.boolean().optional(),
+      unconfirmed: z.enum(['ok', 'watch', 'drift']).optional(),
     }),
   ),
   reasons: z.array(z.string()),

@@ -3,12 +3,11 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { JSONCodec, connect, type NatsConnection } from 'nats';
 import { GateRegistryClient } from '@lynx/gate';
 import { createLynxApp } from '@lynx/platform';
-import { TEST_NATS_URL, makeTempDir, testNamespace, type TestNamespace } from '@lynx/platform/testing';
+import { TEST_NATS_URL, makeTempDir, startRegistryChild, testNamespace, type RegistryChild, type TestNamespace } from '@lynx/platform/testing';
 import { SUBJECTS, type InferenceEvent } from '@lynx/schema';
 import { type TutorItem, correct, readItems } from '@lynx/tutor';
 import { EVAL_SET_FILE, trainAllVariants, type TrainedVariants } from '@lynx/tutor/testing';
 import { GateAppModule } from '../app.module';
-import { type RegistryChild, startRegistryChild } from '../testing/registry-child';
 import { CanaryService, type Measurement } from './canary.service';
 
 // Canary analysis end to end: the real registry (child), the gate app in process, real NATS and
@@ -32,7 +31,7 @@ describe('canary analysis', () => {
   const digests: Record<string, string> = {};
 
   beforeAll(async () => {
-    [registry, tmp] = await Promise.all([startRegistryChild(), makeTempDir('lynx-gate-canary-')]);
+    [registry, tmp] = await Promise.all([startRegistryChild({ prefix: 'gate' }), makeTempDir('lynx-gate-canary-')]);
     trained = await trainAllVariants(tmp.dir);
     client = new GateRegistryClient(registry.url, registry.tokens.admin);
     items = (await readItems(EVAL_SET_FILE)).filter((i) => i.buckets.includes('tense.past_participle'));

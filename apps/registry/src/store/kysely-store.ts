@@ -18,6 +18,7 @@ import type {
   PutTrafficPlanInput,
   RegistryStore,
   RollbackInput,
+  ServedFilter,
   UsageRollup,
   VersionFilter,
 } from './registry-store';
@@ -86,8 +87,8 @@ export class KyselyRegistryStore implements RegistryStore {
   getVerdict = (id: string) => records.getVerdict(this.db, id);
   listVerdicts = (model: string, digest?: string) => records.listVerdicts(this.db, model, digest);
   recordUsage = (input: UsageRollup) => usage.recordUsage(this.db, input);
-  listServed = (model: string) => usage.listServed(this.db, model);
-  servedVersion = async (model: string, digest: string) => (await usage.listServed(this.db, model, digest))[0];
+  listServed = (model: string, page?: ServedFilter) => usage.listServed(this.db, model, page);
+  servedVersion = (model: string, digest: string) => usage.servedVersion(this.db, model, digest);
   getTrafficPlan = (model: string) => records.getTrafficPlan(this.db, model);
   putTrafficPlan = (input: PutTrafficPlanInput, by: Actor) => this.signalled(records.putTrafficPlan(this.db, input, by));
   trafficPlanHistory = (model: string) => records.trafficPlanHistory(this.db, model);

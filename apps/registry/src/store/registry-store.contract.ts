@@ -263,11 +263,11 @@ export function describeRegistryStoreContract(name: string, makeStore: () => Pro
       expect(await store.recordUsage(roll(`${m}-1`, '2025-01-01T00:00:00Z', '2025-01-01T01:00:00Z', 10))).toEqual({ created: true });
       expect(await store.recordUsage(roll(`${m}-1`, '2025-01-01T00:00:00Z', '2025-01-01T01:00:00Z', 10))).toEqual({ created: false });
       await store.recordUsage(roll(`${m}-2`, '2025-01-01T01:00:00Z', '2025-01-01T02:00:00Z', 30));
-      expect((await store.listServed(m))[0].latest_accuracy).toBeNull();
+      expect((await store.listServed(m)).items[0].latest_accuracy).toBeNull();
       await store.addEvaluation({ model: m, digest: d, eval_set_digest: fakeDigest('e'), result: { overall: { accuracy: 0.8 } } }, ci);
       await store.addEvaluation({ model: m, digest: d, eval_set_digest: fakeDigest('e'), result: { overall: { accuracy: 0.9 } } }, ci);
       await store.recordUsage(roll(`${m}-3`, '2025-01-01T02:00:00Z', '2025-01-01T03:00:00Z', 5));
-      const [served] = await store.listServed(m);
+      const [served] = (await store.listServed(m)).items;
       expect(served).toMatchObject({
         digest: d, requests: 45, errors: 3, tokens: 4500, latest_accuracy: 0.9,
         first_served: '2025-01-01T00:00:00.000Z', last_served: '2025-01-01T03:00:00.000Z',

@@ -198,6 +198,17 @@ export interface ServedRecord {
   cost_per_1k_tokens: number | null;
 }
 
+/** `limit` 1-1000, default 100; `cursor` is a previous page's next_cursor. */
+export interface ServedFilter {
+  cursor?: string;
+  limit?: number;
+}
+
+export interface ServedPage {
+  items: ServedRecord[];
+  next_cursor: string | null;
+}
+
 export interface TrafficPlanRecord {
   model: string;
   revision: number;
@@ -290,8 +301,8 @@ export interface RegistryStore {
 
   /** Idempotent by rollup_id: a repeated rollup is ignored (`created: false`). */
   recordUsage(input: UsageRollup): Promise<{ created: boolean }>;
-  /** One summary row per version that served, most recently served first. */
-  listServed(model: string): Promise<ServedRecord[]>;
+  /** One summary row per version that served, most recently served first then by digest, a page at a time. */
+  listServed(model: string, page?: ServedFilter): Promise<ServedPage>;
   servedVersion(model: string, digest: string): Promise<ServedRecord | undefined>;
 
   getTrafficPlan(model: string): Promise<TrafficPlanRecord | undefined>;

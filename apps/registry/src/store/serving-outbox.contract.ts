@@ -44,7 +44,8 @@ export function describeServingAndOutbox(store: () => RegistryStore, model: () =
     // Every rollup posted twice, all at once: the repeats must be no-ops.
     const results = await Promise.all([...rollups, ...rollups].map((r) => s.recordUsage(r)));
     expect(results.filter((r) => r.created)).toHaveLength(rollups.length);
-    const served = await s.listServed(m);
+    const { items: served, next_cursor } = await s.listServed(m);
+    expect(next_cursor).toBeNull();
     expect(served.map((x) => x.digest).sort()).toEqual([a, b].sort());
     for (const digest of [a, b]) {
       const mine = rollups.filter((r) => r.digest === digest);
@@ -64,6 +65,45 @@ export function describeServingAndOutbox(store: () => RegistryStore, model: () =
     }
     expect(served[0].last_served >= served[1].last_served).toBe(true);
     expect(await s.servedVersion(m, digestOf('never-served'))).toBeUndefined();
+  });
+
+  it('pages what served by last served then digest, with no duplicate and no gap, to the last page', async () => {
+    const s = store();
+    const m = model();
+    const digests: string[] = [];
+    for (let i = 0; i < 11; i++) digests.push((await s.registerVersion(version(m, `p${i}`), trainer)).version.digest);
+    // Microsecond instants, and three versions served at the same instant: the cursor must keep
+    // the database's precision and break ties by digest.
+    const at = (i: number) => (i < 3 ? '2025-03-01T00:00:00.123456Z' : `2025-02-0${1 + (i % 5)}T00:00:0${i % 10}.00000${i % 7}Z`);
+    for (const [i, d] of digests.entries()) {
+      await s.recordUsage({
+        rollup_id: `${m}-p${i}`, model: m, digest: d, role: 'primary', window_start: '2025-01-01T00:00:00Z', window_end: at(i),
+        first_served_at: '2025-01-01T00:00:00Z', last_served_at: at(i), requests: i + 1, prompt_tokens: 1, completion_tokens: 1, cost_usd: 0.001,
+      });
+    }
+    const expected = digests
+      .map((d, i) => ({ d, t: Date.parse(at(i)) * 1000 + Number(at(i).slice(23, 26)) }))
+      .sort((a, b) => b.t - a.t || (a.d < b.d ? -1 : 1))
+      .map((x) => x.d);
+    for (const limit of [1, 3, 4, 11, 1000]) {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await s.listServed(m, { limit, cursor });
+        expect(page.items.length).toBeLessThanOrEqual(limit);
+        seen.push(...page.items.map((x) => x.digest));
+        cursor = page.next_cursor ?? undefined;
+        pages++;
+      } while (cursor);
+      expect(seen).toEqual(expected);
+      expect(pages).toBe(Math.max(1, Math.ceil(11 / limit)));
+    }
+    expect((await s.listServed(m)).items.map((x) => x.digest)).toEqual(expected); // default limit 100
+    await expect(s.listServed(m, { cursor: 'garbage' })).rejects.toMatchObject({ code: 'validation_failed', status: 400 });
+    await expect(s.listServed(`${m}-ghost`)).rejects.toMatchObject({ code: 'model_not_found', status: 404 });
+    const never = (await s.registerVersion(version(`${m}-idle`, 'idle'), trainer)).version;
+    expect(await s.listServed(never.model)).toEqual({ items: [], next_cursor: null });
   });
 
   it('writes each change\'s event to the outbox in its transaction, in commit order, and none for a refused change', async () => {

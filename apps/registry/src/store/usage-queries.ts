@@ -1,7 +1,9 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { ModelNotFoundError, ValidationError } from '@lynx/schema';
 import type { Database } from './db';
 import { iso } from './mappers';
-import type { ServedRecord, UsageRollup } from './registry-store';
+import type { ServedFilter, ServedPage, ServedRecord, UsageRollup } from './registry-store';
+import { modelExists } from './version-queries';
 
 /**
  * Inserts the rollup and, only when that insert happened (a repeated rollup_id is a no-op), adds it
@@ -49,36 +51,77 @@ export async function recordUsage(db: Kysely<Database>, input: UsageRollup): Pro
   });
 }
 
+const DEFAULT_LIMIT = 100;
+const MAX_LIMIT = 1000;
+
+/** Keyset of the served order: the exact last-served instant (UTC, microseconds) and the digest. */
+const encodeCursor = (at: string, digest: string) => Buffer.from(`served:${at}|${digest}`).toString('base64url');
+function decodeCursor(cursor: string): { at: string; digest: string } {
+  const m = /^served:(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6})\|(sha256:[0-9a-f]{64})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!m) throw new ValidationError('invalid cursor', { cursor });
+  return { at: m[1], digest: m[2] };
+}
+
 /**
- * Every version that served, most recently served first; one summary row each. The records are
- * built as one JSON array in the database: moving 10 000 rows one by one out of PGlite costs ~10x
- * more than moving one JSON value, and the shape is the API's either way.
+ * One page of the versions that served, most recently served first, then by digest: the order is
+ * total, so a keyset cursor on (last served, digest) gives no duplicate and no gap across pages.
+ * A version served again during a walk moves to the front: that walk never repeats it, but does
+ * not see it again either (its earlier row was on a page already read, or it is missed). Unknown
+ * model: 404.
  */
-export async function listServed(db: Kysely<Database>, model: string, digest?: string): Promise<ServedRecord[]> {
-  const one = digest ? sql`AND s.digest = ${digest}` : sql``;
-  const { rows } = await sql<{ served: ServedRecord[] | null }>`
+export async function listServed(db: Kysely<Database>, model: string, page: ServedFilter = {}): Promise<ServedPage> {
+  if (!(await modelExists(db, model))) throw new ModelNotFoundError(`model ${model} not found`, { model });
+  const limit = Math.min(Math.max(page.limit ?? DEFAULT_LIMIT, 1), MAX_LIMIT);
+  const after = page.cursor ? decodeCursor(page.cursor) : undefined;
+  const keyset = after
+    ? sql`AND (s.last_served_at < ${after.at}::timestamp AT TIME ZONE 'UTC'
+        OR (s.last_served_at = ${after.at}::timestamp AT TIME ZONE 'UTC' AND s.digest > ${after.digest}))`
+    : sql``;
+  const rows = await servedRows(db, model, keyset, limit + 1);
+  const items = rows.slice(0, limit);
+  const last = rows.length > limit ? items[items.length - 1] : undefined;
+  return { items: items.map((r) => r.record), next_cursor: last ? encodeCursor(last.key, last.record.digest) : null };
+}
+
+/** One version's serving summary; undefined when it never served. */
+export async function servedVersion(db: Kysely<Database>, model: string, digest: string): Promise<ServedRecord | undefined> {
+  return (await servedRows(db, model, sql`AND s.digest = ${digest}`, 1))[0]?.record;
+}
+
+/**
+ * Served records built as one JSON array in the database: moving many rows one by one out of
+ * PGlite costs ~10x more than moving one JSON value, and the shape is the API's either way. `key`
+ * is the exact last-served instant for the cursor (the record's time is rounded to milliseconds).
+ */
+async function servedRows(db: Kysely<Database>, model: string, where: RawBuilder<unknown>, limit: number): Promise<Array<{ record: ServedRecord; key: string }>> {
+  const { rows } = await sql<{ served: Array<ServedRecord & { key: string }> | string | null }>`
     SELECT json_agg(json_build_object(
-      'digest', s.digest,
-      'semver', v.semver,
-      'first_served', s.first_served_at,
-      'last_served', s.last_served_at,
-      'requests', s.requests,
-      'errors', s.errors,
-      'tokens', s.prompt_tokens + s.completion_tokens,
+      'digest', p.digest,
+      'semver', p.semver,
+      'first_served', p.first_served_at,
+      'last_served', p.last_served_at,
+      'requests', p.requests,
+      'errors', p.errors,
+      'tokens', p.prompt_tokens + p.completion_tokens,
       'latest_accuracy', (SELECT (e.result->'overall'->>'accuracy')::float8 FROM evaluations e
-        WHERE e.model = s.model AND e.digest = s.digest ORDER BY e.created_at DESC LIMIT 1),
-      'cost_per_1k_tokens', CASE WHEN s.prompt_tokens + s.completion_tokens > 0
-        THEN s.cost_usd / (s.prompt_tokens + s.completion_tokens) * 1000 END
-    ) ORDER BY s.last_served_at DESC, s.digest) AS served
-    FROM serving_summary s
-    JOIN versions v ON v.model = s.model AND v.digest = s.digest
-    WHERE s.model = ${model} ${one}`.execute(db);
+        WHERE e.model = p.model AND e.digest = p.digest ORDER BY e.created_at DESC LIMIT 1),
+      'cost_per_1k_tokens', CASE WHEN p.prompt_tokens + p.completion_tokens > 0
+        THEN p.cost_usd / (p.prompt_tokens + p.completion_tokens) * 1000 END,
+      'key', to_char(p.last_served_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')
+    ) ORDER BY p.last_served_at DESC, p.digest) AS served
+    FROM (
+      SELECT s.*, v.semver FROM serving_summary s
+      JOIN versions v ON v.model = s.model AND v.digest = s.digest
+      WHERE s.model = ${model} ${where}
+      ORDER BY s.last_served_at DESC, s.digest
+      LIMIT ${limit}
+    ) p`.execute(db);
   const raw = rows[0]?.served ?? [];
-  const served = typeof raw === 'string' ? (JSON.parse(raw) as ServedRecord[]) : raw;
-  // Times arrive in the session's offset with microseconds: the API gives UTC milliseconds.
-  for (const r of served) {
-    r.first_served = iso(r.first_served);
-    r.last_served = iso(r.last_served);
-  }
-  return served;
+  const served = typeof raw === 'string' ? (JSON.parse(raw) as Array<ServedRecord & { key: string }>) : raw;
+  return served.map(({ key, ...record }) => {
+    // Times arrive in the session's offset with microseconds: the API gives UTC milliseconds.
+    record.first_served = iso(record.first_served);
+    record.last_served = iso(record.last_served);
+    return { record, key };
+  });
 }

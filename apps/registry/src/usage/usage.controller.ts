@@ -1,9 +1,9 @@
-import { Body, Controller, Get, Inject, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Roles, ZodValidationPipe } from '@lynx/platform';
-import { ModelNotFoundError, usageRollupRequestSchema, type UsageRollupRequest } from '@lynx/schema';
+import { ValidationError, usageRollupRequestSchema, type UsageRollupRequest } from '@lynx/schema';
 import { REGISTRY_STORE } from '../store/store.module';
-import type { RegistryStore } from '../store/registry-store';
+import type { RegistryStore, ServedFilter } from '../store/registry-store';
 
 /** Usage rollups posted by the cost emitter, and the "what ever served" view built from them. */
 @Controller('v1/models/:name')
@@ -24,12 +24,17 @@ export class UsageController {
     return { rollup_id: body.rollup_id, digest: version.digest, created };
   }
 
+  /** A page of the versions that served (`limit` 1-1000, default 100); follow `next_cursor` for the rest. */
   @Get('served')
-  async served(@Param('name') name: string) {
-    const versions = await this.store.listServed(name);
-    if (versions.length === 0 && !(await this.store.listModels()).some((m) => m.name === name)) {
-      throw new ModelNotFoundError(`model ${name} not found`, { model: name });
+  async served(@Param('name') name: string, @Query('cursor') cursor?: string, @Query('limit') limit?: string) {
+    const page: ServedFilter = {};
+    if (cursor) page.cursor = cursor;
+    if (limit !== undefined) {
+      const n = Number(limit);
+      if (!/^\d+$/.test(limit) || n < 1 || n > 1000) throw new ValidationError('limit must be an integer 1-1000', { limit });
+      page.limit = n;
     }
-    return { model: name, versions };
+    const { items, next_cursor } = await this.store.listServed(name, page);
+    return { model: name, versions: items, next_cursor };
   }
 }

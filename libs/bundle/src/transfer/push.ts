@@ -1,0 +1,57 @@
+import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import { DigestMismatchError } from '@lynx/schema';
+import { bundleManifest } from '../bundle';
+import type { ManifestFile } from '../manifest';
+import { modelPath, registryError, send, sendJson, type RegistryEndpoint } from './http';
+
+/** What is registered beside the manifest; never part of the digest. */
+export interface VersionFields {
+  lineage?: Record<string, unknown>;
+  metrics?: Record<string, number>;
+  tags?: Record<string, string>;
+  description?: string;
+}
+
+export interface PushOptions {
+  /** Called once the missing blobs are known, with the bytes about to be uploaded. */
+  onStart?: (totalBytes: number, files: readonly ManifestFile[]) => void;
+  onBytes?: (n: number) => void;
+}
+
+/** Streams one file as the blob `digest` (the registry verifies it against the digest). */
+export async function putBlob(registry: RegistryEndpoint, digest: string, file: string, size: number, onBytes?: (n: number) => void): Promise<void> {
+  const stream = createReadStream(file, { highWaterMark: 1024 * 1024 });
+  if (onBytes) stream.on('data', (chunk) => onBytes(chunk.length));
+  const res = await send(registry, 'PUT', `/v1/blobs/${digest}`, { body: stream, headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) } });
+  if (res.statusCode >= 400) throw await registryError(res, `blob upload ${digest}`);
+  await res.body.dump();
+}
+
+export async function hasBlob(registry: RegistryEndpoint, digest: string): Promise<boolean> {
+  const res = await send(registry, 'HEAD', `/v1/blobs/${digest}`);
+  if (res.statusCode === 404) return (await res.body.dump(), false);
+  if (res.statusCode >= 400) throw await registryError(res, `blob ${digest}`);
+  await res.body.dump();
+  return true;
+}
+
+/**
+ * Hashes the bundle folder, uploads the blobs the registry lacks (OCI shape: PUT by digest),
+ * then registers the version; refuses if the registry computed another digest than the folder's.
+ */
+export async function pushBundle(registry: RegistryEndpoint, model: string, dir: string, fields: VersionFields = {}, opts: PushOptions = {}): Promise<{ digest: string; uploaded: number }> {
+  const manifest = await bundleManifest(dir);
+  const present = await Promise.all(manifest.files.map((f) => hasBlob(registry, f.digest)));
+  const missing = [...new Map(manifest.files.filter((_, i) => !present[i]).map((f) => [f.digest, f])).values()];
+  opts.onStart?.(missing.reduce((s, f) => s + f.size, 0), missing);
+  for (const f of missing) await putBlob(registry, f.digest, join(dir, ...f.path.split('/')), f.size, opts.onBytes);
+  const body = { manifest: { files: manifest.files }, lineage: fields.lineage ?? { data: [] }, ...withoutUndefined({ metrics: fields.metrics, tags: fields.tags, description: fields.description }) };
+  const version = await sendJson<{ digest: string }>(registry, 'POST', `${modelPath(model)}/versions`, body);
+  if (version.digest !== manifest.digest) {
+    throw new DigestMismatchError(`the registry computed ${version.digest}, the folder hashes to ${manifest.digest}`, { expected: manifest.digest, actual: version.digest });
+  }
+  return { digest: version.digest, uploaded: missing.length };
+}
+
+const withoutUndefined = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
