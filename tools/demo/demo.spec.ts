@@ -40,7 +40,14 @@ describe('npm run demo', () => {
   it.each([['a fresh data dir'], ['the same data dir again']])('passes all five experiments on %s, with their figures', async () => {
     const { code, output, runDir } = await runDemo(dir);
     const summary = JSON.parse(fs.readFileSync(path.join(runDir, 'summary.json'), 'utf8')) as Summary;
-    expect({ code, failed: summary.experiments.filter((e) => !e.passed).map((e) => e.id) }).toEqual({ code: 0, failed: [] });
+    // On failure, name each failed check with its detail so a CI log says why without the run dir.
+    const failed = summary.experiments
+      .filter((e) => !e.passed)
+      .map((e) => {
+        const m = manifest(runDir, e.id);
+        return { id: e.id, error: m.error, checks: m.checks.filter((c: { passed: boolean }) => !c.passed) };
+      });
+    expect({ code, failed }).toEqual({ code: 0, failed: [] });
     expect(output).toMatch(/demo: all 5 experiments passed/);
     expect(summary.experiments.map((e) => e.id)).toEqual(['1-registry-round-trip', '2-shadow', '3-drift', '4-finops', '5-deploy-gate']);
     for (const e of summary.experiments) {
