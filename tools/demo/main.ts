@@ -77,12 +77,13 @@ export async function main(argv: string[], print: (line: string) => void = (l) =
           say('services: starting model-server (base, int8, lora on base, regressed) and router');
           const bundle = (v: (typeof VARIANTS)[number]) => path.relative(root, ctx.bundles[v]!.dir);
           const models = `base=${bundle('base')},lora=${bundle('lora')}:base,int8=${bundle('int8')},regressed=${bundle('regressed')}`;
-          // The router reports ready once it has loaded a plan, and there is none before base is
-          // production (experiment 2 bootstraps it), so here it only has to be up.
+          // /readyz (the default probe): the router is ready once it has read its plans from the
+          // registry and NATS is up, even before base is production (experiment 2 bootstraps it);
+          // until then it answers 503 for the model.
           await services
             .start([
               { app: 'model-server', env: { LYNX_MODEL_SERVER_MODELS: models } },
-              { app: 'router', env: { LYNX_ROUTER_UPSTREAMS_FILE: writeUpstreams(ctx), LYNX_ROUTER_MODELS: MODEL, LYNX_DEMO_UPSTREAM_TOKEN: setup.tokens.reader }, probe: '/healthz' },
+              { app: 'router', env: { LYNX_ROUTER_UPSTREAMS_FILE: writeUpstreams(ctx), LYNX_ROUTER_MODELS: MODEL, LYNX_DEMO_UPSTREAM_TOKEN: setup.tokens.reader } },
             ])
             .catch((err: Error) => {
               phase2 = err;

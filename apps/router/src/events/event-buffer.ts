@@ -28,6 +28,7 @@ export class EventBuffer {
   private head = 0;
   private inFlight = 0;
   private idleWaiters: Array<() => void> = [];
+  private pumpScheduled = false;
   private readonly attempts: number;
 
   constructor(
@@ -63,9 +64,19 @@ export class EventBuffer {
       return false;
     }
     this.items.push(e);
-    this.options.onDepth?.(this.depth);
-    this.pump();
+    this.schedulePump();
     return true;
+  }
+
+  // One pump per event-loop turn, not one per event: the events of every request answered in this
+  // turn go out together, and nats.js writes what is published in one turn as one socket write.
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
   }
 
   private take(): Pending | undefined {

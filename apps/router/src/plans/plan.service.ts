@@ -22,7 +22,10 @@ export class PlanService implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly dirty = new Set<string>();
   private readonly upstreams: UpstreamsFile;
   private readonly watcher: PlanWatcher;
-  private loadedOnce = false;
+  /** The registry has answered at least once: plans are known, even if some model has none to serve. */
+  private synced = false;
+  /** Why a model the registry knows has no plan to serve (e.g. no production version yet). */
+  private readonly unservable = new Map<string, string>();
   private firstLoad?: Promise<void>;
   private timer?: NodeJS.Timeout;
   private listeners: Array<(plan: CompiledPlan) => void> = [];
@@ -39,8 +42,11 @@ export class PlanService implements OnApplicationBootstrap, OnApplicationShutdow
     this.registry = new RegistryClient(platform.registryUrl, config.registryToken);
     this.upstreams = config.upstreamsFile ? UpstreamsFile.read(config.upstreamsFile) : new UpstreamsFile();
     this.watcher = new PlanWatcher(nats, names, logger, (model, type) => this.onRegistryEvent(model, type), () => void this.refreshAll());
+    // Ready = the plans were read from the registry once (NATS is the platform's own check). A model
+    // without a servable plan (no production version yet) answers 503 itself; it does not make the
+    // whole router unready, or a fresh stack could never pass its healthcheck.
     readiness.register('traffic-plans', async () => {
-      if (!this.loadedOnce) throw new Error(`no traffic plan loaded yet from the registry at ${platform.registryUrl}`);
+      if (!this.synced) throw new Error(`traffic plans not read yet from the registry at ${platform.registryUrl}`);
     });
   }
 
@@ -67,7 +73,12 @@ export class PlanService implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   get ready(): boolean {
-    return this.loadedOnce;
+    return this.synced;
+  }
+
+  /** Why a known model has no plan to serve right now, or undefined. */
+  whyUnservable(model: string): string | undefined {
+    return this.unservable.get(model);
   }
 
   models(): string[] {
@@ -115,6 +126,13 @@ export class PlanService implements OnApplicationBootstrap, OnApplicationShutdow
       this.apply(compiled);
     } catch (err) {
       this.metrics.planLoadFailures.inc({ model });
+      // The registry answered (unknown model, nothing in production yet, a ref that does not
+      // resolve): a known state. Unreachable (UpstreamUnavailableError, 502) is not.
+      if (err instanceof LynxError && err.status < 500) {
+        this.synced = true;
+        // 404: the registry does not know the model, and neither does the router (users get 404).
+        if (err.status !== 404 && !this.plans.has(model)) this.unservable.set(model, err.message);
+      }
       const kept = this.plans.get(model);
       this.logger.warn(
         { msg: 'traffic plan not loaded; keeping the last one', model, kept_revision: kept?.revision ?? null, err: (err as Error).message },
@@ -128,7 +146,7 @@ export class PlanService implements OnApplicationBootstrap, OnApplicationShutdow
     if (models.length === 0) {
       try {
         models = (await this.registry.listModels()).models.map((m) => m.name);
-        if (models.length === 0) this.loadedOnce = true; // an empty registry is a known state
+        if (models.length === 0) this.synced = true; // an empty registry is a known state
       } catch (err) {
         this.logger.warn({ msg: 'registry unreachable; serving the last known plans', err: (err as Error).message }, 'PlanService');
         models = this.models();
@@ -155,7 +173,8 @@ export class PlanService implements OnApplicationBootstrap, OnApplicationShutdow
 
   private apply(plan: CompiledPlan): void {
     this.plans.set(plan.model, plan);
-    this.loadedOnce = true;
+    this.unservable.delete(plan.model);
+    this.synced = true;
     this.metrics.planRevision.set({ model: plan.model }, plan.revision);
     this.logger.log({ msg: 'traffic plan applied', model: plan.model, revision: plan.revision, strategy: plan.plan.strategy, arms: plan.arms.map((a) => `${a.name}=${a.digest.slice(7, 19)}`) }, 'PlanService');
     for (const l of this.listeners) l(plan);

@@ -63,6 +63,8 @@ export class ProxyService implements OnApplicationShutdown {
     const plan = this.plans.get(model);
     if (!plan) {
       if (!this.plans.ready) throw new LynxError(ERROR_CODES.notReady, 'the router has not loaded any traffic plan from the registry yet', 503);
+      const why = this.plans.whyUnservable(model);
+      if (why) throw new LynxError(ERROR_CODES.notReady, `model ${JSON.stringify(model)} has no version to serve yet: ${why}`, 503, { model });
       throw new ModelNotFoundError(`model ${JSON.stringify(model)} is not served here; GET /v1/models lists the models`, { model });
     }
     const user = typeof payload.user === 'string' && payload.user ? payload.user : headerValue(req.headers[HEADERS.user]);

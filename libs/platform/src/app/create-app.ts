@@ -73,7 +73,10 @@ function instrument(nest: NestFastifyApplication, app: AppName, logger: LynxLogg
     requests.inc({ method: req.method, route, status: String(reply.statusCode) });
     duration.observe({ method: req.method, route }, seconds);
     if (route !== '/healthz' && route !== '/readyz' && route !== '/metrics') {
-      logger.pino.info({ app, method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+      // A hot route (the router's proxy) sets `@RouteConfig({ accessLog: 'debug' })`: a log line
+      // per request at info costs more than the request itself; its metrics still count every one.
+      const level = (req.routeOptions.config as { accessLog?: 'debug' | 'info' } | undefined)?.accessLog ?? 'info';
+      if (logger.pino.isLevelEnabled(level)) logger.pino[level]({ app, method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
     }
     done();
   });

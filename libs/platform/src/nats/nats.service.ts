@@ -153,7 +153,12 @@ export class NatsService implements OnApplicationShutdown {
     clearTimeout(this.retryTimer);
     const nc = this.nc;
     this.nc = undefined;
-    if (nc && !nc.isClosed()) await nc.drain().catch(() => nc.close());
+    if (nc && !nc.isClosed()) {
+      // drain() waits for the server's PONG, which never comes while NATS is down, and the client
+      // keeps its reconnect timer meanwhile: bound it, then close so no timer outlives the app.
+      await withTimeout(nc.drain(), 2000, 'NATS drain timed out').catch(() => undefined);
+      if (!nc.isClosed()) await nc.close().catch(() => undefined);
+    }
   }
 }
 

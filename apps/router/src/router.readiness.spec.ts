@@ -1,0 +1,55 @@
+// Readiness: the router is ready once it has read its plans from the registry (and NATS is up),
+// even when a model has no production version yet; that model alone answers 503. A router that
+// never reached the registry is not ready.
+import { startFakeUpstream, type FakeUpstream } from './testing/fake-upstream';
+import { TOKENS, startRegistryProcess, type RegistryProcess } from './testing/registry-process';
+import { startRouter, type RouterFixture } from './testing/router-fixture';
+
+jest.setTimeout(90_000);
+
+const MODEL = 'grammar-tutor';
+const chat = (model: string) => ({ model, messages: [{ role: 'user', content: 'he goed home' }] });
+let registry: RegistryProcess;
+let upstream: FakeUpstream;
+const routers: RouterFixture[] = [];
+
+beforeAll(async () => {
+  [registry, upstream] = await Promise.all([startRegistryProcess(), startFakeUpstream('A')]);
+  // Registered, never promoted: the registry knows the model, nothing is in production.
+  await registry.register(MODEL, { 'upstream.base_url': upstream.baseUrl, 'upstream.model': 'base' });
+});
+
+afterAll(async () => {
+  await Promise.all(routers.map((r) => r.close()));
+  await Promise.all([registry?.stop(), upstream?.close()]);
+});
+
+async function router(registryUrl: string): Promise<RouterFixture> {
+  const r = await startRouter(
+    { ...registry.ns.env, LYNX_REGISTRY_URL: registryUrl, LYNX_TOKEN: TOKENS.reader, LYNX_ROUTER_MODELS: MODEL },
+    { refreshMs: 60_000 },
+    { authorization: `Bearer ${TOKENS.reader}` },
+  );
+  routers.push(r);
+  return r;
+}
+
+it('is ready without a production version, and answers 503 for that model and 404 for unknown ones', async () => {
+  const r = await router(registry.url);
+  const ready = await fetch(`${r.url}/readyz`);
+  expect(ready.status).toBe(200);
+  const res = await r.post('/v1/chat/completions', chat(MODEL));
+  expect(res.status).toBe(503);
+  expect(res.body.error.code).toBe('not_ready');
+  expect(res.body.error.message).toContain(MODEL);
+  expect(upstream.total()).toBe(0);
+  expect((await r.post('/v1/chat/completions', chat('nope'))).status).toBe(404);
+});
+
+it('is not ready while the registry has never answered', async () => {
+  const r = await router('http://127.0.0.1:9'); // discard port: nothing listens
+  const ready = await fetch(`${r.url}/readyz`);
+  expect(ready.status).toBe(503);
+  expect(JSON.stringify(await ready.json())).toContain('traffic-plans');
+  expect((await r.post('/v1/chat/completions', chat(MODEL))).status).toBe(503);
+});
