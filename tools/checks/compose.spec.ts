@@ -70,9 +70,7 @@ describe('docker-compose.yml: the Lynx apps', () => {
     expect(service?.build).toEqual({ context: '.', args: { APP: app } });
     const portVar = `LYNX_${app.toUpperCase().replace(/-/g, '_')}_PORT`;
     expect(service.environment?.[portVar]).toBe(String(PORTS[app]));
-    // The router is only ready once a model has a production version; every other app uses /readyz.
-    const probe = app === 'router' ? '/healthz' : '/readyz';
-    expect(commandOf({ command: service.healthcheck?.test }).join(' ')).toContain(`http://127.0.0.1:${PORTS[app]}${probe}`);
+    expect(commandOf({ command: service.healthcheck?.test }).join(' ')).toContain(`http://127.0.0.1:${PORTS[app]}/readyz`);
   });
 
   it.each(apps)('%s knows where NATS, Redis and the registry are, and starts after them', (app) => {
