@@ -45,7 +45,8 @@ export class PipelinedPublisher {
     return new Promise<void>((resolve, reject) => {
       this.waiting.set(token, { resolve, reject, deadline: Date.now() + this.timeoutMs });
       try {
-        nc.publish(this.names.subject(subject), codec.encode(payload), { reply: this.prefix + token, headers: h });
+        // Buffer.from over a pooled slab: cheaper per event than the codec's TextEncoder.
+        nc.publish(this.names.subject(subject), Buffer.from(JSON.stringify(payload)), { reply: this.prefix + token, headers: h });
       } catch (err) {
         this.waiting.delete(token);
         reject(err as Error);

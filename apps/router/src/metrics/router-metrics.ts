@@ -1,8 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type LabelValues, type Registry } from 'prom-client';
 import { METRICS_REGISTRY } from '@lynx/platform';
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/** One arm's labelled series, looked up once: prom-client hashes the label object on every call. */
+export interface ArmSeries {
+  latency: ReturnType<Histogram<'model' | 'arm' | 'digest'>['labels']>;
+  upstreamLatency: ReturnType<Histogram<'model' | 'arm' | 'digest'>['labels']>;
+  requests: Map<string, ReturnType<Counter<string>['labels']>>;
+}
 
 /** The router's Prometheus series. Labels are bounded: models × the arms of their plans. */
 @Injectable()
@@ -34,5 +41,27 @@ export class RouterMetrics {
     this.breakerOpen = new Gauge({ name: 'lynx_router_circuit_open', help: '1 while an upstream circuit is open or half-open', labelNames: ['upstream'], registers });
     this.planRevision = new Gauge({ name: 'lynx_router_plan_revision', help: 'Revision of the traffic plan in use', labelNames: ['model'], registers });
     this.planLoadFailures = new Counter({ name: 'lynx_router_plan_load_failures_total', help: 'Plan loads that failed (the previous plan stayed)', labelNames: ['model'], registers });
+  }
+
+  // Keyed by model, arm and digest: bounded like the labels themselves (models × arms of their plans).
+  private readonly series = new Map<string, ArmSeries>();
+
+  /** Counts one answered request and its latencies (seconds) for one arm. */
+  answered(labels: LabelValues<'model' | 'arm' | 'digest'>, role: string, status: string, seconds: number, upstreamSeconds: number): void {
+    const key = `${labels.model}\0${labels.arm}\0${labels.digest}`;
+    let s = this.series.get(key);
+    if (!s) {
+      s = { latency: this.latency.labels(labels), upstreamLatency: this.upstreamLatency.labels(labels), requests: new Map() };
+      this.series.set(key, s);
+    }
+    const rk = `${role}\0${status}`;
+    let requests = s.requests.get(rk);
+    if (!requests) {
+      requests = this.requests.labels({ ...labels, role, status });
+      s.requests.set(rk, requests);
+    }
+    requests.inc();
+    s.latency.observe(seconds);
+    s.upstreamLatency.observe(upstreamSeconds);
   }
 }

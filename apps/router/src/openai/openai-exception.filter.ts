@@ -42,15 +42,19 @@ export class OpenAiExceptionFilter implements ExceptionFilter {
     if (host.getType() !== 'http') throw exception;
     const req = host.switchToHttp().getRequest<FastifyRequest>();
     if (!OPENAI_PATHS.test(req.url)) return void this.lynx.catch(exception, host);
-    const { status, body } = toOpenAiError(exception);
-    if (status >= 500 && status !== 502 && status !== 503 && status !== 504) {
-      this.logger.error({ msg: 'request failed', err: exception instanceof Error ? { message: exception.message, stack: exception.stack } : String(exception) }, 'OpenAiExceptionFilter');
-    }
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
-    if (reply.raw.headersSent) {
-      reply.raw.end(`data: ${JSON.stringify(body)}\n\ndata: [DONE]\n\n`);
-      return;
-    }
-    void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
+    sendOpenAiError(host.switchToHttp().getResponse<FastifyReply>(), exception, this.logger);
   }
+}
+
+/** Answers a failed OpenAI-path request in OpenAI's shape (or ends a stream already under way). */
+export function sendOpenAiError(reply: FastifyReply, exception: unknown, logger: LynxLogger): void {
+  const { status, body } = toOpenAiError(exception);
+  if (status >= 500 && status !== 502 && status !== 503 && status !== 504) {
+    logger.error({ msg: 'request failed', err: exception instanceof Error ? { message: exception.message, stack: exception.stack } : String(exception) }, 'OpenAiExceptionFilter');
+  }
+  if (reply.raw.headersSent) {
+    reply.raw.end(`data: ${JSON.stringify(body)}\n\ndata: [DONE]\n\n`);
+    return;
+  }
+  void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
 }

@@ -134,10 +134,8 @@ export class ProxyService implements OnApplicationShutdown {
   private finish(ctx: RequestContext, arm: Arm, o: Outcome, mirrorPlan?: CompiledPlan): void {
     const labels = { model: ctx.model, arm: arm.name, digest: arm.digest };
     const event = completedEvent(ctx, arm, arm.role, o);
-    this.metrics.requests.inc({ ...labels, role: arm.role, status: o.status });
+    this.metrics.answered(labels, arm.role, o.status, event.latency_ms / 1000, event.upstream_latency_ms / 1000);
     if (o.error) this.metrics.errors.inc({ ...labels, code: o.error.code });
-    this.metrics.latency.observe(labels, event.latency_ms / 1000);
-    this.metrics.upstreamLatency.observe(labels, event.upstream_latency_ms / 1000);
     this.events.completed(event);
     if (o.status === 'ok') this.recent.remember(ctx.requestId, { model: ctx.model, digest: arm.digest, arm: arm.name, role: arm.role });
     // After the answer went out: the shadow never delays the user.
