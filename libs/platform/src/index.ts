@@ -16,4 +16,5 @@ export * from './auth/auth.decorators';
 export * from './auth/auth.guard';
 export * from './auth/token-store';
 export * from './errors/lynx-exception.filter';
+export * from './errors/openai-exception.filter';
 export * from './validation/zod-validation';
