@@ -134,10 +134,11 @@ export class PlanService implements OnApplicationBootstrap, OnApplicationShutdow
         if (err.status !== 404 && !this.plans.has(model)) this.unservable.set(model, err.message);
       }
       const kept = this.plans.get(model);
-      this.logger.warn(
-        { msg: 'traffic plan not loaded; keeping the last one', model, kept_revision: kept?.revision ?? null, err: (err as Error).message },
-        'PlanService',
-      );
+      const entry = { msg: 'traffic plan not loaded; keeping the last one', model, kept_revision: kept?.revision ?? null, err: (err as Error).message };
+      // A model the registry does not know and the router never served is no incident: every
+      // registry event for it would otherwise log a warning.
+      if (err instanceof LynxError && err.status === 404 && !kept) this.logger.debug(entry, 'PlanService');
+      else this.logger.warn(entry, 'PlanService');
     }
   }
 
