@@ -27,6 +27,9 @@ const BYTES = Number(process.env.LYNX_BENCH_BYTES ?? 1024 ** 3);
 const VERSIONS = Number(process.env.LYNX_BENCH_VERSIONS ?? 10_000);
 const SAMPLES = 300;
 const PG_URL = process.env.LYNX_DATABASE_URL;
+// Extra node/V8 flags for the registry process only (e.g. `--liftoff-only` to see what the
+// optimising WASM tier costs in memory); V8 flags cannot go through NODE_OPTIONS.
+const NODE_FLAGS = (process.env.LYNX_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 const repo = resolve(__dirname, '../..');
 
 function writeBigFile(path: string, bytes: number): string {
@@ -75,7 +78,7 @@ async function freePort(): Promise<number> {
 
 function start(script: string, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   const nodePath = join(repo, 'node_modules');
-  const child = spawn(process.execPath, [script], { cwd: repo, env: { ...process.env, NODE_PATH: nodePath, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...NODE_FLAGS, script], { cwd: repo, env: { ...process.env, NODE_PATH: nodePath, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((ok, fail) => {
     let err = '';
     child.stderr!.on('data', (d) => (err += d));
@@ -189,6 +192,8 @@ async function main(): Promise<void> {
     const port = await freePort();
     child = await start(script, {
       LYNX_DATA_DIR: dataDir, LYNX_REGISTRY_PORT: String(port), LYNX_ENV: 'dev', LYNX_LOG_LEVEL: 'info', LYNX_MAX_BLOB_BYTES: String(BYTES * 2),
+      // Its own namespace, so the bench's registry events never reach a stack running beside it.
+      LYNX_NAMESPACE: `bench${process.pid}`,
       ...(db ? { LYNX_DATABASE_URL: db.url } : {}),
     });
     const base = `http://127.0.0.1:${port}`;
