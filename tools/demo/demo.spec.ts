@@ -39,7 +39,15 @@ describe('npm run demo', () => {
 
   it.each([['a fresh data dir'], ['the same data dir again']])('passes all five experiments on %s, with their figures', async () => {
     const { code, output, runDir } = await runDemo(dir);
-    const summary = JSON.parse(fs.readFileSync(path.join(runDir, 'summary.json'), 'utf8')) as Summary;
+    const summaryFile = path.join(runDir, 'summary.json');
+    if (!fs.existsSync(summaryFile)) {
+      // The demo stopped before its summary (a service that never became ready): show why.
+      const services = path.join(runDir, 'services.log');
+      const tail = (text: string) => text.split('\n').filter((l) => !l.startsWith('{"level"')).slice(-40).join('\n');
+      const log = fs.existsSync(services) ? fs.readFileSync(services, 'utf8').split('\n').slice(-40).join('\n') : '(no services.log)';
+      throw new Error(`demo exited ${code} without a summary\n--- output\n${tail(output)}\n--- services.log\n${log}`);
+    }
+    const summary = JSON.parse(fs.readFileSync(summaryFile, 'utf8')) as Summary;
     // On failure, name each failed check with its detail so a CI log says why without the run dir.
     const failed = summary.experiments
       .filter((e) => !e.passed)
