@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
+import { freePort } from '@lynx/platform/testing';
 
 /** The roles the demo acts as; each gets its own bearer token so the registry checks every role. */
 export const DEMO_ROLES = ['reader', 'trainer', 'operator', 'ci'] as const;
@@ -36,18 +36,6 @@ export function newRunId(now = new Date()): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(2).toString('hex')}`;
 }
 
-/** A port the OS says is free now; the demo never assumes the default ports are unused. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export async function prepare(opts: SetupOptions): Promise<DemoSetup> {
   const runId = newRunId();

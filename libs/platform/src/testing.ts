@@ -1,3 +1,4 @@
 // Test fixtures for apps and libs built on the platform (`@lynx/platform/testing`).
 export * from './testing/fixtures';
 export * from './testing/registry-child';
+export * from './testing/free-port';

@@ -2,10 +2,10 @@
 // namespace and tokens). Libs may not import apps, so it runs apps/registry/src/main.ts by path.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Role } from '@lynx/schema';
 import { makeTempDir, testNamespace, writeTokensFile, type TestNamespace } from './fixtures';
+import { freePort } from './free-port';
 
 const REPO = resolve(__dirname, '../../../..');
 export const ALL_ROLES: readonly Role[] = ['reader', 'trainer', 'operator', 'ci', 'admin'];
@@ -35,17 +35,6 @@ export interface RegistryChild {
   kill(): Promise<void>;
   /** Starts the registry again on the same port, data dir and namespace; resolves once ready. */
   restart(): Promise<void>;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const srv = createServer();
-    srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => done(port));
-    });
-  });
 }
 
 function exited(child: ChildProcess): Promise<void> {
