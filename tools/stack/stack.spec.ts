@@ -1,24 +1,15 @@
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { stackConfig, StackConfig } from './config';
 import { isOurs, readPid } from './local-process';
 import { probeNats, probeRedis } from './probes';
 import { down, formatTable, StackError, status, up } from './stack';
+import { freePort } from '@lynx/platform/testing';
 
 jest.setTimeout(30_000);
 
 /** A port nothing listens on right now: the OS hands one out, we close it again. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'lynx-stack-'));

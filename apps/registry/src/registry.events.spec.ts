@@ -1,8 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { connect, JSONCodec, type NatsConnection } from 'nats';
 import { NatsRpc, ensureStreams } from '@lynx/platform';
-import { makeTempDir, uniqueName } from '@lynx/platform/testing';
+import { freePort, makeTempDir, uniqueName } from '@lynx/platform/testing';
 import { PATTERNS } from '@lynx/schema';
 import { sha, startRegistry, type RegistryFixture } from './registry.fixture';
 import { RegistryRpc } from './rpc/registry-rpc.service';
@@ -11,14 +10,6 @@ import type { RegistryStore } from './store/registry-store';
 
 const codec = JSONCodec<any>();
 
-async function freePort(): Promise<number> {
-  return new Promise((ok) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => ok(port));
-    });
-  });
-}
 
 /** A nats-server with JetStream of its own on `port`; resolves once it accepts clients. */
 function startNatsServer(port: number, storeDir: string): Promise<ChildProcess> {

@@ -1,7 +1,6 @@
 // Test fixture: a private nats-server with JetStream on a free port, so a test can stop it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { makeTempDir } from '@lynx/platform/testing';
+import { freePort, makeTempDir } from '@lynx/platform/testing';
 
 export interface NatsServerProcess {
   url: string;
@@ -10,13 +9,6 @@ export interface NatsServerProcess {
   cleanup(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 export async function startNatsServer(): Promise<NatsServerProcess> {
   const tmp = await makeTempDir('lynx-router-nats-');
