@@ -1,5 +1,6 @@
 import { connect, JSONCodec, type NatsConnection, type Subscription } from 'nats';
 import { uniqueName } from '@lynx/platform/testing';
+import { servedResponseSchema } from '@lynx/schema';
 import { sha, startRegistry, type RegistryFixture } from './registry.fixture';
 
 const codec = JSONCodec();
@@ -123,7 +124,7 @@ describe('registry HTTP: aliases, promotion, rollback, audit, events', () => {
     expect((await post()).statusCode).toBe(201);
     expect((await post()).statusCode).toBe(200);
     expect((await r.inject({ method: 'POST', url: `/v1/models/${model}/versions/${digest}/usage`, as: 'trainer', payload: rollup })).statusCode).toBe(403);
-    const served = (await r.inject({ method: 'GET', url: `/v1/models/${model}/served` })).json();
+    const served = servedResponseSchema.parse((await r.inject({ method: 'GET', url: `/v1/models/${model}/served` })).json());
     expect(served.versions).toEqual([
       expect.objectContaining({ digest, requests: 10, tokens: 1000, first_served: '2025-01-01T00:00:05.000Z', cost_per_1k_tokens: 0.02 }),
     ]);

@@ -36,6 +36,9 @@ export function roleAtLeast(have: Role, need: Role): boolean {
   return ROLES.indexOf(have) >= ROLES.indexOf(need);
 }
 
+/** A count of things: requests, tokens, items. */
+export const countSchema = z.number().int().nonnegative();
+
 export const isoTimeSchema = z.iso.datetime({ offset: true });
 
 export type ReferenceKind = 'digest' | 'prefix' | 'semver' | 'alias';

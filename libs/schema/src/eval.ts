@@ -1,13 +1,12 @@
 import { z } from 'zod';
-import { digestSchema, isoTimeSchema, modelNameSchema } from './common';
+import { countSchema, digestSchema, isoTimeSchema, modelNameSchema } from './common';
 
 // Eval results, the committed baseline (eval_baseline.json) and the gate's verdict.
 
 const accuracy = z.number().min(0).max(1);
-const count = z.number().int().nonnegative();
 
 export const evalBucketSchema = z
-  .object({ accuracy, n: count, passed: count })
+  .object({ accuracy, n: countSchema, passed: countSchema })
   .refine((b) => b.passed <= b.n, { message: 'passed must not exceed n', path: ['passed'] });
 export type EvalBucket = z.infer<typeof evalBucketSchema>;
 
@@ -25,7 +24,7 @@ export const evalResultSchema = z.strictObject({
 });
 export type EvalResult = z.infer<typeof evalResultSchema>;
 
-export const baselineBucketSchema = z.strictObject({ accuracy, n: count });
+export const baselineBucketSchema = z.strictObject({ accuracy, n: countSchema });
 
 /** eval_baseline.json at the repository root. tolerance_pp is a fraction: 0.02 = 2 percentage points. */
 export const evalBaselineSchema = z.strictObject({
@@ -44,7 +43,7 @@ export const gateBucketResultSchema = z.strictObject({
   baseline: accuracy.nullable(),
   candidate: accuracy.nullable(),
   delta: z.number().nullable(),
-  n: count,
+  n: countSchema,
   ci_lower: accuracy.nullable(),
   ci_upper: accuracy.nullable(),
   p_value: z.number().min(0).max(1).nullable(),

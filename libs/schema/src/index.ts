@@ -10,3 +10,4 @@ export * from './traffic';
 export * from './drift';
 export * from './openai';
 export * from './drift-thresholds';
+export * from './costs';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { digestSchema, isoTimeSchema, modelNameSchema } from './common';
+import { countSchema, digestSchema, isoTimeSchema, modelNameSchema } from './common';
 
 // Events the router publishes to JetStream (lynx.inference.*). Event schemas are not strict:
 // consumers accept fields added later so an older worker keeps reading a newer router.
@@ -9,13 +9,12 @@ export const SERVING_ROLES = ['primary', 'shadow', 'canary', 'stable', 'preview'
 export const servingRoleSchema = z.enum(SERVING_ROLES);
 export type ServingRole = z.infer<typeof servingRoleSchema>;
 
-const count = z.number().int().nonnegative();
 const ms = z.number().nonnegative();
 
 export const usageSchema = z.object({
-  prompt_tokens: count,
-  completion_tokens: count,
-  total_tokens: count,
+  prompt_tokens: countSchema,
+  completion_tokens: countSchema,
+  total_tokens: countSchema,
 });
 export type Usage = z.infer<typeof usageSchema>;
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   aliasNameSchema,
+  countSchema,
   digestSchema,
   isoTimeSchema,
   modelNameSchema,
@@ -91,6 +92,32 @@ export const usageRollupRequestSchema = z
   })
   .refine((r) => r.window_start <= r.window_end, { message: 'window_start must not be after window_end', path: ['window_end'] });
 export type UsageRollupRequest = z.infer<typeof usageRollupRequestSchema>;
+
+
+/** A row of GET /v1/models/{name}/served: one version's serving, summed over all its usage rollups. */
+export const servedVersionSchema = z.object({
+  digest: digestSchema,
+  semver: semverSchema.nullable(),
+  first_served: isoTimeSchema,
+  last_served: isoTimeSchema,
+  requests: countSchema,
+  errors: countSchema,
+  /** Prompt plus completion tokens. */
+  tokens: countSchema,
+  /** Overall accuracy of the newest evaluation attached to the version, served or not. */
+  latest_accuracy: z.number().min(0).max(1).nullable(),
+  /** null while no token has been counted. */
+  cost_per_1k_tokens: z.number().nonnegative().nullable(),
+});
+export type ServedVersion = z.infer<typeof servedVersionSchema>;
+
+/** GET /v1/models/{name}/served: a page, most recently served first; next_cursor null on the last. */
+export const servedResponseSchema = z.object({
+  model: modelNameSchema,
+  versions: z.array(servedVersionSchema),
+  next_cursor: z.string().nullable(),
+});
+export type ServedResponse = z.infer<typeof servedResponseSchema>;
 
 export const REGISTRY_EVENT_TYPES = [
   'version.registered',

@@ -1,33 +1,23 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { costRowSchema, type ServedResponse } from '@lynx/schema';
 import { type DemoContext, MODEL, VARIANTS, http, lynx } from '../context';
 import type { Manifest } from '../manifest';
 import { replay, setPlan, version } from '../steps';
 import { waitFor } from '../wait';
 import { sha256File } from './files';
 
-interface CostRow {
-  digest: string;
-  semver: string | null;
-  aliases: string[];
-  accuracy: number | null;
-  requests: number;
-  tokens: number;
-  usd_per_1k_tokens: number | null;
-  cpqu: number | null;
-}
-
 /** Requests the registry says the model's versions served, over all runs on this data dir. */
 export async function servedTotal(ctx: DemoContext): Promise<number> {
-  type Page = { versions: Array<{ requests?: number }>; next_cursor?: string | null };
   let total = 0;
   let cursor: string | null | undefined = null;
   do {
     const q: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
     const url = `${ctx.urls.registry}/v1/models/${MODEL}/served?limit=1000${q}`;
-    const { body }: { body: Page } = await http<Page>(ctx, undefined, 'reader', 'GET', url, undefined, { expect: undefined }).catch(() => ({ body: { versions: [] } }));
-    total += (body.versions ?? []).reduce((s, v) => s + (v.requests ?? 0), 0);
-    cursor = body.next_cursor;
+    // Undefined on an error answer, e.g. 404 while the model is not pushed yet: nothing more to count.
+    const page = await http<ServedResponse>(ctx, undefined, 'reader', 'GET', url, undefined, { expect: undefined }).then((r) => r.body, () => undefined);
+    total += (page?.versions ?? []).reduce((s, v) => s + v.requests, 0);
+    cursor = page?.next_cursor;
   } while (cursor);
   return total;
 }
@@ -66,7 +56,7 @@ export async function finopsExperiment(ctx: DemoContext, m: Manifest): Promise<v
   }).catch((err: Error) => m.check('every served request is priced', false, `${err.message}; served ${served}`));
 
   await lynx(ctx, m, 'reader', ['costs', MODEL, '--md', path.relative(ctx.setup.root, ctx.setup.costsMd)]);
-  const rows = JSON.parse((await lynx(ctx, m, 'reader', ['costs', MODEL, '--json'])).stdout) as CostRow[];
+  const rows = costRowSchema.array().parse(JSON.parse((await lynx(ctx, m, 'reader', ['costs', MODEL, '--json'])).stdout));
   fs.copyFileSync(ctx.setup.costsMd, path.join(m.dir, 'COSTS.md'));
   m.output({ name: 'COSTS.md', digest: await sha256File(ctx.setup.costsMd), path: path.relative(ctx.setup.root, ctx.setup.costsMd) });
 

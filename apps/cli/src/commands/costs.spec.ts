@@ -45,7 +45,7 @@ describe('lynx costs and lynx served against a running registry', () => {
 
   it('follows the served cursor page by page', async () => {
     const pages: string[] = [];
-    const rows = await allServed<{ digest: string }>(async (path) => {
+    const rows = await allServed(async (path) => {
       pages.push(path);
       return call('GET', path);
     }, MODEL, 1);

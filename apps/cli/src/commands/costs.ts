@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { request } from 'undici';
 import { CliError } from '../exit';
 import { allServed } from '../registry/served-pages';
-import { buildCostRows, formatCostMarkdown, formatCostTable, type CostServed, type CostVersion } from '../costs/costs-table';
+import { buildCostRows, formatCostMarkdown, formatCostTable, type CostVersion } from '../costs/costs-table';
 
 /**
  * `lynx costs <model> [--md <file>] [--json]`: a row per registry version — digest, semver,
@@ -22,7 +22,7 @@ export function registerCostsCommands(program: Command): void {
       const base = process.env.LYNX_REGISTRY_URL || 'http://127.0.0.1:7101';
       const token = process.env.LYNX_TOKEN;
       const versions = await listVersions(base, token, model);
-      const served = await allServed<CostServed>((path) => getJson(base, token, path), model);
+      const served = await allServed((path) => getJson(base, token, path), model);
       const rows = buildCostRows(versions, served);
       if (opts.md) {
         await mkdir(dirname(opts.md), { recursive: true });

@@ -120,7 +120,7 @@ export function registerRegistryCommands(program: Command): void {
     .description('every version that served traffic: first/last served, requests, accuracy, cost per 1k tokens')
     .action(async (model: string) => {
       const client = new RegistryClient();
-      const versions = await allServed<any>((path) => client.json('GET', path), model);
+      const versions = await allServed((path) => client.json('GET', path), model);
       out(
         table(
           ['DIGEST', 'SEMVER', 'FIRST SERVED', 'LAST SERVED', 'REQUESTS', 'ACCURACY', 'USD/1K TOK'],

@@ -1,4 +1,5 @@
-import { buildCostRows, formatCostMarkdown, formatCostTable, type CostServed } from './costs-table';
+import type { ServedVersion } from '@lynx/schema';
+import { buildCostRows, formatCostMarkdown, formatCostTable } from './costs-table';
 import { toCostVersion } from '../commands/costs';
 
 const d = (c: string) => `sha256:${c.repeat(64)}`;
@@ -18,15 +19,17 @@ describe('lynx costs table', () => {
       { created_at: '2025-03-01T00:00:00Z', result: { overall: { accuracy: 0.7 } } },
     ] }),
   ];
-  const served = [
-    { digest: d('a'), requests: 10, prompt_tokens: 3000, completion_tokens: 1000, cost_usd: 0.08 },
-    { digest: d('b'), requests: 4, tokens: 2000, cost_per_1k_tokens: 0.009 },
-  ];
+  // As the registry sends them: served rows carry latest_accuracy too.
+  const row = (digest: string, requests: number, tokens: number, per1k: number | null, latest_accuracy: number | null = null): ServedVersion => ({
+    digest, semver: null, first_served: '2025-01-01T00:00:00.000Z', last_served: '2025-01-02T00:00:00.000Z',
+    requests, errors: 0, tokens, latest_accuracy, cost_per_1k_tokens: per1k,
+  });
+  const served = [row(d('a'), 10, 4000, 0.02), row(d('b'), 4, 2000, 0.009)];
 
   it('joins versions with usage and computes USD per 1k and CpQU', () => {
     const rows = buildCostRows(versions, served);
     expect(rows.map((r) => [r.short, r.accuracy, r.requests, r.tokens, r.usd_per_1k_tokens, r.cpqu])).toEqual([
-      ['aaaaaaaaaaaa', 0.8, 10, 4000, 0.02, expect.closeTo(0.025, 12)], // 0.08 USD / 4k tokens = 0.02; ÷ 0.8
+      ['aaaaaaaaaaaa', 0.8, 10, 4000, 0.02, expect.closeTo(0.025, 12)], // 0.02 USD per 1k tokens ÷ 0.8
       ['bbbbbbbbbbbb', 0.9, 4, 2000, 0.009, expect.closeTo(0.01, 12)],
       ['cccccccccccc', null, 0, 0, null, null],
       ['eeeeeeeeeeee', 0.7, 0, 0, null, null],
@@ -36,8 +39,7 @@ describe('lynx costs table', () => {
 
   it("takes accuracy from the version's latest evaluation, never from the served view", () => {
     // The served view's accuracy is ignored even when it disagrees; only usage is joined.
-    // As the registry sends it: served rows carry latest_accuracy too.
-    const withAccuracy = [{ ...served[0], latest_accuracy: 0.1 }, { digest: d('e'), latest_accuracy: 0.2 }] as unknown as CostServed[];
+    const withAccuracy = [{ ...served[0], latest_accuracy: 0.1 }, row(d('e'), 0, 0, null, 0.2)];
     const rows = buildCostRows(versions, withAccuracy);
     expect(rows.map((r) => r.accuracy)).toEqual([0.8, 0.9, null, 0.7]);
     // Same created_at: the later evaluation in the registry's oldest-first list is the latest.

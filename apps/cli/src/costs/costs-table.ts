@@ -1,4 +1,5 @@
 import { costPerQualityUnit } from '@lynx/math';
+import type { CostRow, ServedVersion } from '@lynx/schema';
 
 /** A registry version as `lynx costs` needs it; accuracy is its latest evaluation's (see toCostVersion). */
 export interface CostVersion {
@@ -8,31 +9,8 @@ export interface CostVersion {
   accuracy: number | null;
 }
 
-/**
- * A row of the registry's `served` answer; prompt/completion or total tokens, USD or USD per 1k.
- * Only usage is read from it: a version that never served has no row but may well have an accuracy.
- */
-export interface CostServed {
-  digest: string;
-  requests?: number;
-  tokens?: number;
-  prompt_tokens?: number;
-  completion_tokens?: number;
-  cost_usd?: number;
-  cost_per_1k_tokens?: number | null;
-}
-
-export interface CostRow {
-  digest: string;
-  short: string;
-  semver: string | null;
-  aliases: string[];
-  accuracy: number | null;
-  requests: number;
-  tokens: number;
-  usd_per_1k_tokens: number | null;
-  cpqu: number | null;
-}
+/** Only usage is read from a served row: a version that never served has none but may well have an accuracy. */
+export type CostServed = Pick<ServedVersion, 'digest' | 'requests' | 'tokens' | 'cost_per_1k_tokens'>;
 
 /**
  * One row per registry version, in the registry's order, joined with what it served (0 requests
@@ -43,8 +21,7 @@ export function buildCostRows(versions: readonly CostVersion[], served: readonly
   const byDigest = new Map(served.map((s) => [s.digest, s]));
   return versions.map((v) => {
     const s = byDigest.get(v.digest);
-    const tokens = s?.tokens ?? (s?.prompt_tokens ?? 0) + (s?.completion_tokens ?? 0);
-    const per1k = s?.cost_per_1k_tokens ?? (s?.cost_usd !== undefined && tokens > 0 ? s.cost_usd / (tokens / 1000) : null);
+    const per1k = s?.cost_per_1k_tokens ?? null;
     const accuracy = v.accuracy;
     return {
       digest: v.digest,
@@ -53,7 +30,7 @@ export function buildCostRows(versions: readonly CostVersion[], served: readonly
       aliases: [...v.aliases].sort(),
       accuracy,
       requests: s?.requests ?? 0,
-      tokens,
+      tokens: s?.tokens ?? 0,
       usd_per_1k_tokens: per1k,
       cpqu: per1k !== null && accuracy !== null && accuracy > 0 ? costPerQualityUnit(per1k, Math.min(accuracy, 1)) : null,
     };

@@ -69,38 +69,11 @@ export class RegistryClient {
     return out;
   }
 
-  /** GET /v1/models/{model}/served: usage per version that ever served, every page (cursor). */
-  async served(model: string): Promise<ServedRow[]> {
-    const out: ServedRow[] = [];
-    let cursor: string | null = null;
-    do {
-      const q: string = cursor ? `&cursor=${enc(cursor)}` : '';
-      const { json } = await this.call('GET', `/v1/models/${enc(model)}/served?limit=1000${q}`);
-      const page = json as { versions?: ServedRow[]; next_cursor?: string | null };
-      out.push(...(page.versions ?? []));
-      cursor = page.next_cursor ?? null;
-    } while (cursor);
-    return out;
-  }
-
   /** POST a usage rollup; the registry ignores a rollup id it already has. */
   async postUsage(model: string, digest: string, body: UsageRollupRequest): Promise<number> {
     const { status } = await this.call('POST', `/v1/models/${enc(model)}/versions/${enc(digest)}/usage`, body);
     return status;
   }
-}
-
-/** A row of the registry's `served` answer (fields as the registry names them). */
-export interface ServedRow {
-  digest: string;
-  semver?: string | null;
-  requests?: number;
-  tokens?: number;
-  prompt_tokens?: number;
-  completion_tokens?: number;
-  cost_usd?: number;
-  cost_per_1k_tokens?: number | null;
-  latest_accuracy?: number | null;
 }
 
 function enc(s: string): string {

@@ -15,7 +15,7 @@
  *
  * Every state change writes its lynx.registry.* event to the outbox in the same transaction.
  */
-import type { RegistryEvent } from '@lynx/schema';
+import type { RegistryEvent, ServedVersion } from '@lynx/schema';
 
 export interface FileEntry {
   path: string;
@@ -185,27 +185,15 @@ export interface UsageRollup {
   usage_estimated?: boolean;
 }
 
-export interface ServedRecord {
-  digest: string;
-  semver: string | null;
-  first_served: string;
-  last_served: string;
-  requests: number;
-  errors: number;
-  tokens: number;
-  /** overall accuracy of the latest evaluation attached to the version. */
-  latest_accuracy: number | null;
-  cost_per_1k_tokens: number | null;
-}
-
 /** `limit` 1-1000, default 100; `cursor` is a previous page's next_cursor. */
 export interface ServedFilter {
   cursor?: string;
   limit?: number;
 }
 
+/** The store's page; the API answers it as servedResponseSchema (`versions`, not `items`). */
 export interface ServedPage {
-  items: ServedRecord[];
+  items: ServedVersion[];
   next_cursor: string | null;
 }
 
@@ -303,7 +291,7 @@ export interface RegistryStore {
   recordUsage(input: UsageRollup): Promise<{ created: boolean }>;
   /** One summary row per version that served, most recently served first then by digest, a page at a time. */
   listServed(model: string, page?: ServedFilter): Promise<ServedPage>;
-  servedVersion(model: string, digest: string): Promise<ServedRecord | undefined>;
+  servedVersion(model: string, digest: string): Promise<ServedVersion | undefined>;
 
   getTrafficPlan(model: string): Promise<TrafficPlanRecord | undefined>;
   putTrafficPlan(input: PutTrafficPlanInput, by: Actor): Promise<TrafficPlanRecord>;

@@ -1,8 +1,8 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { ModelNotFoundError, ValidationError } from '@lynx/schema';
+import { ModelNotFoundError, ValidationError, type ServedVersion } from '@lynx/schema';
 import type { Database } from './db';
 import { iso } from './mappers';
-import type { ServedFilter, ServedPage, ServedRecord, UsageRollup } from './registry-store';
+import type { ServedFilter, ServedPage, UsageRollup } from './registry-store';
 import { modelExists } from './version-queries';
 
 /**
@@ -84,7 +84,7 @@ export async function listServed(db: Kysely<Database>, model: string, page: Serv
 }
 
 /** One version's serving summary; undefined when it never served. */
-export async function servedVersion(db: Kysely<Database>, model: string, digest: string): Promise<ServedRecord | undefined> {
+export async function servedVersion(db: Kysely<Database>, model: string, digest: string): Promise<ServedVersion | undefined> {
   return (await servedRows(db, model, sql`AND s.digest = ${digest}`, 1))[0]?.record;
 }
 
@@ -93,8 +93,8 @@ export async function servedVersion(db: Kysely<Database>, model: string, digest:
  * PGlite costs ~10x more than moving one JSON value, and the shape is the API's either way. `key`
  * is the exact last-served instant for the cursor (the record's time is rounded to milliseconds).
  */
-async function servedRows(db: Kysely<Database>, model: string, where: RawBuilder<unknown>, limit: number): Promise<Array<{ record: ServedRecord; key: string }>> {
-  const { rows } = await sql<{ served: Array<ServedRecord & { key: string }> | string | null }>`
+async function servedRows(db: Kysely<Database>, model: string, where: RawBuilder<unknown>, limit: number): Promise<Array<{ record: ServedVersion; key: string }>> {
+  const { rows } = await sql<{ served: Array<ServedVersion & { key: string }> | string | null }>`
     SELECT json_agg(json_build_object(
       'digest', p.digest,
       'semver', p.semver,
@@ -117,7 +117,7 @@ async function servedRows(db: Kysely<Database>, model: string, where: RawBuilder
       LIMIT ${limit}
     ) p`.execute(db);
   const raw = rows[0]?.served ?? [];
-  const served = typeof raw === 'string' ? (JSON.parse(raw) as Array<ServedRecord & { key: string }>) : raw;
+  const served = typeof raw === 'string' ? (JSON.parse(raw) as Array<ServedVersion & { key: string }>) : raw;
   return served.map(({ key, ...record }) => {
     // Times arrive in the session's offset with microseconds: the API gives UTC milliseconds.
     record.first_served = iso(record.first_served);

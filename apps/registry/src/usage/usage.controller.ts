@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Roles, ZodValidationPipe } from '@lynx/platform';
-import { ValidationError, usageRollupRequestSchema, type UsageRollupRequest } from '@lynx/schema';
+import { ValidationError, usageRollupRequestSchema, type ServedResponse, type UsageRollupRequest } from '@lynx/schema';
 import { REGISTRY_STORE } from '../store/store.module';
 import type { RegistryStore, ServedFilter } from '../store/registry-store';
 
@@ -26,7 +26,7 @@ export class UsageController {
 
   /** A page of the versions that served (`limit` 1-1000, default 100); follow `next_cursor` for the rest. */
   @Get('served')
-  async served(@Param('name') name: string, @Query('cursor') cursor?: string, @Query('limit') limit?: string) {
+  async served(@Param('name') name: string, @Query('cursor') cursor?: string, @Query('limit') limit?: string): Promise<ServedResponse> {
     const page: ServedFilter = {};
     if (cursor) page.cursor = cursor;
     if (limit !== undefined) {
