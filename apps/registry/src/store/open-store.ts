@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import { Pool, types } from 'pg';
 import type { Database } from './db';
 import { KyselyRegistryStore } from './kysely-store';
+import { initPGliteDir } from './pglite-init';
 import { PGlitePool } from './pglite-pool';
 import type { RegistryStore } from './registry-store';
 
@@ -23,9 +24,11 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** Opens the configured backend and runs pending migrations. */
 export async function openRegistryStore(options: StoreOptions): Promise<RegistryStore> {
-  const db = options.databaseUrl ? await openPostgres(options.databaseUrl, options) : await openPGlite(options);
+  const pglite = options.databaseUrl ? undefined : await openPGlite(options);
+  const db = pglite ? new Kysely<Database>({ dialect: new PostgresDialect({ pool: pglite }) }) : await openPostgres(options.databaseUrl!, options);
   const store = new KyselyRegistryStore(db);
   await store.migrate();
+  await pglite?.startMaintenance();
   return store;
 }
 
@@ -61,7 +64,7 @@ async function openPostgres(url: string, options: StoreOptions): Promise<Kysely<
  */
 const PGLITE_SHARED_BUFFERS = '16MB';
 
-async function openPGlite(options: StoreOptions): Promise<Kysely<Database>> {
+async function openPGlite(options: StoreOptions): Promise<PGlitePool> {
   // startParams replaces PGlite's defaults, so they are kept and the setting appended.
   const pgOptions = { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`] };
   let pg: PGlite;
@@ -70,9 +73,10 @@ async function openPGlite(options: StoreOptions): Promise<Kysely<Database>> {
   } else {
     const dir = join(options.dataDir ?? '.lynx', 'pglite');
     mkdirSync(dir, { recursive: true });
+    await initPGliteDir(dir);
     pg = await PGlite.create(dir, pgOptions);
   }
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: new PGlitePool(pg) }) });
+  return new PGlitePool(pg);
 }
 
 /** Drops a PostgreSQL schema created for a test run. */

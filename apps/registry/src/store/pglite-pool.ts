@@ -1,6 +1,8 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
 
+const MAINTENANCE_EVERY_MS = 5 * 60_000;
+
 /**
  * Presents one embedded PGlite database as the `pg`-style pool Kysely's PostgresDialect
  * expects. PGlite has a single session, so the pool hands out one client at a time: a
@@ -10,6 +12,7 @@ import type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kyse
 export class PGlitePool implements PostgresPool {
   readonly options = {};
   private tail: Promise<void> = Promise.resolve();
+  private maintenance?: NodeJS.Timeout;
 
   constructor(private readonly db: PGlite) {}
 
@@ -38,7 +41,29 @@ export class PGlitePool implements PostgresPool {
     } as PostgresPoolClient;
   }
 
+  /**
+   * PGlite runs Postgres in single-user mode, where autovacuum never runs: without statistics the
+   * planner guessed a handful of rows and sorted 10 000 where an index read 100 (`served`, 11 ms
+   * against 0.6 ms). So the registry does autovacuum's job: VACUUM ANALYZE once now, after the
+   * migrations, and again every `everyMs`, taking its turn on the session like any query.
+   */
+  async startMaintenance(everyMs = MAINTENANCE_EVERY_MS): Promise<void> {
+    // A failed periodic run only leaves older statistics until the next one.
+    this.maintenance = setInterval(() => void this.maintain().catch(() => undefined), everyMs).unref();
+    await this.maintain();
+  }
+
+  private async maintain(): Promise<void> {
+    const client = await this.connect();
+    try {
+      await client.query('VACUUM ANALYZE', []);
+    } finally {
+      client.release();
+    }
+  }
+
   async end(): Promise<void> {
+    clearInterval(this.maintenance);
     await this.tail;
     await this.db.close();
   }
