@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import { m0002 } from './migration-0002';
+import { m0003 } from './migration-0003';
 
 // Versioned migrations, kept in code so the app needs no migration files on disk.
 // Never edit a shipped migration: add the next one.
@@ -151,6 +152,6 @@ const m0001: Migration = {
 
 export const migrationProvider: MigrationProvider = {
   async getMigrations() {
-    return { '0001_initial': m0001, '0002_serving_summary_outbox': m0002 };
+    return { '0001_initial': m0001, '0002_serving_summary_outbox': m0002, '0003_served_order_index': m0003 };
   },
 };

@@ -289,7 +289,7 @@ export interface RegistryStore {
 
   /** Idempotent by rollup_id: a repeated rollup is ignored (`created: false`). */
   recordUsage(input: UsageRollup): Promise<{ created: boolean }>;
-  /** One summary row per version that served, most recently served first then by digest, a page at a time. */
+  /** One summary row per version that served, most recently served first then by digest (descending), a page at a time. */
   listServed(model: string, page?: ServedFilter): Promise<ServedPage>;
   servedVersion(model: string, digest: string): Promise<ServedVersion | undefined>;
 

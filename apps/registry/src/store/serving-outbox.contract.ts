@@ -83,7 +83,7 @@ export function describeServingAndOutbox(store: () => RegistryStore, model: () =
     }
     const expected = digests
       .map((d, i) => ({ d, t: Date.parse(at(i)) * 1000 + Number(at(i).slice(23, 26)) }))
-      .sort((a, b) => b.t - a.t || (a.d < b.d ? -1 : 1))
+      .sort((a, b) => b.t - a.t || (a.d < b.d ? 1 : -1))
       .map((x) => x.d);
     for (const limit of [1, 3, 4, 11, 1000]) {
       const seen: string[] = [];

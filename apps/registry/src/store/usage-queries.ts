@@ -63,8 +63,9 @@ function decodeCursor(cursor: string): { at: string; digest: string } {
 }
 
 /**
- * One page of the versions that served, most recently served first, then by digest: the order is
- * total, so a keyset cursor on (last served, digest) gives no duplicate and no gap across pages.
+ * One page of the versions that served, most recently served first, then by digest (descending, so
+ * the whole order is one index read backwards): the order is total, so a keyset cursor on (last
+ * served, digest) gives no duplicate and no gap across pages.
  * A version served again during a walk moves to the front: that walk never repeats it, but does
  * not see it again either (its earlier row was on a page already read, or it is missed). Unknown
  * model: 404.
@@ -73,10 +74,7 @@ export async function listServed(db: Kysely<Database>, model: string, page: Serv
   if (!(await modelExists(db, model))) throw new ModelNotFoundError(`model ${model} not found`, { model });
   const limit = Math.min(Math.max(page.limit ?? DEFAULT_LIMIT, 1), MAX_LIMIT);
   const after = page.cursor ? decodeCursor(page.cursor) : undefined;
-  const keyset = after
-    ? sql`AND (s.last_served_at < ${after.at}::timestamp AT TIME ZONE 'UTC'
-        OR (s.last_served_at = ${after.at}::timestamp AT TIME ZONE 'UTC' AND s.digest > ${after.digest}))`
-    : sql``;
+  const keyset = after ? sql`AND (s.last_served_at, s.digest) < (${after.at}::timestamp AT TIME ZONE 'UTC', ${after.digest})` : sql``;
   const rows = await servedRows(db, model, keyset, limit + 1);
   const items = rows.slice(0, limit);
   const last = rows.length > limit ? items[items.length - 1] : undefined;
@@ -108,12 +106,12 @@ async function servedRows(db: Kysely<Database>, model: string, where: RawBuilder
       'cost_per_1k_tokens', CASE WHEN p.prompt_tokens + p.completion_tokens > 0
         THEN p.cost_usd / (p.prompt_tokens + p.completion_tokens) * 1000 END,
       'key', to_char(p.last_served_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')
-    ) ORDER BY p.last_served_at DESC, p.digest) AS served
+    ) ORDER BY p.last_served_at DESC, p.digest DESC) AS served
     FROM (
       SELECT s.*, v.semver FROM serving_summary s
       JOIN versions v ON v.model = s.model AND v.digest = s.digest
       WHERE s.model = ${model} ${where}
-      ORDER BY s.last_served_at DESC, s.digest
+      ORDER BY s.last_served_at DESC, s.digest DESC
       LIMIT ${limit}
     ) p`.execute(db);
   const raw = rows[0]?.served ?? [];
