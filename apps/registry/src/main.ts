@@ -1,7 +1,9 @@
 import { listenLynxApp } from '@lynx/platform';
+import { applyRegistryV8Flags } from './memory-flags';
 import { createRegistryApp } from './registry-app';
 
 async function main(): Promise<void> {
+  applyRegistryV8Flags();
   const app = await createRegistryApp();
   await listenLynxApp(app);
 }
