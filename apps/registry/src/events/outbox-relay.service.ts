@@ -9,6 +9,12 @@ const IDLE_POLL_MS = 1000;
 const BACKOFF_MIN_MS = 100;
 const BACKOFF_MAX_MS = 5000;
 const PUBLISH_TIMEOUT_MS = 2000;
+/**
+ * Published rows are kept a day (far past JetStream's duplicate window, so a late re-publish is
+ * still recognised as one) and then deleted, checked hourly; the audit table is the history.
+ */
+const PUBLISHED_RETENTION_MS = 24 * 3600_000;
+const PRUNE_EVERY_MS = 3600_000;
 
 /**
  * Publishes the outbox (events written in the transaction of their change) to JetStream, in id
@@ -29,6 +35,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private loop?: Promise<void>;
   private failing = false;
   private unsubscribe?: () => void;
+  private prunedAt = 0;
 
   constructor(
     @Inject(REGISTRY_STORE) private readonly store: RegistryStore,
@@ -73,7 +80,20 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
         continue;
       }
+      await this.pruneIfDue();
       if (published < BATCH && !this.dirty) await this.pause(IDLE_POLL_MS, true);
+    }
+  }
+
+  private async pruneIfDue(): Promise<void> {
+    const now = Date.now();
+    if (now - this.prunedAt < PRUNE_EVERY_MS) return;
+    this.prunedAt = now;
+    try {
+      const pruned = await this.store.prunePublishedEvents(new Date(now - PUBLISHED_RETENTION_MS));
+      if (pruned > 0) this.logger.log({ msg: 'outbox pruned', pruned }, 'OutboxRelay');
+    } catch (err) {
+      this.logger.warn({ msg: 'outbox prune failed; published rows wait for the next one', err: (err as Error).message }, 'OutboxRelay');
     }
   }
 

@@ -95,4 +95,5 @@ export class KyselyRegistryStore implements RegistryStore {
 
   pendingEvents = (limit: number) => outbox.pendingEvents(this.db, limit);
   markPublished = (ids: number[]) => outbox.markPublished(this.db, ids);
+  prunePublishedEvents = (cutoff: Date) => outbox.prunePublished(this.db, cutoff);
 }

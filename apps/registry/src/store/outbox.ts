@@ -84,3 +84,9 @@ export async function markPublished(db: Kysely<Database>, ids: number[]): Promis
   if (ids.length === 0) return;
   await db.updateTable('outbox').set({ published_at: new Date() }).where('id', 'in', ids).where('published_at', 'is', null).execute();
 }
+
+/** Deletes rows published before `cutoff`; an unpublished row is never deleted. */
+export async function prunePublished(db: Kysely<Database>, cutoff: Date): Promise<number> {
+  const result = await db.deleteFrom('outbox').where('published_at', '<', cutoff).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

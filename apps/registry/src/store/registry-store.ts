@@ -300,6 +300,8 @@ export interface RegistryStore {
   /** Unpublished outbox rows in commit order (id order), at most `limit`. */
   pendingEvents(limit: number): Promise<OutboxEvent[]>;
   markPublished(ids: number[]): Promise<void>;
+  /** Deletes outbox rows published before `cutoff` (never an unpublished one); how many went. */
+  prunePublishedEvents(cutoff: Date): Promise<number>;
   /** Calls `listener` after every commit, in this process, that wrote an event; returns an unsubscribe. */
   onEventsCommitted(listener: () => void): () => void;
 }

@@ -149,6 +149,20 @@ export function describeServingAndOutbox(store: () => RegistryStore, model: () =
     expect(await mine()).toEqual([]);
   });
 
+  it('prunes only rows published before the cutoff, never an unpublished one', async () => {
+    const s = store();
+    const m = model();
+    await s.registerVersion(version(m, 'p1'), trainer);
+    await s.registerVersion(version(m, 'p2'), trainer);
+    const [published, waiting] = (await s.pendingEvents(100_000)).filter((e) => e.payload.model === m);
+    await s.markPublished([published.id]);
+
+    expect(await s.prunePublishedEvents(new Date(Date.now() - 60_000))).toBe(0); // published since
+    expect(await s.prunePublishedEvents(new Date(Date.now() + 60_000))).toBeGreaterThanOrEqual(1);
+    expect(await s.prunePublishedEvents(new Date(Date.now() + 60_000))).toBe(0);
+    expect((await s.pendingEvents(100_000)).filter((e) => e.payload.model === m).map((e) => e.id)).toEqual([waiting.id]);
+  });
+
   it('signals a commit that wrote an event', async () => {
     const s = store();
     let signals = 0;
