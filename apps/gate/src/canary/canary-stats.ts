@@ -4,6 +4,21 @@ import type { LynxNames } from '@lynx/platform';
 
 const TTL_SECONDS = 24 * 3600;
 
+/** What the analysis of one model keeps between measurements (GET /v1/gate/canaries/:model shows it). */
+export interface CanaryState {
+  failures: number;
+  /** The plan's canary ref, and the digest it named when the analysis started. */
+  canary?: string;
+  canary_digest?: string;
+  semver?: string;
+  interval_ms?: number;
+  started_at?: string;
+  /** Why it started: through the API, or which plan change started or replaced it. */
+  reason?: string;
+  stopped?: { at: string; reason: string };
+  last?: unknown;
+}
+
 /**
  * Per-arm counters for canary analysis, in Redis: for each (model, digest) a hash of requests,
  * errors, graded, passed and a list of the newest `maxSamples` latencies (for p99). The analysis
@@ -60,7 +75,7 @@ export class CanaryStatsStore {
     if (keys.length) await this.redis.del(...keys);
   }
 
-  async getState(model: string): Promise<{ failures: number; canary?: string; semver?: string; interval_ms?: number; last?: unknown }> {
+  async getState(model: string): Promise<CanaryState> {
     const raw = await this.redis.get(this.stateKey(model));
     return raw ? JSON.parse(raw) : { failures: 0 };
   }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
 import { QUEUES } from '@lynx/schema';
+import { CanaryFollower } from './canary-follower';
 import { CanaryController } from './canary.controller';
 import { CanaryProcessor } from './canary.processor';
 import { CanaryService } from './canary.service';
@@ -8,7 +9,7 @@ import { CanaryService } from './canary.service';
 @Module({
   imports: [BullModule.registerQueue({ name: QUEUES.canaryAnalysis })],
   controllers: [CanaryController],
-  providers: [CanaryService, CanaryProcessor],
+  providers: [CanaryService, CanaryProcessor, CanaryFollower],
   exports: [CanaryService],
 })
 export class CanaryModule {}

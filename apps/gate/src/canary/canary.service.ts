@@ -5,13 +5,12 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { type CanaryDecision, GateRegistryClient, buildGateVerdict, decideCanary, evaluateAgainstBaseline, loadGateInputs, makeJudge, pullCandidate } from '@lynx/gate';
 import { LynxLogger, LynxNames, NatsService, REDIS_CLIENT } from '@lynx/platform';
-import { ConflictError, QUEUES, type TrafficPlan } from '@lynx/schema';
+import { ConflictError, QUEUES } from '@lynx/schema';
 import { readItems } from '@lynx/tutor';
 import { GATE_CONFIG, type GateConfig } from '../config/gate-config';
+import { type CanaryPlan, isActiveCanary } from './canary-plan';
 import { CanaryStatsStore } from './canary-stats';
 import { InferenceListener } from './inference-listener';
-
-type CanaryPlan = Extract<TrafficPlan, { strategy: 'canary' }>;
 
 export interface StartCanary {
   model: string;
@@ -69,17 +68,27 @@ export class CanaryService extends EventEmitter implements OnApplicationBootstra
     return this.listener;
   }
 
-  async start(req: StartCanary) {
+  /** Starts, or restarts from zero failures, the analysis of the model's active canary plan. */
+  async start(req: StartCanary, reason = 'started through the API') {
     const plan = await this.canaryPlan(req.model);
     if (!plan) throw new ConflictError(`${req.model} has no active canary plan; set one with PUT /v1/traffic/${req.model}`, { model: req.model });
+    const { digest } = await this.registry.version(req.model, plan.canary);
     const every = req.interval_ms ?? this.config.canaryIntervalMs;
-    await this.stats.setState(req.model, { failures: 0, canary: plan.canary, semver: req.semver, interval_ms: every });
+    const started_at = new Date().toISOString();
+    await this.stats.setState(req.model, { failures: 0, canary: plan.canary, canary_digest: digest, semver: req.semver, interval_ms: every, started_at, reason });
     await this.queue.upsertJobScheduler(schedulerId(req.model), { every }, { name: 'analyse', data: { model: req.model } });
-    return { model: req.model, interval_ms: every, semver: req.semver ?? null, plan };
+    this.logger.log({ msg: 'canary analysis started', model: req.model, canary: digest, revision: plan.revision, interval_ms: every, reason }, 'Canary');
+    return { model: req.model, interval_ms: every, semver: req.semver ?? null, canary_digest: digest, started_at, plan };
   }
 
-  async stop(model: string): Promise<{ model: string; stopped: boolean }> {
-    return { model, stopped: await this.queue.removeJobScheduler(schedulerId(model)) };
+  /** Stops the analysis; the first stop of a running one records its reason in the state. */
+  async stop(model: string, reason = 'stopped through the API'): Promise<{ model: string; stopped: boolean }> {
+    const stopped = await this.queue.removeJobScheduler(schedulerId(model));
+    if (stopped) {
+      await this.stats.setState(model, { ...(await this.stats.getState(model)), stopped: { at: new Date().toISOString(), reason } });
+      this.logger.log({ msg: 'canary analysis stopped', model, reason }, 'Canary');
+    }
+    return { model, stopped };
   }
 
   async status(model: string) {
@@ -90,15 +99,13 @@ export class CanaryService extends EventEmitter implements OnApplicationBootstra
 
   private async canaryPlan(model: string): Promise<(CanaryPlan & { revision: number }) | undefined> {
     const { plan, revision } = await this.registry.traffic(model);
-    if (plan.strategy !== 'canary') return undefined;
-    if (plan.status === 'aborted' || plan.status === 'completed' || plan.status === 'paused') return undefined;
-    return { ...plan, revision };
+    return isActiveCanary(plan) ? { ...plan, revision } : undefined;
   }
 
   /** One measurement (the repeatable job's body). */
   async measure(model: string): Promise<Measurement> {
     const found = await this.canaryPlan(model);
-    if (!found) return this.finish({ model, stopped: 'no active canary plan' }, true);
+    if (!found) return this.finish({ model, stopped: 'no active canary plan' }, 'no active canary plan');
     const { revision, ...plan } = found;
     const [stable, canary] = await Promise.all([this.registry.version(model, plan.stable), this.registry.version(model, plan.canary)]);
     const state = await this.stats.getState(model);
@@ -115,11 +122,12 @@ export class CanaryService extends EventEmitter implements OnApplicationBootstra
       next = { ...plan, weight: 100, status: 'completed' };
     }
     if (next !== plan) await this.registry.putTraffic(model, next, reason, revision);
-    return this.finish({ model, decision, plan: next }, decision.action === 'abort' || decision.action === 'complete');
+    const done = decision.action === 'abort' || decision.action === 'complete';
+    return this.finish({ model, decision, plan: next }, done ? reason : undefined);
   }
 
-  private async finish(m: Measurement, stop: boolean): Promise<Measurement> {
-    if (stop) await this.stop(m.model);
+  private async finish(m: Measurement, stopReason?: string): Promise<Measurement> {
+    if (stopReason) await this.stop(m.model, stopReason);
     this.emit('measured', m);
     return m;
   }

@@ -41,6 +41,8 @@ describe('canary analysis', () => {
       LYNX_GATE_CANARY_FAILURE_LIMIT: String(FAILURE_LIMIT),
       LYNX_GATE_CANARY_MIN_REQUESTS: '20',
       LYNX_GATE_CANARY_MIN_GRADED: '20',
+      // These tests start the analysis through the API; canary-follower.spec covers the automatic start.
+      LYNX_GATE_AUTO_CANARY: 'false',
     });
     app = await createLynxApp(GateAppModule.forRoot({ env: ns.env }), 'gate');
     await app.init();

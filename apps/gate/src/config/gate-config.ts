@@ -16,6 +16,8 @@ export interface GateConfig {
   latencySamples: number;
   /** Evaluation jobs run at once (each holds a model and the eval set in memory). */
   evalConcurrency: number;
+  /** Start and stop canary analysis with the model's traffic plan (lynx.registry.traffic.changed). */
+  autoCanary: boolean;
 }
 
 const int = (d: number) => z.coerce.number().int().positive().default(d);
@@ -37,6 +39,7 @@ const schema = z.object({
   LYNX_GATE_CANARY_MIN_GRADED: int(DEFAULT_CANARY_POLICY.minGraded),
   LYNX_GATE_LATENCY_SAMPLES: int(2000),
   LYNX_GATE_EVAL_CONCURRENCY: int(1),
+  LYNX_GATE_AUTO_CANARY: z.enum(['true', 'false']).default('true'),
 });
 
 /** Reads and validates the gate's LYNX_GATE_* settings once at start. */
@@ -70,5 +73,6 @@ export function loadGateConfig(env: NodeJS.ProcessEnv = process.env): GateConfig
     canaryPolicy,
     latencySamples: e.LYNX_GATE_LATENCY_SAMPLES,
     evalConcurrency: e.LYNX_GATE_EVAL_CONCURRENCY,
+    autoCanary: e.LYNX_GATE_AUTO_CANARY === 'true',
   };
 }
