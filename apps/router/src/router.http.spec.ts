@@ -2,39 +2,40 @@
 // small real HTTP upstreams: headers, events, bad input, plan changes, fallback, breaker, streaming.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { inferenceEventSchema, feedbackEventSchema, SUBJECTS } from '@lynx/schema';
+import { startRegistryChild, type RegistryChild } from '@lynx/platform/testing';
+import { inferenceEventSchema, feedbackEventSchema, SUBJECTS, type Role } from '@lynx/schema';
 import { startFakeUpstream, type FakeUpstream } from './testing/fake-upstream';
 import { readEvents } from './testing/jetstream';
-import { TOKENS, startRegistryProcess, type RegistryProcess } from './testing/registry-process';
 import { startRouter, type RouterFixture } from './testing/router-fixture';
 import { REPO_ROOT } from './testing/spawn-app';
+import { registerUpstreamVersion } from './testing/upstream-version';
 
 jest.setTimeout(90_000);
 
 const MODEL = 'grammar-tutor';
-let registry: RegistryProcess;
+let registry: RegistryChild;
 let a: FakeUpstream;
 let b: FakeUpstream;
 let router: RouterFixture;
 let digestA: string;
 let digestB: string;
-const auth = (role: keyof typeof TOKENS) => ({ authorization: `Bearer ${TOKENS[role]}` });
+const auth = (role: Role) => ({ authorization: `Bearer ${registry.tokens[role]}` });
 const chat = (content: string, extra: Record<string, unknown> = {}) => ({ model: MODEL, messages: [{ role: 'user', content }], ...extra });
 
-async function putPlan(plan: unknown, as: keyof typeof TOKENS = 'operator') {
+async function putPlan(plan: unknown, as: Role = 'operator') {
   const res = await fetch(`${router.url}/v1/traffic/${MODEL}`, { method: 'PUT', headers: { 'content-type': 'application/json', ...auth(as) }, body: JSON.stringify({ plan, reason: 'test' }) });
   return { status: res.status, body: (await res.json()) as any };
 }
 
 beforeAll(async () => {
-  [registry, a, b] = await Promise.all([startRegistryProcess(), startFakeUpstream('A'), startFakeUpstream('B')]);
-  digestA = await registry.register(MODEL, { 'upstream.base_url': a.baseUrl, 'upstream.model': 'base' });
-  digestB = await registry.register(MODEL, { 'upstream.base_url': b.baseUrl, 'upstream.model': 'lora' });
+  [registry, a, b] = await Promise.all([startRegistryChild({ prefix: 'rtr' }), startFakeUpstream('A'), startFakeUpstream('B')]);
+  digestA = await registerUpstreamVersion(registry, MODEL, { 'upstream.base_url': a.baseUrl, 'upstream.model': 'base' });
+  digestB = await registerUpstreamVersion(registry, MODEL, { 'upstream.base_url': b.baseUrl, 'upstream.model': 'lora' });
   const promoted = await registry.call('POST', `/v1/models/${MODEL}/promote`, { digest: digestA, semver: 'v0.1.0-dev.1', reason: 'first' }, 'trainer');
   expect(promoted.status).toBeLessThan(300);
   expect((await registry.call('PUT', `/v1/models/${MODEL}/aliases/candidate`, { digest: digestB, reason: 'try' }, 'operator')).status).toBeLessThan(300);
   router = await startRouter(
-    { ...registry.ns.env, LYNX_REGISTRY_URL: registry.url, LYNX_TOKEN: TOKENS.reader, LYNX_ROUTER_MODELS: MODEL },
+    { ...registry.ns.env, LYNX_REGISTRY_URL: registry.url, LYNX_TOKEN: registry.tokens.reader, LYNX_ROUTER_MODELS: MODEL },
     { bodyLimit: 4096, breakerFailures: 3, breakerCooldownMs: 60_000, upstreamTimeoutMs: 1500, refreshMs: 60_000 },
     auth('reader'),
   );
@@ -207,18 +208,18 @@ function lynx(args: string[], token: string): Promise<{ code: number | null; std
 
 describe('lynx traffic', () => {
   it('sets a canary plan and shows it; refuses an unknown ref with the ref named', async () => {
-    const set = await lynx(['traffic', 'set', MODEL, '--strategy', 'canary', '--stable', 'production', '--canary', 'candidate', '--weight', '25', '--reason', 'cli'], TOKENS.operator);
+    const set = await lynx(['traffic', 'set', MODEL, '--strategy', 'canary', '--stable', 'production', '--canary', 'candidate', '--weight', '25', '--reason', 'cli'], registry.tokens.operator);
     expect(set.stderr).toBe('');
     expect(set.code).toBe(0);
     expect(router.plans.get(MODEL)!.plan).toEqual({ strategy: 'canary', stable: 'production', canary: 'candidate', weight: 25 });
-    const show = await lynx(['traffic', 'show', MODEL], TOKENS.reader);
+    const show = await lynx(['traffic', 'show', MODEL], registry.tokens.reader);
     expect(show.code).toBe(0);
     expect(show.stdout).toMatch(/strategy canary/);
     expect(show.stdout).toMatch(new RegExp(`^canary\\s+canary\\s+candidate\\s+${digestB.slice(0, 19)}\\s+-\\s+25\\s`, 'm'));
-    const bad = await lynx(['traffic', 'set', MODEL, '--strategy', 'single', '--ref', 'no-such-alias'], TOKENS.operator);
+    const bad = await lynx(['traffic', 'set', MODEL, '--strategy', 'single', '--ref', 'no-such-alias'], registry.tokens.operator);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/validation_failed: .*no-such-alias/);
-    const weak = await lynx(['traffic', 'set', MODEL, '--strategy', 'single'], TOKENS.reader);
+    const weak = await lynx(['traffic', 'set', MODEL, '--strategy', 'single'], registry.tokens.reader);
     expect(weak.code).toBe(2);
     expect(weak.stderr).toMatch(/forbidden/);
   });

@@ -1,20 +1,20 @@
 // The traffic strategies end to end: the real registry (own process, PGlite), the tutor's real
 // model server (own process, four trained variants), NATS/JetStream, and the router in process.
+import { pushBundle } from '@lynx/bundle';
+import { startRegistryChild, type RegistryChild } from '@lynx/platform/testing';
 import { SUBJECTS, shadowPairEventSchema } from '@lynx/schema';
 import { ProxyService } from './proxy/proxy.service';
 import { readEvents } from './testing/jetstream';
 import { startModelServerProcess, type ModelServerProcess } from './testing/model-server-process';
-import { TOKENS, startRegistryProcess, type RegistryProcess } from './testing/registry-process';
 import { startRouter, type RouterFixture } from './testing/router-fixture';
 
 jest.setTimeout(180_000);
 
 const MODEL = 'grammar-tutor';
-let registry: RegistryProcess;
+let registry: RegistryChild;
 let server: ModelServerProcess;
 let router: RouterFixture;
 const digest: Record<string, string> = {};
-const operator = { authorization: `Bearer ${TOKENS.operator}` };
 
 /** Runs `total` requests, `concurrency` at a time; returns them in order. */
 async function load<T>(total: number, concurrency: number, one: (i: number) => Promise<T>): Promise<T[]> {
@@ -33,7 +33,7 @@ const ask = (user: string | undefined, text = 'he goed home') =>
   router.post('/v1/chat/completions', { model: MODEL, messages: [{ role: 'user', content: text }], ...(user ? { user } : {}) });
 
 async function putPlan(plan: unknown) {
-  const res = await fetch(`${router.url}/v1/traffic/${MODEL}`, { method: 'PUT', headers: { 'content-type': 'application/json', ...operator }, body: JSON.stringify({ plan, reason: 'test' }) });
+  const res = await fetch(`${router.url}/v1/traffic/${MODEL}`, { method: 'PUT', headers: { 'content-type': 'application/json', authorization: `Bearer ${registry.tokens.operator}` }, body: JSON.stringify({ plan, reason: 'test' }) });
   expect(res.status).toBe(200);
 }
 
@@ -44,15 +44,16 @@ function expectBinomial(observed: number, n: number, p: number) {
 }
 
 beforeAll(async () => {
-  [registry, server] = await Promise.all([startRegistryProcess(), startModelServerProcess()]);
+  [registry, server] = await Promise.all([startRegistryChild({ prefix: 'rtr' }), startModelServerProcess()]);
   for (const variant of ['base', 'lora', 'int8'] as const) {
-    digest[variant] = await registry.registerDir(MODEL, server.trained.dirs[variant], { variant, 'upstream.base_url': server.baseUrl, 'upstream.model': variant });
+    const tags = { variant, 'upstream.base_url': server.baseUrl, 'upstream.model': variant };
+    digest[variant] = (await pushBundle({ url: registry.url, token: registry.tokens.trainer }, MODEL, server.trained.dirs[variant], { tags })).digest;
   }
   await registry.call('POST', `/v1/models/${MODEL}/promote`, { digest: digest.lora, semver: 'v0.1.0-dev.1', reason: 'first' }, 'trainer');
   router = await startRouter(
-    { ...registry.ns.env, LYNX_REGISTRY_URL: registry.url, LYNX_TOKEN: TOKENS.reader, LYNX_ROUTER_MODELS: MODEL },
+    { ...registry.ns.env, LYNX_REGISTRY_URL: registry.url, LYNX_TOKEN: registry.tokens.reader, LYNX_ROUTER_MODELS: MODEL },
     { refreshMs: 60_000 },
-    { authorization: `Bearer ${TOKENS.reader}` },
+    { authorization: `Bearer ${registry.tokens.reader}` },
   );
 });
 

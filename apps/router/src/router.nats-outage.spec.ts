@@ -1,26 +1,27 @@
 // NATS stops mid-run: user requests keep being answered, events that cannot be published are
 // dropped (bounded buffer) and counted. The router talks to a nats-server this test owns.
+import { startRegistryChild, type RegistryChild } from '@lynx/platform/testing';
 import { startFakeUpstream, type FakeUpstream } from './testing/fake-upstream';
 import { startNatsServer, type NatsServerProcess } from './testing/nats-server-process';
-import { TOKENS, startRegistryProcess, type RegistryProcess } from './testing/registry-process';
 import { startRouter, type RouterFixture } from './testing/router-fixture';
+import { registerUpstreamVersion } from './testing/upstream-version';
 
 jest.setTimeout(90_000);
 
 const MODEL = 'grammar-tutor';
-let registry: RegistryProcess;
+let registry: RegistryChild;
 let nats: NatsServerProcess;
 let upstream: FakeUpstream;
 let router: RouterFixture;
 
 beforeAll(async () => {
-  [registry, nats, upstream] = await Promise.all([startRegistryProcess(), startNatsServer(), startFakeUpstream('A')]);
-  const digest = await registry.register(MODEL, { 'upstream.base_url': upstream.baseUrl, 'upstream.model': 'base' });
+  [registry, nats, upstream] = await Promise.all([startRegistryChild({ prefix: 'rtr' }), startNatsServer(), startFakeUpstream('A')]);
+  const digest = await registerUpstreamVersion(registry, MODEL, { 'upstream.base_url': upstream.baseUrl, 'upstream.model': 'base' });
   await registry.call('PUT', `/v1/traffic/${MODEL}`, { plan: { strategy: 'single', ref: digest }, reason: 'test' }, 'operator');
   router = await startRouter(
-    { ...registry.ns.env, LYNX_NATS_URL: nats.url, LYNX_REGISTRY_URL: registry.url, LYNX_TOKEN: TOKENS.reader, LYNX_ROUTER_MODELS: MODEL },
+    { ...registry.ns.env, LYNX_NATS_URL: nats.url, LYNX_REGISTRY_URL: registry.url, LYNX_TOKEN: registry.tokens.reader, LYNX_ROUTER_MODELS: MODEL },
     { eventBuffer: 20, eventConcurrency: 4, eventPublishTimeoutMs: 300, refreshMs: 60_000 },
-    { authorization: `Bearer ${TOKENS.reader}` },
+    { authorization: `Bearer ${registry.tokens.reader}` },
   );
 });
 

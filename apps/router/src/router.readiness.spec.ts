@@ -1,22 +1,23 @@
 // Readiness: the router is ready once it has read its plans from the registry (and NATS is up),
 // even when a model has no production version yet; that model alone answers 503. A router that
 // never reached the registry is not ready.
+import { startRegistryChild, type RegistryChild } from '@lynx/platform/testing';
 import { startFakeUpstream, type FakeUpstream } from './testing/fake-upstream';
-import { TOKENS, startRegistryProcess, type RegistryProcess } from './testing/registry-process';
 import { startRouter, type RouterFixture } from './testing/router-fixture';
+import { registerUpstreamVersion } from './testing/upstream-version';
 
 jest.setTimeout(90_000);
 
 const MODEL = 'grammar-tutor';
 const chat = (model: string) => ({ model, messages: [{ role: 'user', content: 'he goed home' }] });
-let registry: RegistryProcess;
+let registry: RegistryChild;
 let upstream: FakeUpstream;
 const routers: RouterFixture[] = [];
 
 beforeAll(async () => {
-  [registry, upstream] = await Promise.all([startRegistryProcess(), startFakeUpstream('A')]);
+  [registry, upstream] = await Promise.all([startRegistryChild({ prefix: 'rtr' }), startFakeUpstream('A')]);
   // Registered, never promoted: the registry knows the model, nothing is in production.
-  await registry.register(MODEL, { 'upstream.base_url': upstream.baseUrl, 'upstream.model': 'base' });
+  await registerUpstreamVersion(registry, MODEL, { 'upstream.base_url': upstream.baseUrl, 'upstream.model': 'base' });
 });
 
 afterAll(async () => {
@@ -26,9 +27,9 @@ afterAll(async () => {
 
 async function router(registryUrl: string): Promise<RouterFixture> {
   const r = await startRouter(
-    { ...registry.ns.env, LYNX_REGISTRY_URL: registryUrl, LYNX_TOKEN: TOKENS.reader, LYNX_ROUTER_MODELS: MODEL },
+    { ...registry.ns.env, LYNX_REGISTRY_URL: registryUrl, LYNX_TOKEN: registry.tokens.reader, LYNX_ROUTER_MODELS: MODEL },
     { refreshMs: 60_000 },
-    { authorization: `Bearer ${TOKENS.reader}` },
+    { authorization: `Bearer ${registry.tokens.reader}` },
   );
   routers.push(r);
   return r;

@@ -10,6 +10,8 @@ describe('startRegistryChild', () => {
       const list = (as?: string) => fetch(`${registry.url}/v1/models`, { headers: as ? { authorization: `Bearer ${as}` } : {} });
       expect((await list()).status).toBe(401);
       expect((await list(registry.tokens.reader)).status).toBe(200);
+      expect(await registry.call('GET', '/v1/models', undefined, 'reader')).toMatchObject({ status: 200 });
+      expect((await registry.call('GET', '/v1/models', undefined, 'admin')).status).toBe(401);
 
       await registry.kill();
       await expect(fetch(`${registry.url}/readyz`)).rejects.toThrow();

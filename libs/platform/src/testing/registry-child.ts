@@ -35,6 +35,8 @@ export interface RegistryChild {
   kill(): Promise<void>;
   /** Starts the registry again on the same port, data dir and namespace; resolves once ready. */
   restart(): Promise<void>;
+  /** One REST call as `as` (no token when that role has none); a JSON body, or a Buffer sent as octets. */
+  call(method: string, path: string, body?: unknown, as?: Role): Promise<{ status: number; body: any }>;
 }
 
 function exited(child: ChildProcess): Promise<void> {
@@ -101,6 +103,14 @@ export async function startRegistryChild(opts: RegistryChildOptions = {}): Promi
     await tmp.cleanup();
     throw err;
   }
+  const call: RegistryChild['call'] = async (method, path, body, as = 'admin') => {
+    const blob = Buffer.isBuffer(body);
+    const headers: Record<string, string> = tokens[as] ? { authorization: `Bearer ${tokens[as]}` } : {};
+    if (body !== undefined) headers['content-type'] = blob ? 'application/octet-stream' : 'application/json';
+    const res = await fetch(url + path, { method, headers, body: body === undefined ? undefined : blob ? (body as Buffer) : JSON.stringify(body) });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
   return {
     url,
     port,
@@ -109,6 +119,7 @@ export async function startRegistryChild(opts: RegistryChildOptions = {}): Promi
     dataDir,
     kill,
     restart: launch,
+    call,
     async stop() {
       child.kill('SIGTERM');
       await exited(child);
