@@ -1,6 +1,10 @@
-// Load generator and process accounting for the router benchmark. Every phase, direct or routed,
-// runs the same closed loop: CONCURRENCY callers on one keep-alive pool of CONCURRENCY connections,
-// each sending its next request as soon as the last one answered.
+// Load generators and process accounting for the router benchmark.
+// - runLoad: closed loop, CONCURRENCY callers on one keep-alive pool of CONCURRENCY connections,
+//   each sending its next request as soon as the last one answered (saturation, throughput).
+// - runOpenLoad: open loop at a fixed offered rate on a pool of N connections, as fortio's
+//   `-qps R -c N` offers load. Each request has an intended send time on a fixed schedule and its
+//   latency is measured from that time, so a slow answer that delays later sends is counted
+//   against them too (no coordinated omission).
 import { readFileSync, readdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -8,50 +12,120 @@ import { Pool } from 'undici';
 
 export interface Phase {
   name: string;
+  /** How the load was offered, e.g. "closed, 32 callers" or "open, 1000/s on 16 conns". */
+  mode: string;
   latencies: number[];
   seconds: number;
-  /** CPU seconds used during the phase, by process label, plus `machine` (every process on the box). */
+  /**
+   * CPU seconds used during the phase, by process label, plus `machine` (every process on the box);
+   * `<label>.wait`: seconds its main thread was runnable but waiting for a core (schedstat).
+   */
   cpu: Record<string, number>;
   /** 1-minute load average at the end of the phase. */
   load: number;
+  /** Open loop only: offered rate, and the p99 of how late the load generator sent (ms). */
+  offered?: number;
+  sendLagP99?: number;
+  /** Open loop only: requests that failed (counted, not timed). */
+  errors?: number;
+  /** The events-on router's GC time during the phase (ms) and its worst event-loop delay (ms). */
+  routerGcMs?: number;
+  routerLagMaxMs?: number;
 }
 
 export interface LoadOptions {
-  concurrency: number;
   seconds: number;
   headers?: Record<string, string>;
   /** Processes whose CPU time is reported for the phase, by label. */
   pids?: Record<string, number>;
-  onSecond?: () => void;
 }
 
-export async function runLoad(name: string, baseUrl: string, path: string, body: string, o: LoadOptions): Promise<Phase> {
+interface Target {
+  pool: Pool;
+  request: { method: 'POST'; path: string; headers: Record<string, string>; body: string };
+}
+
+function target(baseUrl: string, path: string, body: string, connections: number, headers?: Record<string, string>): Target {
   const url = new URL(baseUrl);
-  const pool = new Pool(url.origin, { connections: o.concurrency });
   const fullPath = url.pathname.replace(/\/$/, '') + path;
-  const headers = { 'content-type': 'application/json', ...o.headers };
+  return {
+    pool: new Pool(url.origin, { connections }),
+    request: { method: 'POST', path: fullPath, headers: { 'content-type': 'application/json', ...headers }, body },
+  };
+}
+
+async function call(t: Target, name: string): Promise<void> {
+  const res = await t.pool.request(t.request);
+  await res.body.arrayBuffer();
+  if (res.statusCode !== 200) throw new Error(`${name}: status ${res.statusCode}`);
+}
+
+function finish(name: string, mode: string, latencies: number[], seconds: number, before: Record<string, number>, pids: Record<string, number>): Phase {
+  const after = cpuSnapshot(pids);
+  const cpu = Object.fromEntries(Object.keys(after).map((k) => [k, after[k] - (before[k] ?? 0)]));
+  return { name, mode, latencies: latencies.sort((a, b) => a - b), seconds, cpu, load: loadavg()[0] };
+}
+
+export async function runLoad(name: string, baseUrl: string, path: string, body: string, o: LoadOptions & { concurrency: number }): Promise<Phase> {
+  const t = target(baseUrl, path, body, o.concurrency, o.headers);
   const latencies: number[] = [];
   const before = cpuSnapshot(o.pids ?? {});
   const end = performance.now() + o.seconds * 1000;
-  const ticker = o.onSecond ? setInterval(o.onSecond, 1000) : undefined;
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: o.concurrency }, async () => {
       while (performance.now() < end) {
         const s = performance.now();
-        const res = await pool.request({ method: 'POST', path: fullPath, headers, body });
-        await res.body.arrayBuffer();
-        if (res.statusCode !== 200) throw new Error(`${name}: status ${res.statusCode}`);
+        await call(t, name);
         latencies.push(performance.now() - s);
       }
     }),
   );
   const seconds = (performance.now() - t0) / 1000;
-  clearInterval(ticker);
-  const after = cpuSnapshot(o.pids ?? {});
-  await pool.close();
-  const cpu = Object.fromEntries(Object.keys(after).map((k) => [k, after[k] - (before[k] ?? 0)]));
-  return { name, latencies: latencies.sort((a, b) => a - b), seconds, cpu, load: loadavg()[0] };
+  const phase = finish(name, `closed, ${o.concurrency} callers`, latencies, seconds, before, o.pids ?? {});
+  await t.pool.close();
+  return phase;
+}
+
+export async function runOpenLoad(name: string, baseUrl: string, path: string, body: string, o: LoadOptions & { rate: number; connections: number }): Promise<Phase> {
+  const t = target(baseUrl, path, body, o.connections, o.headers);
+  const total = Math.round(o.rate * o.seconds);
+  const interval = 1000 / o.rate;
+  const latencies: number[] = [];
+  const lags: number[] = [];
+  let errors = 0;
+  let outstanding = 0;
+  const before = cpuSnapshot(o.pids ?? {});
+  const t0 = performance.now();
+  let sent = 0;
+  await new Promise<void>((done) => {
+    const settled = () => {
+      if (--outstanding === 0 && sent === total) done();
+    };
+    // Timers fire late by up to a millisecond or so; every send that is due goes out on each
+    // wake-up, each with its own intended time, so timer slack shows as latency, never as less load.
+    const tick = () => {
+      const now = performance.now();
+      while (sent < total && t0 + sent * interval <= now) {
+        const intended = t0 + sent * interval;
+        sent++;
+        outstanding++;
+        lags.push(now - intended);
+        call(t, name).then(
+          () => (latencies.push(performance.now() - intended), settled()),
+          () => (errors++, settled()),
+        );
+      }
+      if (sent < total) setTimeout(tick, Math.max(0, t0 + sent * interval - performance.now()));
+      else if (outstanding === 0) done();
+    };
+    tick();
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  const phase = finish(name, `open, ${o.rate}/s on ${o.connections} conns`, latencies, seconds, before, o.pids ?? {});
+  await t.pool.close();
+  lags.sort((a, b) => a - b);
+  return { ...phase, offered: o.rate, sendLagP99: pct(lags, 99), errors };
 }
 
 /** p-th percentile of sorted values (nearest rank). */
@@ -59,6 +133,10 @@ export const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 export const rate = (p: Phase) => p.latencies.length / p.seconds;
 /** CPU microseconds per request spent by one process label during the phase. */
 export const cpuPerRequest = (p: Phase, label: string) => ((p.cpu[label] ?? NaN) / p.latencies.length) * 1e6;
+/** Share of one core a process label used during the phase. */
+export const coreShare = (p: Phase, label: string) => (p.cpu[label] ?? NaN) / p.seconds;
+/** Milliseconds per second a label's main thread waited for a core during the phase. */
+export const waitMsPerS = (p: Phase, label: string) => ((p.cpu[`${label}.wait`] ?? NaN) / p.seconds) * 1000;
 /** Share of the machine's CPU capacity busy during the phase (all processes, ours and others'). */
 export const machineBusy = (p: Phase) => p.cpu.machine / (p.seconds * cpus().length);
 
@@ -82,10 +160,22 @@ function machineCpu(): number {
   return (f[0] + f[1] + f[2] + f[5] + f[6] + (f[7] ?? 0)) / TICKS;
 }
 
+/** Seconds the process's main thread has spent runnable but waiting for a core. */
+function runQueueWait(pid: number): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e9;
+  } catch {
+    return NaN;
+  }
+}
+
 function cpuSnapshot(pids: Record<string, number>): Record<string, number> {
   const own = process.cpuUsage();
-  const snap: Record<string, number> = { loadgen: (own.user + own.system) / 1e6, machine: machineCpu() };
-  for (const [label, pid] of Object.entries(pids)) snap[label] = procCpu(pid);
+  const snap: Record<string, number> = { loadgen: (own.user + own.system) / 1e6, 'loadgen.wait': runQueueWait(process.pid), machine: machineCpu() };
+  for (const [label, pid] of Object.entries(pids)) {
+    snap[label] = procCpu(pid);
+    snap[`${label}.wait`] = runQueueWait(pid);
+  }
   return snap;
 }
 

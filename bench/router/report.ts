@@ -1,0 +1,155 @@
+// Markdown tables of the router benchmark: every phase, then the issue's targets, then the detail
+// behind each (fixed rate, shadow A/B, model time, events, memory).
+import { cpus } from 'node:os';
+import { perMinute, rssSlope, type MemorySample } from './memory';
+import { coreShare, cpuPerRequest, machineBusy, pct, rate, waitMsPerS, type Phase } from './load';
+
+export interface Settings {
+  seconds: number;
+  concurrency: number;
+  rate: number;
+  connections: number;
+  upstreamMs: number[];
+  soak: number;
+  loadBefore: number[];
+}
+
+export interface Results {
+  phases: Phase[];
+  d1: Phase;
+  d2: Phase;
+  on: Phase;
+  off: Phase;
+  mirrored: Phase;
+  again: Phase;
+  modelTime: Array<{ ms: number; direct: Phase; routed: Phase }>;
+  fixed: { direct: Phase[]; plain: Phase[]; shadow: Phase[] };
+  soak?: Phase;
+}
+
+const f = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
+const signed = (n: number, d = 1) => (n >= 0 ? '+' : '') + f(n, d);
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const table = (head: string[], rows: string[][]) => [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
+/** Percentile over the requests of several phases together. */
+const pooled = (ps: Phase[], p: number) => pct(ps.flatMap((x) => x.latencies).sort((a, b) => a - b), p);
+const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
+
+export function report(s: Settings, r: Results, memory: MemorySample[]): void {
+  const out: string[] = [];
+  const us = (p: Phase, label: string) => f(cpuPerRequest(p, label), 0);
+  out.push(
+    `router bench: ${s.seconds} s per phase; closed loop ${s.concurrency} callers; open loop ${s.rate} req/s on ${s.connections} connections; upstream model time ${s.upstreamMs.join(' / ')} ms; soak ${s.soak} s; ${cpus().length} CPUs, Node ${process.version}`,
+    `load average before the run: ${s.loadBefore.map((x) => x.toFixed(2)).join(' / ')} (1 / 5 / 15 min)`,
+    '',
+  );
+
+  // Every phase.
+  out.push(
+    ...table(
+      ['phase', 'load offered', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'machine busy', 'load 1m', 'router, share of a core', 'CPU µs/req: loadgen · upstream · router · nats-server', 'router: waits for a core ms/s · GC ms/s · worst loop delay ms'],
+      r.phases.map((p) => {
+        const label = p === r.off ? 'quiet' : 'router';
+        const isDirect = p.name.startsWith('direct');
+        const lag = p.sendLagP99 !== undefined ? ` (sends ≤ ${f(p.sendLagP99)} ms late at p99${p.errors ? `, ${p.errors} errors` : ''})` : '';
+        const inRouter = isDirect ? '—' : `${f(waitMsPerS(p, label), 0)} · ${p === r.off ? '—' : f((p.routerGcMs ?? NaN) / p.seconds, 0)} · ${p === r.off ? '—' : f(p.routerLagMaxMs ?? NaN, 0)}`;
+        return [p.name, p.mode + lag, f(rate(p), 0), f(pct(p.latencies, 50)), f(pct(p.latencies, 90)), f(pct(p.latencies, 99)), `${f(machineBusy(p) * 100, 0)} %`, f(p.load), isDirect ? '—' : f(coreShare(p, label)), `${us(p, 'loadgen')} · ${us(p, 'upstream')} · ${isDirect ? '—' : us(p, label)} · ${us(p, 'nats')}`, inRouter];
+      }),
+    ),
+    '',
+  );
+
+  // Fixed rate: added latency, pooled over the two rounds.
+  const fx = r.fixed;
+  const added = (p: number) => pooled(fx.plain, p) - pooled(fx.direct, p);
+  const routerShare = mean(fx.plain.map((p) => coreShare(p, 'router')));
+  // Shadow A/B: each round's p99, and the change of the means.
+  const p99 = (ps: Phase[]) => ps.map((p) => pct(p.latencies, 99));
+  const shadowChange = (mean(p99(fx.shadow)) / mean(p99(fx.plain)) - 1) * 100;
+  // Run-to-run noise: how far the two rounds of the same configuration are apart.
+  const spread = (ps: Phase[]) => (Math.abs(p99(ps)[0] - p99(ps)[1]) / mean(p99(ps))) * 100;
+  const noise = Math.max(spread(fx.plain), spread(fx.shadow));
+  const shadowVerdict = Math.abs(shadowChange) <= 5 ? 'met' : noise >= Math.abs(shadowChange) ? '**not resolved** (within the run-to-run noise)' : '**missed**';
+  // Memory: first and last minute of the soak.
+  const soakSamples = memory.filter((m) => m.phase === r.soak?.name);
+  const soakRows = perMinute(soakSamples);
+  const rssFirst = soakRows[0]?.rss ?? NaN;
+  const rssLast = soakRows.at(-1)?.rss ?? NaN;
+  const rssChange = (rssLast / rssFirst - 1) * 100;
+  const ratio = (m: { direct: Phase; routed: Phase }) => rate(m.routed) / rate(m.direct);
+
+  const fixedHow = `open loop, ${s.rate} req/s on ${s.connections} connections, latency from the intended send time; 2 × ${s.seconds} s each, pooled`;
+  out.push(
+    ...table(
+      ['target', 'figure', 'how measured', 'verdict'],
+      [
+        ['added p50 ≤ 1 ms', `${f(added(50))} ms`, fixedHow, verdict(added(50) <= 1)],
+        ['added p99 ≤ 3 ms', `${f(added(99))} ms (p90 ${f(added(90))})`, fixedHow, verdict(added(99) <= 3)],
+        ...r.modelTime.map((m) => [
+          `throughput ≥ 0.7× direct, upstream ${m.ms} ms`,
+          `${f(ratio(m))} (${f(rate(m.routed), 0)} vs ${f(rate(m.direct), 0)} req/s)`,
+          `closed loop, ${s.concurrency} callers for both, ${s.seconds} s each; upstream answers after a ${m.ms} ms timer`,
+          verdict(ratio(m) >= 0.7),
+        ]),
+        ['shadow changes primary p99 ≤ 5 %', `${signed(shadowChange)} %`, `${fixedHow.replace('pooled', 'mean of the rounds\' p99')}; A B then B A (same-configuration rounds differ by up to ${f(noise, 1)} %)`, shadowVerdict],
+        ['router RSS flat ± 10 %', `${signed(rssChange)} % (${f(rssFirst, 0)} → ${f(rssLast, 0)} MB; trend ${signed(rssSlope(soakSamples))} MB/min)`, `mean RSS, first vs last minute of a ${s.soak} s soak at ${s.rate} req/s, sampled each second`, verdict(Math.abs(rssChange) <= 10)],
+      ],
+    ),
+    '',
+  );
+
+  out.push(
+    `Fixed rate (${s.rate} req/s, ${s.connections} connections), both rounds pooled; the router (events on) uses ${f(routerShare)} of a core at this rate (${f(mean(fx.plain.map((p) => cpuPerRequest(p, 'router'))), 0)} µs/req).`,
+    '',
+    ...table(
+      ['percentile', 'direct ms', 'router ms', 'added ms'],
+      [50, 90, 99].map((p) => [`p${p}`, f(pooled(fx.direct, p)), f(pooled(fx.plain, p)), f(added(p))]),
+    ),
+    '',
+    ...table(
+      ['round', 'p99 no shadow ms', 'p99 10 % shadow ms', 'change'],
+      [
+        ...fx.plain.map((a, i) => [String(i + 1), f(p99([a])[0]), f(p99([fx.shadow[i]])[0]), `${signed((p99([fx.shadow[i]])[0] / p99([a])[0] - 1) * 100)} %`]),
+        ['mean', f(mean(p99(fx.plain))), f(mean(p99(fx.shadow))), `${signed(shadowChange)} %`],
+      ],
+    ),
+    '',
+  );
+
+  out.push(
+    `Closed loop, ${s.concurrency} callers, throughput by upstream model time:`,
+    '',
+    ...table(
+      ['upstream model time', 'direct req/s', 'router req/s', 'router/direct', 'direct p50 ms', 'router p50 ms', 'router, share of a core'],
+      r.modelTime.map((m) => [`${m.ms} ms`, f(rate(m.direct), 0), f(rate(m.routed), 0), f(ratio(m)), f(pct(m.direct.latencies, 50)), f(pct(m.routed.latencies, 50)), f(coreShare(m.routed, 'router'))]),
+    ),
+    '',
+  );
+
+  // Closed loop, zero-work upstream: the saturation figures (direct = mean of the two direct phases).
+  const dP = (p: number) => (pct(r.d1.latencies, p) + pct(r.d2.latencies, p)) / 2;
+  const dRate = (rate(r.d1) + rate(r.d2)) / 2;
+  out.push(
+    `Closed loop, ${s.concurrency} callers, zero-work upstream (the router's CPU is the limit):`,
+    '',
+    ...table(
+      ['figure', 'events on', 'events off'],
+      [
+        ['added p50 / p99 ms', `${f(pct(r.on.latencies, 50) - dP(50))} / ${f(pct(r.on.latencies, 99) - dP(99))}`, `${f(pct(r.off.latencies, 50) - dP(50))} / ${f(pct(r.off.latencies, 99) - dP(99))}`],
+        ['throughput router/direct', f(rate(r.on) / dRate), f(rate(r.off) / dRate)],
+        ['router CPU µs/req', us(r.on, 'router'), us(r.off, 'quiet')],
+        ['p99 change with a 10 % shadow', `${signed((pct(r.mirrored.latencies, 99) / pct(r.again.latencies, 99) - 1) * 100)} %`, '—'],
+      ],
+    ),
+    '',
+  );
+
+  const memRows = (rows: ReturnType<typeof perMinute>) =>
+    rows.map((m) => [String(m.minute), m.phases.join(', '), `${f(m.rssMin, 0)} / ${f(m.rss, 0)} / ${f(m.rssMax, 0)}`, `${f(m.heapUsedMin, 0)} – ${f(m.heapUsedMax, 0)}`, f(m.heapTotal, 0)]);
+  const head = ['minute', 'phases', 'RSS MB min / mean / max', 'V8 heap used MB', 'V8 heap total MB'];
+  out.push('Router memory per minute over the whole run (RSS from /proc each second; heap from its /metrics after each phase):', '', ...table(head, memRows(perMinute(memory))), '');
+  if (soakRows.length) {
+    out.push(`Soak only (${s.rate} req/s; heap every 10 s); RSS trend over the soak ${signed(rssSlope(soakSamples))} MB/min:`, '', ...table(head, memRows(soakRows)), '');
+  }
+  process.stdout.write(`${out.join('\n')}\n`);
+}
