@@ -24,6 +24,8 @@ export interface RouterConfig {
   /** Most event publishes awaiting a JetStream ack at once. */
   eventConcurrency: number;
   eventPublishTimeoutMs: number;
+  /** How long an event may wait for others to go out with it (Kafka's linger.ms). */
+  eventLingerMs: number;
   /** Consecutive failures that open an upstream's circuit, and how long it stays open. */
   breakerFailures: number;
   breakerCooldownMs: number;
@@ -46,6 +48,7 @@ const schema = z.object({
   LYNX_ROUTER_EVENT_BUFFER: int(1).default(10_000),
   LYNX_ROUTER_EVENT_CONCURRENCY: int(1).default(256),
   LYNX_ROUTER_EVENT_PUBLISH_TIMEOUT_MS: int(1).default(2000),
+  LYNX_ROUTER_EVENT_LINGER_MS: int(0).max(1000).default(5),
   LYNX_ROUTER_BREAKER_FAILURES: int(1).default(5),
   LYNX_ROUTER_BREAKER_COOLDOWN_MS: int(1).default(5000),
   LYNX_ROUTER_REFRESH_MS: int(100).default(15_000),
@@ -75,6 +78,7 @@ export function loadRouterConfig(env: NodeJS.ProcessEnv = process.env): RouterCo
     eventBuffer: e.LYNX_ROUTER_EVENT_BUFFER,
     eventConcurrency: e.LYNX_ROUTER_EVENT_CONCURRENCY,
     eventPublishTimeoutMs: e.LYNX_ROUTER_EVENT_PUBLISH_TIMEOUT_MS,
+    eventLingerMs: e.LYNX_ROUTER_EVENT_LINGER_MS,
     breakerFailures: e.LYNX_ROUTER_BREAKER_FAILURES,
     breakerCooldownMs: e.LYNX_ROUTER_BREAKER_COOLDOWN_MS,
     refreshMs: e.LYNX_ROUTER_REFRESH_MS,

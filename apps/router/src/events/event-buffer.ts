@@ -6,6 +6,11 @@ export interface EventBufferOptions {
   concurrency: number;
   /** Publish attempts per event before it is dropped as `failed`. */
   attempts?: number;
+  /**
+   * How long a new event may wait for others before the batch goes out (Kafka's `linger.ms`);
+   * 0: at the end of the current event-loop turn.
+   */
+  lingerMs?: number;
   onDrop(reason: 'overflow' | 'failed'): void;
   onPublished?(): void;
   onDepth?(depth: number): void;
@@ -30,12 +35,14 @@ export class EventBuffer {
   private idleWaiters: Array<() => void> = [];
   private pumpScheduled = false;
   private readonly attempts: number;
+  private readonly lingerMs: number;
 
   constructor(
     private readonly publish: PublishFn,
     private readonly options: EventBufferOptions,
   ) {
     this.attempts = options.attempts ?? 3;
+    this.lingerMs = options.lingerMs ?? 0;
   }
 
   get depth(): number {
@@ -68,15 +75,19 @@ export class EventBuffer {
     return true;
   }
 
-  // One pump per event-loop turn, not one per event: the events of every request answered in this
-  // turn go out together, and nats.js writes what is published in one turn as one socket write.
+  // One pump per batch, not one per event: nats.js writes what is published in one turn as one
+  // socket write, and nats-server acks a batch together. At a steady 1 000 req/s each request was
+  // its own turn, so every event cost a write, a wake-up and an ack (~130 µs of nats-server CPU per
+  // event against ~30 when batched); lingering a few ms batches them at any rate.
   private schedulePump(): void {
     if (this.pumpScheduled) return;
     this.pumpScheduled = true;
-    setImmediate(() => {
+    const run = () => {
       this.pumpScheduled = false;
       this.pump();
-    });
+    };
+    if (this.lingerMs > 0) setTimeout(run, this.lingerMs);
+    else setImmediate(run);
   }
 
   private take(): Pending | undefined {

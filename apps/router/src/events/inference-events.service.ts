@@ -26,6 +26,7 @@ export class InferenceEvents implements BeforeApplicationShutdown {
     this.buffer = new EventBuffer((subject, payload, id) => this.publisher.publish(subject, payload, id), {
       capacity: config.eventBuffer,
       concurrency: config.eventConcurrency,
+      lingerMs: config.eventLingerMs,
       onDrop: (reason) => metrics.eventsDropped.inc({ reason }),
       onPublished: () => metrics.eventsPublished.inc(),
       onDepth: (d) => metrics.eventsQueued.set(d),

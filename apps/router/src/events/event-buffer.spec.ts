@@ -1,0 +1,57 @@
+import { EventBuffer, type PublishFn } from './event-buffer';
+
+/** A publish that records when each batch started and acks at once. */
+function recorder() {
+  const calls: Array<{ id: string; at: number }> = [];
+  const publish: PublishFn = async (_subject, _payload, id) => {
+    calls.push({ id, at: performance.now() });
+  };
+  return { calls, publish };
+}
+
+describe('EventBuffer', () => {
+  it('holds events for lingerMs and sends what arrived meanwhile together', async () => {
+    const { calls, publish } = recorder();
+    const buffer = new EventBuffer(publish, { capacity: 100, concurrency: 100, lingerMs: 30, onDrop: () => undefined });
+    const start = performance.now();
+    buffer.push('s', {}, 'a');
+    await new Promise((r) => setTimeout(r, 5));
+    buffer.push('s', {}, 'b');
+    expect(calls).toEqual([]);
+
+    expect(await buffer.flush(1000)).toBe(true);
+    expect(calls.map((c) => c.id)).toEqual(['a', 'b']);
+    expect(calls[0].at - start).toBeGreaterThanOrEqual(25);
+    expect(calls[1].at - calls[0].at).toBeLessThan(5); // one batch, not a second linger
+  });
+
+  it('sends at the end of the turn without a linger', async () => {
+    const { calls, publish } = recorder();
+    const buffer = new EventBuffer(publish, { capacity: 100, concurrency: 100, onDrop: () => undefined });
+    buffer.push('s', {}, 'a');
+    buffer.push('s', {}, 'b');
+    expect(calls).toEqual([]); // not inside push: the request that pushed is never held up
+    await new Promise((r) => setImmediate(r));
+    expect(calls.map((c) => c.id)).toEqual(['a', 'b']);
+  });
+
+  it('drops and counts what does not fit, and retries a failed publish before dropping it', async () => {
+    const drops: string[] = [];
+    let fail = 2;
+    const sent: string[] = [];
+    const publish: PublishFn = async (_s, _p, id) => {
+      if (id === 'flaky' && fail-- > 0) throw new Error('no ack');
+      if (id === 'dead') throw new Error('no ack');
+      sent.push(id);
+    };
+    const buffer = new EventBuffer(publish, { capacity: 2, concurrency: 1, attempts: 3, lingerMs: 1, onDrop: (r) => drops.push(r) });
+    expect(buffer.push('s', {}, 'flaky')).toBe(true);
+    expect(buffer.push('s', {}, 'dead')).toBe(true);
+    expect(buffer.push('s', {}, 'over')).toBe(false);
+    expect(drops).toEqual(['overflow']);
+
+    expect(await buffer.flush(1000)).toBe(true);
+    expect(sent).toEqual(['flaky']);
+    expect(drops).toEqual(['overflow', 'failed']);
+  });
+});
