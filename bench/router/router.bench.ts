@@ -14,6 +14,7 @@
 //   ROUTER_BENCH_SECONDS=20 per phase, ROUTER_BENCH_CONCURRENCY=32 (closed loop),
 //   ROUTER_BENCH_RATE=1000 req/s and ROUTER_BENCH_CONNECTIONS=16 (open loop),
 //   ROUTER_BENCH_UPSTREAM_MS=0,5,20 (model time per answer), ROUTER_BENCH_SOAK_SECONDS=180;
+//   ROUTER_BENCH_NODE_OPTIONS (default: the router's heap cap from docker-compose.yml);
 //   ROUTER_BENCH_ROUTER_LOG=<file> keeps the events-on router's stdout (with
 //   LYNX_SPAWN_NODE_ARGS=--trace-gc: its GC trace, e.g. the live heap after each major GC)
 import { spawn } from 'node:child_process';
@@ -26,6 +27,9 @@ import { registerUpstreamVersion } from '../../apps/router/src/testing/upstream-
 import { natsServerPid, runLoad, runOpenLoad, type Phase } from './load';
 import { startMemorySampler } from './memory';
 import { report, type Settings } from './report';
+
+/** Must match the router's NODE_OPTIONS in docker-compose.yml. */
+const ROUTER_NODE_OPTIONS = '--max-old-space-size=192';
 
 const settings: Settings = {
   seconds: Number(process.env.ROUTER_BENCH_SECONDS ?? 20),
@@ -63,7 +67,11 @@ async function main(): Promise<void> {
   const dPrimary = await version(primary, 'lora');
   const dShadow = await version(shadow, 'int8');
   const dSlow = await Promise.all(slow.map((u) => version(u, 'lora')));
-  const routerEnv = { ...registry.ns.env, LYNX_REGISTRY_URL: registry.url, LYNX_TOKEN: registry.tokens.reader, LYNX_ROUTER_MODELS: MODEL };
+  const routerEnv = {
+    ...registry.ns.env, LYNX_REGISTRY_URL: registry.url, LYNX_TOKEN: registry.tokens.reader, LYNX_ROUTER_MODELS: MODEL,
+    // The router's heap cap, as docker-compose.yml runs it.
+    NODE_OPTIONS: process.env.ROUTER_BENCH_NODE_OPTIONS ?? ROUTER_NODE_OPTIONS,
+  };
   const auth = { authorization: `Bearer ${registry.tokens.reader}` };
   // Plans go to the registry; the routers learn them from its events (within a second).
   const setPlan = async (plan: unknown) => {
