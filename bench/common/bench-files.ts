@@ -3,10 +3,13 @@
 // measure the code under test, not the TypeScript loader.
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { buildSync } from 'esbuild';
 
-/** Writes `bytes` random bytes to `path`; returns their `sha256:` digest. */
+/**
+ * Writes `bytes` random bytes to `path` and fsyncs them; returns their `sha256:` digest. The fsync
+ * keeps the file's own writeback out of whatever is timed next (it had slowed the registry push).
+ */
 export function writeRandomFile(path: string, bytes: number): string {
   const hash = createHash('sha256');
   const fd = openSync(path, 'w');
@@ -17,6 +20,7 @@ export function writeRandomFile(path: string, bytes: number): string {
       writeSync(fd, chunk);
       left -= chunk.length;
     }
+    fsyncSync(fd);
   } finally {
     closeSync(fd);
   }

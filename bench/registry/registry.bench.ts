@@ -13,17 +13,17 @@
 //  LYNX_BENCH_BYTES=1048576 keeps the push small when only the latencies are wanted.
 // The registry runs as a child process bundled to plain JS with esbuild (node_modules external), as
 // `nx build` ships it, so its RSS does not include the TypeScript loader.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, createReadStream, fsyncSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { buildSync } from 'esbuild';
 import { request } from 'undici';
 import { Pool } from 'pg';
 import { openRegistryStore } from '../../apps/registry/src/store/open-store';
 import { freePort } from '@lynx/platform/testing';
+import { bundleForNode, median, timeSha256sum, writeRandomFile } from '../common/bench-files';
 
 const BYTES = Number(process.env.LYNX_BENCH_BYTES ?? 1024 ** 3);
 const VERSIONS = Number(process.env.LYNX_BENCH_VERSIONS ?? 10_000);
@@ -35,20 +35,6 @@ const PG_URL = process.env.LYNX_DATABASE_URL;
 const NODE_FLAGS = (process.env.LYNX_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 const repo = resolve(__dirname, '../..');
 
-function writeBigFile(path: string, bytes: number): string {
-  const hash = createHash('sha256');
-  const fd = openSync(path, 'w');
-  for (let left = bytes; left > 0; ) {
-    const chunk = randomBytes(Math.min(left, 1024 * 1024));
-    hash.update(chunk);
-    writeSync(fd, chunk);
-    left -= chunk.length;
-  }
-  fsyncSync(fd);
-  closeSync(fd);
-  return `sha256:${hash.digest('hex')}`;
-}
-
 function externals(): string[] {
   const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
   const names = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies });
@@ -56,21 +42,9 @@ function externals(): string[] {
 }
 
 function buildApp(outDir: string): string {
-  const outfile = join(outDir, 'registry.js');
-  buildSync({
-    entryPoints: [join(repo, 'apps/registry/src/main.ts')],
-    bundle: true,
-    // Our sources (and @lynx/* libs) are bundled; installed packages load from node_modules.
-    external: externals(),
-    platform: 'node',
-    target: 'node20',
-    outfile,
-    tsconfig: join(repo, 'tsconfig.base.json'),
-    logLevel: 'error',
-  });
-  return outfile;
+  // Our sources (and @lynx/* libs) are bundled; installed packages load from node_modules.
+  return bundleForNode(join(repo, 'apps/registry/src/main.ts'), join(outDir, 'registry.js'), join(repo, 'tsconfig.base.json'), externals());
 }
-
 
 function start(script: string, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   const nodePath = join(repo, 'node_modules');
@@ -177,12 +151,6 @@ function resetPeak(pid: number): boolean {
   }
 }
 
-function timeSha256sum(file: string): number {
-  const t = process.hrtime.bigint();
-  execFileSync('sha256sum', [file]);
-  return Number(process.hrtime.bigint() - t) / 1e9;
-}
-
 async function timePush(base: string, digest: string, file: string, expected: number): Promise<number> {
   const t = process.hrtime.bigint();
   const res = await request(`${base}/v1/blobs/${digest}`, {
@@ -198,7 +166,6 @@ async function timePush(base: string, digest: string, file: string, expected: nu
 }
 
 const best = (xs: number[]) => Math.min(...xs);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** RSS of a registry started on an empty data dir (it creates the embedded database first). */
 async function firstStartLine(script: string): Promise<string> {
@@ -222,7 +189,7 @@ async function main(): Promise<void> {
   try {
     const script = buildApp(dir);
     const file = join(dir, 'big.bin');
-    const digest = writeBigFile(file, BYTES);
+    const digest = writeRandomFile(file, BYTES);
     const dataDir = join(dir, 'data');
     process.stdout.write(`seeding ${VERSIONS} versions…\n`);
     await seed(dataDir, db?.url);
@@ -242,7 +209,7 @@ async function main(): Promise<void> {
     const shaTimes: number[] = [];
     const pushTimes: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      shaTimes.push(timeSha256sum(file));
+      shaTimes.push(timeSha256sum(file).seconds);
       // The first push stores the blob (201); later ones hash, write and verify it again (200).
       pushTimes.push(await timePush(base, digest, file, round === 0 ? 201 : 200));
     }
