@@ -3,7 +3,7 @@
 // measure the code under test, not the TypeScript loader.
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { buildSync } from 'esbuild';
 
 /**
@@ -43,4 +43,11 @@ export function median(values: readonly number[]): number {
 export function bundleForNode(entry: string, outfile: string, tsconfig: string, external: string[] = []): string {
   buildSync({ entryPoints: [entry], bundle: true, external, platform: 'node', target: 'node20', outfile, tsconfig, logLevel: 'error' });
   return outfile;
+}
+
+/** A memory field of `/proc/<pid>/status` (VmRSS, VmHWM) in kB, as Linux reports it. */
+export function procStatusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!m) throw new Error(`no ${field} in /proc/${pid}/status`);
+  return Number(m[1]);
 }

@@ -5,11 +5,12 @@
 // Knobs: LYNX_BENCH_REQUESTS (default 20000), LYNX_BENCH_CONCURRENCY (default 16),
 // LYNX_BENCH_SERVER_NODE_OPTIONS (NODE_OPTIONS of the server only, e.g. --max-old-space-size=96).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Pool } from 'undici';
+import { procStatusKb } from '../common/bench-files';
 import { EVAL_SET_FILE, trainAllVariants } from '@lynx/tutor/testing';
 import { VARIANTS, correct, readItems, type LoadedModel } from '@lynx/tutor';
 
@@ -64,10 +65,7 @@ function startServer(main: string, models: string): Promise<{ child: ChildProces
   });
 }
 
-function rssMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? (Number(m[1]) * 1024) / 1e6 : NaN;
-}
+const rssMb = (pid: number, field: 'VmRSS' | 'VmHWM') => (procStatusKb(pid, field) * 1024) / 1e6;
 
 async function stop(child: ChildProcess): Promise<void> {
   const exited = new Promise((done) => child.once('exit', done));

@@ -23,7 +23,7 @@ import { request } from 'undici';
 import { Pool } from 'pg';
 import { openRegistryStore } from '../../apps/registry/src/store/open-store';
 import { freePort } from '@lynx/platform/testing';
-import { bundleForNode, median, timeSha256sum, writeRandomFile } from '../common/bench-files';
+import { bundleForNode, median, procStatusKb, timeSha256sum, writeRandomFile } from '../common/bench-files';
 
 const BYTES = Number(process.env.LYNX_BENCH_BYTES ?? 1024 ** 3);
 const VERSIONS = Number(process.env.LYNX_BENCH_VERSIONS ?? 10_000);
@@ -57,8 +57,8 @@ function start(script: string, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   });
 }
 
-const peakRssMb = (pid: number) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
-const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+const peakRssMb = (pid: number) => procStatusKb(pid, 'VmHWM') / 1024;
+const rssMb = (pid: number) => procStatusKb(pid, 'VmRSS') / 1024;
 
 function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
