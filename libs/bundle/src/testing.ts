@@ -1,6 +1,9 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { RegistryEndpoint } from './transfer/http';
+import { pushBundle, type VersionFields } from './transfer/push';
 
 /**
  * Test fixture: writes `files` (bundle path -> content) into a fresh temp folder and returns the
@@ -14,4 +17,14 @@ export async function makeBundleDir(files: Record<string, string | Buffer>, pref
     await writeFile(target, content);
   }
   return root;
+}
+
+/** Test fixture: pushes a one-file bundle of random bytes, so every call is a version of its own digest. */
+export async function pushRandomVersion(registry: RegistryEndpoint, model: string, fields: VersionFields = {}): Promise<string> {
+  const dir = await makeBundleDir({ 'weights.bin': randomBytes(32) }, 'lynx-random-version-');
+  try {
+    return (await pushBundle(registry, model, dir, fields)).digest;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

@@ -1,9 +1,8 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { type EventEmitter, on } from 'node:events';
-import { rm } from 'node:fs/promises';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { JSONCodec, connect, type NatsConnection } from 'nats';
-import { makeBundleDir } from '@lynx/bundle/testing';
+import { pushRandomVersion } from '@lynx/bundle/testing';
 import { GateRegistryClient } from '@lynx/gate';
 import { createLynxApp } from '@lynx/platform';
 import { TEST_NATS_URL, startRegistryChild, type RegistryChild } from '@lynx/platform/testing';
@@ -48,14 +47,7 @@ describe('canary analysis follows the traffic plan', () => {
   });
 
   /** A one-file version of its own digest. */
-  async function version(model: string): Promise<string> {
-    const dir = await makeBundleDir({ 'weights.bin': randomBytes(32) }, 'lynx-gate-follow-');
-    try {
-      return await new GateRegistryClient(registry.url, registry.tokens.trainer).push(model, dir);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  }
+  const version = (model: string) => pushRandomVersion({ url: registry.url, token: registry.tokens.trainer }, model);
 
   /** Resolves with the next `event` of `model` from `emitter`; call it before the change it waits for. */
   async function next<T extends { model: string }>(emitter: EventEmitter, event: 'followed' | 'measured', model: string): Promise<T> {
