@@ -3,6 +3,7 @@ export * from './config/config.constants';
 export * from './logger/lynx-logger';
 export * from './platform.module';
 export * from './app/create-app';
+export * from './app/raw-routes';
 export * from './health/readiness-registry';
 export * from './metrics/metrics.constants';
 export * from './nats/names';

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { NestFactory } from '@nestjs/core';
 import type { Type } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -7,6 +9,7 @@ import type { LynxConfig } from '../config/config';
 import { LYNX_CONFIG } from '../config/config.constants';
 import { LynxLogger } from '../logger/lynx-logger';
 import { METRICS_REGISTRY } from '../metrics/metrics.constants';
+import type { RawRouteRecorder, RawRoutes } from './raw-routes';
 
 type DynamicModuleLike = Parameters<typeof NestFactory.create>[0];
 
@@ -15,6 +18,8 @@ export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 export interface CreateLynxAppOptions {
   /** Largest accepted request body in bytes (JSON routes); default 1 MiB. Blob routes stream instead. */
   bodyLimit?: number;
+  /** Hot routes answered before Fastify (see RawRoutes); their handlers may be added after creation. */
+  rawRoutes?: RawRoutes;
 }
 
 /**
@@ -27,7 +32,12 @@ export async function createLynxApp(
   app: AppName,
   opts: CreateLynxAppOptions = {},
 ): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT });
+  let record: RawRouteRecorder = () => undefined;
+  const raw = opts.rawRoutes;
+  const adapter = new FastifyAdapter({
+    bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    ...(raw ? { serverFactory: (handler: FastifyHandler, o: ServerOptions) => rawFirstServer(raw, handler, o, (...a) => record(...a)) } : {}),
+  });
   const nest = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
     bufferLogs: true,
     // Throw to the caller instead of exiting the process: a ConfigError must reach main's handler.
@@ -36,11 +46,34 @@ export async function createLynxApp(
   const logger = nest.get(LynxLogger);
   nest.useLogger(logger);
   nest.enableShutdownHooks();
-  instrument(nest, app, logger, nest.get<Registry>(METRICS_REGISTRY));
+  record = instrument(nest, app, logger, nest.get<Registry>(METRICS_REGISTRY), raw);
   return nest;
 }
 
-function instrument(nest: NestFastifyApplication, app: AppName, logger: LynxLogger, registry: Registry): void {
+type FastifyHandler = Parameters<typeof createServer>[1] & {};
+interface ServerOptions {
+  keepAliveTimeout?: number;
+  requestTimeout?: number;
+  connectionTimeout?: number;
+}
+
+/** The HTTP server Fastify would create, with raw routes answered before Fastify's handler. */
+function rawFirstServer(raw: RawRoutes, fastifyHandler: FastifyHandler, o: ServerOptions, record: RawRouteRecorder) {
+  const server = createServer((req, res) => {
+    const route = raw.match(req);
+    if (!route) return fastifyHandler(req, res);
+    const started = performance.now();
+    raw.track(res, () => record(req.method ?? 'POST', route.route, res.statusCode, (performance.now() - started) / 1000));
+    route.handler(req, res);
+  });
+  // What Fastify sets on a server it creates itself.
+  if (o.keepAliveTimeout !== undefined) server.keepAliveTimeout = o.keepAliveTimeout;
+  if (o.requestTimeout !== undefined) server.requestTimeout = o.requestTimeout;
+  server.setTimeout(o.connectionTimeout ?? 0);
+  return server;
+}
+
+function instrument(nest: NestFastifyApplication, app: AppName, logger: LynxLogger, registry: Registry, raw?: RawRoutes): RawRouteRecorder {
   const requests = new Counter({
     name: 'lynx_http_requests_total',
     help: 'HTTP requests by method, route and status',
@@ -60,6 +93,7 @@ function instrument(nest: NestFastifyApplication, app: AppName, logger: LynxLogg
   let closing = false;
   fastify.addHook('preClose', (done) => {
     closing = true;
+    raw?.close();
     done();
   });
   fastify.addHook('onSend', (_req, reply, payload, done) => {
@@ -80,6 +114,20 @@ function instrument(nest: NestFastifyApplication, app: AppName, logger: LynxLogg
     }
     done();
   });
+  // Raw routes are hot: their series are looked up once (prom-client hashes the label object on
+  // every call) and their access log is at debug.
+  const series = new Map<string, { count: ReturnType<typeof requests.labels>; time: ReturnType<typeof duration.labels> }>();
+  return (method, route, status, seconds) => {
+    const key = `${method} ${route} ${status}`;
+    let s = series.get(key);
+    if (!s) {
+      s = { count: requests.labels({ method, route, status: String(status) }), time: duration.labels({ method, route }) };
+      series.set(key, s);
+    }
+    s.count.inc();
+    s.time.observe(seconds);
+    if (logger.pino.isLevelEnabled('debug')) logger.pino.debug({ app, method, url: route, status, ms: Math.round(seconds * 1000) }, 'request');
+  };
 }
 
 /** Listens on the configured port (LYNX_<APP>_PORT) and host (LYNX_HOST, default 127.0.0.1); returns the URL. */

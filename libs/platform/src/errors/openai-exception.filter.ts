@@ -1,4 +1,5 @@
 import { Catch, Inject, type ArgumentsHost, type ExceptionFilter, type Type } from '@nestjs/common';
+import type { ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODES, type OpenAiError } from '@lynx/schema';
 import { LynxLogger } from '../logger/lynx-logger';
@@ -31,17 +32,34 @@ export function toOpenAiError(exception: unknown): { status: number; body: OpenA
 
 /** Answers a failed OpenAI-path request in OpenAI's shape, or ends a stream already under way. */
 export function sendOpenAiError(reply: FastifyReply, exception: unknown, logger: LynxLogger): void {
-  const { status, body } = toOpenAiError(exception);
-  // 502/503/504 are another service's state, already named in the answer; other 5xx are our bugs.
-  if (status >= 500 && status !== 502 && status !== 503 && status !== 504) {
-    logger.error({ msg: 'request failed', err: exception instanceof Error ? { message: exception.message, stack: exception.stack } : String(exception) }, 'OpenAiExceptionFilter');
-  }
+  const { status, body } = openAiErrorLogged(exception, logger);
   if (reply.raw.headersSent) {
-    reply.raw.end(`data: ${JSON.stringify(body)}\n\ndata: [DONE]\n\n`);
+    reply.raw.end(streamEnd(body));
     return;
   }
   void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
 }
+
+/** sendOpenAiError for a raw route (RawRoutes): written on Node's response itself. */
+export function writeOpenAiError(res: ServerResponse, exception: unknown, logger: LynxLogger): void {
+  const { status, body } = openAiErrorLogged(exception, logger);
+  if (res.headersSent) {
+    res.end(streamEnd(body));
+    return;
+  }
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+}
+
+function openAiErrorLogged(exception: unknown, logger: LynxLogger): { status: number; body: OpenAiError } {
+  const mapped = toOpenAiError(exception);
+  // 502/503/504 are another service's state, already named in the answer; other 5xx are our bugs.
+  if (mapped.status >= 500 && mapped.status !== 502 && mapped.status !== 503 && mapped.status !== 504) {
+    logger.error({ msg: 'request failed', err: exception instanceof Error ? { message: exception.message, stack: exception.stack } : String(exception) }, 'OpenAiExceptionFilter');
+  }
+  return mapped;
+}
+
+const streamEnd = (body: OpenAiError) => `data: ${JSON.stringify(body)}\n\ndata: [DONE]\n\n`;
 
 /**
  * A filter answering errors on the paths OpenAI clients call in OpenAI's shape and every other

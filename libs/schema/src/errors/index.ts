@@ -5,6 +5,7 @@ export * from './conflict-error';
 export * from './unauthorized-error';
 export * from './forbidden-error';
 export * from './payload-too-large-error';
+export * from './unsupported-media-type-error';
 export * from './config-error';
 export * from './digest-mismatch-error';
 export * from './missing-blobs-error';
