@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { LynxLogger, createLynxApp } from '@lynx/platform';
+import { LynxLogger, RawRoutes, createLynxApp } from '@lynx/platform';
 import { RouterAppModule, type RouterOptions } from './app.module';
 import { loadRouterConfig } from './config/router-config';
 import { OpenAiExceptionFilter } from './openai/openai-exception.filter';
@@ -8,9 +8,10 @@ import { registerCompletionRoutes } from './proxy/completion-routes';
 /** The router, created and initialised but not listening. */
 export async function createRouterApp(options: RouterOptions = {}): Promise<NestFastifyApplication> {
   const bodyLimit = options.router?.bodyLimit ?? loadRouterConfig(options.env ?? process.env).bodyLimit;
-  const app = await createLynxApp(RouterAppModule.forRoot(options), 'router', { bodyLimit });
+  const raw = new RawRoutes();
+  const app = await createLynxApp(RouterAppModule.forRoot(options), 'router', { bodyLimit, rawRoutes: raw });
   app.useGlobalFilters(new OpenAiExceptionFilter(app.get(LynxLogger)));
-  registerCompletionRoutes(app);
+  registerCompletionRoutes(app, raw);
   await app.init();
   return app;
 }

@@ -82,6 +82,21 @@ describe('router', () => {
     expect(noMessages.body.error.param).toBe('messages');
   });
 
+  it('answers body and token errors of the completion routes in OpenAI shape', async () => {
+    const plain = await router.post('/v1/chat/completions', JSON.stringify(chat('x')), { 'content-type': 'text/plain' });
+    expect(plain.status).toBe(415);
+    expect(plain.body.error).toMatchObject({ type: 'invalid_request_error', code: 'unsupported_media_type', param: null });
+    const proto = await router.post('/v1/completions', `{"model":"${MODEL}","prompt":"x","__proto__":{"x":1}}`);
+    expect(proto.status).toBe(400);
+    expect(proto.body.error).toMatchObject({ type: 'invalid_request_error', code: 'bad_request' });
+    const noToken = await fetch(`${router.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(chat('x')) });
+    expect(noToken.status).toBe(401);
+    expect(((await noToken.json()) as any).error).toMatchObject({ type: 'authentication_error', code: 'unauthorized' });
+    const badToken = await router.post('/v1/completions', { model: MODEL, prompt: 'x' }, { authorization: 'Bearer not-a-token' });
+    expect(badToken.status).toBe(401);
+    expect(badToken.body.error).toMatchObject({ type: 'authentication_error', code: 'unauthorized' });
+  });
+
   it('refuses bad plans and plan changes without the role, leaving the running plan as it was', async () => {
     const before = router.plans.get(MODEL)!;
     const noToken = await fetch(`${router.url}/v1/traffic/${MODEL}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ plan: { strategy: 'single' } }) });

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import { Transform, pipeline } from 'node:stream';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ERROR_CODES, HEADERS, LynxError, ModelNotFoundError, ValidationError } from '@lynx/schema';
 import { ROUTER_CONFIG, type RouterConfig } from '../config/router-config';
 import { InferenceEvents } from '../events/inference-events.service';
@@ -54,10 +54,10 @@ export class ProxyService implements OnApplicationShutdown {
     await this.pool.close();
   }
 
-  async handle(endpoint: Endpoint, body: unknown, req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  async handle(endpoint: Endpoint, body: unknown, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const startedAt = performance.now();
     const requestId = requestIdFrom(req.headers[HEADERS.requestId]);
-    void reply.header(HEADERS.requestId, requestId);
+    res.setHeader(HEADERS.requestId, requestId);
     const payload = checkBody(endpoint, body);
     const model = payload.model as string;
     const plan = this.plans.get(model);
@@ -80,17 +80,16 @@ export class ProxyService implements OnApplicationShutdown {
     }
     if (!result.ok) {
       this.failed(ctx, result.arm, result.error, performance.now() - result.sentAt);
-      void reply.headers(lynxHeaders(requestId, result.arm));
+      setHeaders(res, lynxHeaders(requestId, result.arm));
       throw result.error;
     }
-    void reply.headers(lynxHeaders(requestId, result.arm)).code(result.status).header('content-type', result.contentType);
-    if (result.stream) this.pipe(ctx, result, reply, selection.mirror ? plan : undefined);
-    else this.sendWhole(ctx, result, reply, selection.mirror ? plan : undefined);
+    if (result.stream) this.pipe(ctx, result, res, selection.mirror ? plan : undefined);
+    else this.sendWhole(ctx, result, res, selection.mirror ? plan : undefined);
   }
 
-  private sendWhole(ctx: RequestContext, r: CallOk, reply: FastifyReply, mirrorPlan?: CompiledPlan): void {
+  private sendWhole(ctx: RequestContext, r: CallOk, res: ServerResponse, mirrorPlan?: CompiledPlan): void {
     const upstreamMs = performance.now() - r.sentAt;
-    void reply.send(r.body);
+    res.writeHead(r.status, { ...lynxHeaders(ctx.requestId, r.arm), 'content-type': r.contentType }).end(r.body);
     let json: any;
     try {
       json = JSON.parse(r.body!.toString('utf8'));
@@ -105,7 +104,7 @@ export class ProxyService implements OnApplicationShutdown {
   }
 
   /** Streams the upstream's SSE to the client as it arrives, keeping a copy for the event. */
-  private pipe(ctx: RequestContext, r: CallOk, reply: FastifyReply, mirrorPlan?: CompiledPlan): void {
+  private pipe(ctx: RequestContext, r: CallOk, res: ServerResponse, mirrorPlan?: CompiledPlan): void {
     const kept: Buffer[] = [];
     let keptBytes = 0;
     const tap = new Transform({
@@ -117,7 +116,12 @@ export class ProxyService implements OnApplicationShutdown {
         done(null, chunk);
       },
     });
-    void reply.header('cache-control', 'no-cache').header('x-accel-buffering', 'no').send(tap);
+    res.writeHead(r.status, { ...lynxHeaders(ctx.requestId, r.arm), 'content-type': r.contentType, 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
+    tap.pipe(res);
+    // A client that goes away ends the upstream stream too (as Fastify's send(stream) did).
+    res.once('close', () => {
+      if (!res.writableFinished) tap.destroy();
+    });
     pipeline(r.stream!, tap, (err) => {
       const summary = summarizeSse(Buffer.concat(kept).toString('utf8'));
       const upstreamMs = performance.now() - r.sentAt;
@@ -145,6 +149,10 @@ export class ProxyService implements OnApplicationShutdown {
   private failed(ctx: RequestContext, arm: Arm, error: LynxError, upstreamMs: number): void {
     this.finish(ctx, arm, { output: '', upstreamMs, status: 'error', error: errorOf(error) });
   }
+}
+
+function setHeaders(res: ServerResponse, headers: Record<string, string>): void {
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
 }
 
 function headerValue(h: string | string[] | undefined): string | undefined {
