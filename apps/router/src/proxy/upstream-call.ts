@@ -1,7 +1,9 @@
 import { performance } from 'node:perf_hooks';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { UpstreamUnavailableError, type LynxError } from '@lynx/schema';
 import type { Arm } from '../routing/compiled-plan';
+import type { CircuitBreaker } from '../upstreams/circuit-breaker';
 import { upstreamError, type UpstreamPool } from '../upstreams/upstream-pool';
 import type { Endpoint } from './openai-text';
 
@@ -41,22 +43,33 @@ export async function callArm(pool: UpstreamPool, arm: Arm, endpoint: Endpoint, 
     return { ok: false, arm, sentAt, error: new UpstreamUnavailableError(`circuit open for upstream ${arm.upstream.baseUrl} after repeated failures`, { upstream: arm.upstream.baseUrl }) };
   }
   try {
-    const res = await pool.post(arm.upstream, PATHS[endpoint], JSON.stringify({ ...body, model: arm.upstream.model }), { 'x-lynx-request-id': requestId });
-    const contentType = String(res.headers['content-type'] ?? 'application/json');
-    if (res.statusCode >= 500) {
-      const text = (await res.body.text().catch(() => '')).slice(0, 300);
-      breaker.failure();
-      return { ok: false, arm, sentAt, error: new UpstreamUnavailableError(`upstream ${arm.upstream.baseUrl} (${arm.upstream.model}) answered ${res.statusCode}: ${text}`, { upstream: arm.upstream.baseUrl, status: res.statusCode }) };
+    const payload = JSON.stringify({ ...body, model: arm.upstream.model });
+    const headers = { 'x-lynx-request-id': requestId };
+    if (stream) {
+      const res = await pool.post(arm.upstream, PATHS[endpoint], payload, headers);
+      if (res.statusCode < 300) {
+        breaker.success();
+        return { ok: true, arm, sentAt, status: res.statusCode, contentType: contentTypeOf(res.headers), stream: res.body };
+      }
+      return answered(breaker, arm, sentAt, res.statusCode, res.headers, Buffer.from(await res.body.arrayBuffer()));
     }
-    if (stream && res.statusCode < 300) {
-      breaker.success();
-      return { ok: true, arm, sentAt, status: res.statusCode, contentType, stream: res.body };
-    }
-    const buf = Buffer.from(await res.body.arrayBuffer());
-    breaker.success();
-    return { ok: true, arm, sentAt, status: res.statusCode, contentType, body: buf };
+    const res = await pool.postWhole(arm.upstream, PATHS[endpoint], payload, headers);
+    return answered(breaker, arm, sentAt, res.statusCode, res.headers, res.body);
   } catch (err) {
     breaker.failure();
     return { ok: false, arm, sentAt, error: upstreamError(err, arm.upstream) };
   }
 }
+
+/** A whole answer: a 5xx is the upstream's failure (the caller may fall back), anything else goes back as it is. */
+function answered(breaker: CircuitBreaker, arm: Arm, sentAt: number, status: number, headers: IncomingHttpHeaders, body: Buffer): CallResult {
+  if (status >= 500) {
+    breaker.failure();
+    const text = body.toString('utf8', 0, Math.min(body.length, 300));
+    return { ok: false, arm, sentAt, error: new UpstreamUnavailableError(`upstream ${arm.upstream.baseUrl} (${arm.upstream.model}) answered ${status}: ${text}`, { upstream: arm.upstream.baseUrl, status }) };
+  }
+  breaker.success();
+  return { ok: true, arm, sentAt, status, contentType: contentTypeOf(headers), body };
+}
+
+const contentTypeOf = (h: IncomingHttpHeaders) => String(h['content-type'] ?? 'application/json');

@@ -1,7 +1,14 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { Pool, errors, type Dispatcher } from 'undici';
 import { UpstreamTimeoutError, UpstreamUnavailableError } from '@lynx/schema';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker';
 import type { Upstream } from './upstream';
+
+export interface WholeAnswer {
+  statusCode: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
 
 export interface BreakerOptions {
   failures: number;
@@ -39,7 +46,7 @@ export class UpstreamPool {
       return await pool.request({
         method: 'POST',
         path: basePath + path,
-        headers: { 'content-type': 'application/json', ...(u.apiKey ? { authorization: `Bearer ${u.apiKey}` } : {}), ...headers },
+        headers: this.headers(u, headers),
         body,
         headersTimeout: u.timeoutMs,
         bodyTimeout: u.timeoutMs,
@@ -49,9 +56,40 @@ export class UpstreamPool {
     }
   }
 
+  /**
+   * post() for an answer that is read whole: the body arrives as one Buffer, without the
+   * Readable and promise chain a streamed body costs per request (undici's dispatch API).
+   */
+  postWhole(u: Upstream, path: string, body: string, headers: Record<string, string>): Promise<WholeAnswer> {
+    const { pool, basePath } = this.pool(u.baseUrl);
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let statusCode = 0;
+      let answerHeaders: IncomingHttpHeaders = {};
+      pool.dispatch(
+        { method: 'POST', path: basePath + path, headers: this.headers(u, headers), body, headersTimeout: u.timeoutMs, bodyTimeout: u.timeoutMs },
+        {
+          // undici takes a handler for the current API only when it has onRequestStart.
+          onRequestStart: () => undefined,
+          onResponseStart: (_c, status, h) => {
+            statusCode = status;
+            answerHeaders = h;
+          },
+          onResponseData: (_c, chunk) => void chunks.push(chunk),
+          onResponseEnd: () => resolve({ statusCode, headers: answerHeaders, body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks) }),
+          onResponseError: (_c, err) => reject(upstreamError(err, u)),
+        },
+      );
+    });
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.pools.values()].map((p) => p.pool.close().catch(() => undefined)));
     this.pools.clear();
+  }
+
+  private headers(u: Upstream, headers: Record<string, string>): Record<string, string> {
+    return { 'content-type': 'application/json', ...(u.apiKey ? { authorization: `Bearer ${u.apiKey}` } : {}), ...headers };
   }
 
   private pool(baseUrl: string): { pool: Pool; basePath: string } {
