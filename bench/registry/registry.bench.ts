@@ -11,19 +11,18 @@
 //     cursor walk; target p99 < 50 ms). Every rollup has the same last-served time, so the served
 //     order rests entirely on the digest tie-break: the worst case for its keyset.
 //  LYNX_BENCH_BYTES=1048576 keeps the push small when only the latencies are wanted.
-// The registry runs as a child process bundled to plain JS with esbuild (node_modules external), as
-// `nx build` ships it, so its RSS does not include the TypeScript loader.
-import { spawn, type ChildProcess } from 'node:child_process';
+// The registry runs as a child process built as `nx build` ships it (bench/common/bundled-app.ts),
+// so its RSS does not include the TypeScript loader.
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import { request } from 'undici';
 import { Pool } from 'pg';
 import { openRegistryStore } from '../../apps/registry/src/store/open-store';
 import { freePort } from '@lynx/platform/testing';
-import { bundleForNode, median, procStatusKb, timeSha256sum, writeRandomFile } from '../common/bench-files';
+import { median, procStatusKb, timeSha256sum, writeRandomFile } from '../common/bench-files';
+import { bundleApp, nodeArgsFrom, startBundledApp, type BundledApp } from '../common/bundled-app';
 
 const BYTES = Number(process.env.LYNX_BENCH_BYTES ?? 1024 ** 3);
 const VERSIONS = Number(process.env.LYNX_BENCH_VERSIONS ?? 10_000);
@@ -32,30 +31,9 @@ const ROUNDS = Number(process.env.LYNX_BENCH_ROUNDS ?? 3);
 const PG_URL = process.env.LYNX_DATABASE_URL;
 // Extra node/V8 flags for the registry process only (e.g. `--liftoff-only` to see what the
 // optimising WASM tier costs in memory); V8 flags cannot go through NODE_OPTIONS.
-const NODE_FLAGS = (process.env.LYNX_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-const repo = resolve(__dirname, '../..');
-
-function externals(): string[] {
-  const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
-  const names = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies });
-  return [...names, ...names.map((n) => `${n}/*`)];
-}
-
-function buildApp(outDir: string): string {
-  // Our sources (and @lynx/* libs) are bundled; installed packages load from node_modules.
-  return bundleForNode(join(repo, 'apps/registry/src/main.ts'), join(outDir, 'registry.js'), join(repo, 'tsconfig.base.json'), externals());
-}
-
-function start(script: string, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const nodePath = join(repo, 'node_modules');
-  const child = spawn(process.execPath, [...NODE_FLAGS, script], { cwd: repo, env: { ...process.env, NODE_PATH: nodePath, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((ok, fail) => {
-    let err = '';
-    child.stderr!.on('data', (d) => (err += d));
-    createInterface({ input: child.stdout! }).on('line', (l) => l.includes('"listening"') && ok(child));
-    child.on('exit', (code) => fail(new Error(`registry exited ${code}: ${err}`)));
-  });
-}
+const NODE_FLAGS = nodeArgsFrom('LYNX_BENCH_NODE_FLAGS');
+// A first start on an empty data dir creates the embedded database: give it time.
+const start = (script: string, env: NodeJS.ProcessEnv) => startBundledApp(script, env, NODE_FLAGS, 300_000);
 
 const peakRssMb = (pid: number) => procStatusKb(pid, 'VmHWM') / 1024;
 const rssMb = (pid: number) => procStatusKb(pid, 'VmRSS') / 1024;
@@ -174,20 +152,20 @@ async function firstStartLine(script: string): Promise<string> {
   const child = await start(script, { LYNX_DATA_DIR: dataDir, LYNX_REGISTRY_PORT: String(port), LYNX_ENV: 'dev', LYNX_LOG_LEVEL: 'info', LYNX_NAMESPACE: `bench${process.pid}f` });
   try {
     await (await request(`http://127.0.0.1:${port}/v1/models`)).body.text();
-    return `| first start on an empty data dir: RSS idle / peak since start | ${rssMb(child.pid!).toFixed(0)} / ${peakRssMb(child.pid!).toFixed(0)} MB |`;
+    return `| first start on an empty data dir: RSS idle / peak since start | ${rssMb(child.proc.pid!).toFixed(0)} / ${peakRssMb(child.proc.pid!).toFixed(0)} MB |`;
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((ok) => child.once('exit', ok));
+    await child.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'lynx-bench-registry-'));
-  let child: ChildProcess | undefined;
+  let child: BundledApp | undefined;
   const db = PG_URL ? await benchDatabase(PG_URL) : undefined;
   try {
-    const script = buildApp(dir);
+    // Our sources (and @lynx/* libs) are bundled; installed packages load from node_modules.
+    const script = await bundleApp('registry', dir);
     const file = join(dir, 'big.bin');
     const digest = writeRandomFile(file, BYTES);
     const dataDir = join(dir, 'data');
@@ -203,8 +181,8 @@ async function main(): Promise<void> {
     const base = `http://127.0.0.1:${port}`;
     // Settle first: one read warms the database, so "idle" is the serving process before the push.
     await (await request(`${base}/v1/models/bench/versions?limit=1`)).body.text();
-    const idleRss = rssMb(child.pid!);
-    const peakReset = resetPeak(child.pid!);
+    const idleRss = rssMb(child.proc.pid!);
+    const peakReset = resetPeak(child.proc.pid!);
 
     const shaTimes: number[] = [];
     const pushTimes: number[] = [];
@@ -213,7 +191,7 @@ async function main(): Promise<void> {
       // The first push stores the blob (201); later ones hash, write and verify it again (200).
       pushTimes.push(await timePush(base, digest, file, round === 0 ? 201 : 200));
     }
-    const peak = peakRssMb(child.pid!);
+    const peak = peakRssMb(child.proc.pid!);
     const backend = db ? 'PostgreSQL' : 'PGlite (embedded)';
 
     const list = await latency(`${base}/v1/models/bench/versions?limit=50`);
@@ -237,10 +215,7 @@ async function main(): Promise<void> {
     if (!db) lines.push(await firstStartLine(script));
     process.stdout.write(`| figure | value |\n|---|---|\n${lines.join('\n')}\n`);
   } finally {
-    if (child && child.exitCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((ok) => child!.once('exit', ok));
-    }
+    await child?.stop();
     await db?.drop();
     rmSync(dir, { recursive: true, force: true });
   }

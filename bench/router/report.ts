@@ -20,11 +20,16 @@ export interface Results {
   d2: Phase;
   on: Phase;
   off: Phase;
+  /** The reference proxy (nginx) closed loop, zero-work upstream; absent without nginx. */
+  nginx?: Phase;
   mirrored: Phase;
   again: Phase;
   modelTime: Array<{ ms: number; direct: Phase; routed: Phase }>;
-  fixed: { direct: Phase[]; plain: Phase[]; shadow: Phase[] };
+  /** `nginx` is empty without nginx. */
+  fixed: { direct: Phase[]; nginx: Phase[]; plain: Phase[]; shadow: Phase[] };
   soak?: Phase;
+  /** One line on the reference proxy: which, or why it was skipped. */
+  reference: string;
 }
 
 const f = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
@@ -41,18 +46,22 @@ export function report(s: Settings, r: Results, memory: MemorySample[]): void {
   out.push(
     `router bench: ${s.seconds} s per phase; closed loop ${s.concurrency} callers; open loop ${s.rate} req/s on ${s.connections} connections; upstream model time ${s.upstreamMs.join(' / ')} ms; soak ${s.soak} s; ${cpus().length} CPUs, Node ${process.version}`,
     `load average before the run: ${s.loadBefore.map((x) => x.toFixed(2)).join(' / ')} (1 / 5 / 15 min)`,
+    r.reference,
     '',
   );
 
   // Every phase.
   out.push(
     ...table(
-      ['phase', 'load offered', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'machine busy', 'load 1m', 'router, share of a core', 'CPU µs/req: loadgen · upstream · router · nats-server', 'router: waits for a core ms/s · GC ms/s · worst loop delay ms'],
+      ['phase', 'load offered', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'machine busy', 'load 1m', 'proxy (router or nginx), share of a core', 'CPU µs/req: loadgen · upstream · proxy · nats-server', 'proxy: waits for a core ms/s · router GC ms/s · router worst loop delay ms'],
       r.phases.map((p) => {
-        const label = p === r.off ? 'quiet' : 'router';
+        const isNginx = p.name.startsWith('nginx');
+        const label = p === r.off ? 'quiet' : isNginx ? 'nginx' : 'router';
         const isDirect = p.name.startsWith('direct');
         const lag = p.sendLagP99 !== undefined ? ` (sends ≤ ${f(p.sendLagP99)} ms late at p99${p.errors ? `, ${p.errors} errors` : ''})` : '';
-        const inRouter = isDirect ? '—' : `${f(waitMsPerS(p, label), 0)} · ${p === r.off ? '—' : f((p.routerGcMs ?? NaN) / p.seconds, 0)} · ${p === r.off ? '—' : f(p.routerLagMaxMs ?? NaN, 0)}`;
+        // GC and loop delay are the events-on router's, so not shown for the other proxies.
+        const notRouter = p === r.off || isNginx;
+        const inRouter = isDirect ? '—' : `${f(waitMsPerS(p, label), 0)} · ${notRouter ? '—' : f((p.routerGcMs ?? NaN) / p.seconds, 0)} · ${notRouter ? '—' : f(p.routerLagMaxMs ?? NaN, 0)}`;
         return [p.name, p.mode + lag, f(rate(p), 0), f(pct(p.latencies, 50)), f(pct(p.latencies, 90)), f(pct(p.latencies, 99)), `${f(machineBusy(p) * 100, 0)} %`, f(p.load), isDirect ? '—' : f(coreShare(p, label)), `${us(p, 'loadgen')} · ${us(p, 'upstream')} · ${isDirect ? '—' : us(p, label)} · ${us(p, 'nats')}`, inRouter];
       }),
     ),
@@ -62,6 +71,8 @@ export function report(s: Settings, r: Results, memory: MemorySample[]): void {
   // Fixed rate: added latency, pooled over the two rounds.
   const fx = r.fixed;
   const added = (p: number) => pooled(fx.plain, p) - pooled(fx.direct, p);
+  const hasNginx = fx.nginx.length > 0;
+  const nginxAdded = (p: number) => pooled(fx.nginx, p) - pooled(fx.direct, p);
   const routerShare = mean(fx.plain.map((p) => coreShare(p, 'router')));
   // Shadow A/B: each round's p99, and the change of the means.
   const p99 = (ps: Phase[]) => ps.map((p) => pct(p.latencies, 99));
@@ -77,17 +88,21 @@ export function report(s: Settings, r: Results, memory: MemorySample[]): void {
   const rssLast = soakRows.at(-1)?.rss ?? NaN;
   const rssChange = (rssLast / rssFirst - 1) * 100;
   const ratio = (m: { direct: Phase; routed: Phase }) => rate(m.routed) / rate(m.direct);
+  // Closed loop, zero-work upstream: direct is the mean of the two direct phases.
+  const dRate = (rate(r.d1) + rate(r.d2)) / 2;
+  const nginxRatios = (routed: Phase) => (r.nginx ? `; nginx/direct ${f(rate(r.nginx) / dRate)}, router/nginx ${f(rate(routed) / rate(r.nginx))}` : '');
+  const nginxFixed = (p: number) => (hasNginx ? `; nginx ${f(nginxAdded(p))}` : '');
 
   const fixedHow = `open loop, ${s.rate} req/s on ${s.connections} connections, latency from the intended send time; 2 × ${s.seconds} s each, pooled`;
   out.push(
     ...table(
       ['target', 'figure', 'how measured', 'verdict'],
       [
-        ['added p50 ≤ 1 ms', `${f(added(50))} ms`, fixedHow, verdict(added(50) <= 1)],
-        ['added p99 ≤ 3 ms', `${f(added(99))} ms (p90 ${f(added(90))})`, fixedHow, verdict(added(99) <= 3)],
+        ['added p50 ≤ 1 ms', `${f(added(50))} ms${hasNginx ? ` (nginx ${f(nginxAdded(50))})` : ''}`, fixedHow, verdict(added(50) <= 1)],
+        ['added p99 ≤ 3 ms', `${f(added(99))} ms (p90 ${f(added(90))}${nginxFixed(99)})`, fixedHow, verdict(added(99) <= 3)],
         ...r.modelTime.map((m) => [
           `throughput ≥ 0.7× direct, upstream ${m.ms} ms`,
-          `${f(ratio(m))} (${f(rate(m.routed), 0)} vs ${f(rate(m.direct), 0)} req/s)`,
+          `${f(ratio(m))} (${f(rate(m.routed), 0)} vs ${f(rate(m.direct), 0)} req/s${m.ms === 0 ? nginxRatios(m.routed) : ''})`,
           `closed loop, ${s.concurrency} callers for both, ${s.seconds} s each; upstream answers after a ${m.ms} ms timer`,
           verdict(ratio(m) >= 0.7),
         ]),
@@ -99,11 +114,13 @@ export function report(s: Settings, r: Results, memory: MemorySample[]): void {
   );
 
   out.push(
-    `Fixed rate (${s.rate} req/s, ${s.connections} connections), both rounds pooled; the router (events on) uses ${f(routerShare)} of a core at this rate (${f(mean(fx.plain.map((p) => cpuPerRequest(p, 'router'))), 0)} µs/req).`,
+    `Fixed rate (${s.rate} req/s, ${s.connections} connections), both rounds pooled; the router (events on) uses ${f(routerShare)} of a core at this rate (${f(mean(fx.plain.map((p) => cpuPerRequest(p, 'router'))), 0)} µs/req)${
+      hasNginx ? `, nginx ${f(mean(fx.nginx.map((p) => coreShare(p, 'nginx'))))} (${f(mean(fx.nginx.map((p) => cpuPerRequest(p, 'nginx'))), 0)} µs/req)` : ''
+    }.`,
     '',
     ...table(
-      ['percentile', 'direct ms', 'router ms', 'added ms'],
-      [50, 90, 99].map((p) => [`p${p}`, f(pooled(fx.direct, p)), f(pooled(fx.plain, p)), f(added(p))]),
+      ['percentile', 'direct ms', 'router ms', ...(hasNginx ? ['nginx ms'] : []), 'added ms, router', ...(hasNginx ? ['added ms, nginx'] : [])],
+      [50, 90, 99].map((p) => [`p${p}`, f(pooled(fx.direct, p)), f(pooled(fx.plain, p)), ...(hasNginx ? [f(pooled(fx.nginx, p))] : []), f(added(p)), ...(hasNginx ? [f(nginxAdded(p))] : [])]),
     ),
     '',
     ...table(
@@ -126,21 +143,22 @@ export function report(s: Settings, r: Results, memory: MemorySample[]): void {
     '',
   );
 
-  // Closed loop, zero-work upstream: the saturation figures (direct = mean of the two direct phases).
+  // Closed loop, zero-work upstream: the saturation figures (direct = mean of the two direct phases),
+  // nginx beside the two routers when it ran.
   const dP = (p: number) => (pct(r.d1.latencies, p) + pct(r.d2.latencies, p)) / 2;
-  const dRate = (rate(r.d1) + rate(r.d2)) / 2;
+  const ng = r.nginx;
+  const addedP = (p: Phase) => `${f(pct(p.latencies, 50) - dP(50))} / ${f(pct(p.latencies, 99) - dP(99))}`;
+  const withNginx = (cells: string[], nginxCell: () => string) => (ng ? [...cells, nginxCell()] : cells);
   out.push(
-    `Closed loop, ${s.concurrency} callers, zero-work upstream (the router's CPU is the limit):`,
+    `Closed loop, ${s.concurrency} callers, zero-work upstream (the proxy's CPU is the limit):`,
     '',
-    ...table(
-      ['figure', 'events on', 'events off'],
-      [
-        ['added p50 / p99 ms', `${f(pct(r.on.latencies, 50) - dP(50))} / ${f(pct(r.on.latencies, 99) - dP(99))}`, `${f(pct(r.off.latencies, 50) - dP(50))} / ${f(pct(r.off.latencies, 99) - dP(99))}`],
-        ['throughput router/direct', f(rate(r.on) / dRate), f(rate(r.off) / dRate)],
-        ['router CPU µs/req', us(r.on, 'router'), us(r.off, 'quiet')],
-        ['p99 change with a 10 % shadow', `${signed((pct(r.mirrored.latencies, 99) / pct(r.again.latencies, 99) - 1) * 100)} %`, '—'],
-      ],
-    ),
+    ...table(withNginx(['figure', 'router, events on', 'router, events off'], () => 'nginx (reference proxy)'), [
+      withNginx(['added p50 / p99 ms', addedP(r.on), addedP(r.off)], () => addedP(ng!)),
+      withNginx(['throughput proxy/direct', f(rate(r.on) / dRate), f(rate(r.off) / dRate)], () => f(rate(ng!) / dRate)),
+      ...(ng ? [['throughput router/nginx', f(rate(r.on) / rate(ng)), f(rate(r.off) / rate(ng)), '—']] : []),
+      withNginx(['proxy CPU µs/req', us(r.on, 'router'), us(r.off, 'quiet')], () => us(ng!, 'nginx')),
+      withNginx(['p99 change with a 10 % shadow', `${signed((pct(r.mirrored.latencies, 99) / pct(r.again.latencies, 99) - 1) * 100)} %`, '—'], () => '—'),
+    ]),
     '',
   );
 

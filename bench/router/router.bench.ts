@@ -1,5 +1,8 @@
 // Router benchmark (issue 5). Registry, upstreams and routers each run in their own process, as
-// deployed; the load generator is this process. Figures, each routed against direct in the same run:
+// deployed; the load generator is this process. The routers run from a build of apps/router made
+// at the start of every run, as `nx build` ships it (bench/common/bundled-app.ts), so their RSS and
+// CPU are the router's, not the TypeScript loader's. Figures, each
+// routed against direct in the same run:
 // - added latency at a fixed offered rate (open loop, as Istio's sidecar figures are measured with
 //   fortio: 1000 req/s on 16 connections), p50 / p90 / p99;
 // - primary p99 with a 10 % shadow against without, at that rate, in the order A B, then B A;
@@ -8,6 +11,10 @@
 // - the cost of publishing events (a second router with publishing off), closed loop;
 // - router RSS once a second (V8 heap between phases), and a steady fixed-rate soak: first vs
 //   last minute.
+// A reference proxy, when nginx is on PATH: nginx (one worker, keep-alive to the upstream) in
+// front of the same zero-work upstream, measured like the router (closed loop after the direct
+// phases; at the fixed rate, after direct in each round). What it adds over direct is what any
+// proxy costs on this machine, so router/nginx is the router's own share.
 // Machine load and CPU per request of every process are printed with the figures: on a small
 // machine the router competes with the load generator, the upstream and nats-server for cores.
 //   node -r ./tools/register.js bench/router/router.bench.ts
@@ -15,17 +22,20 @@
 //   ROUTER_BENCH_RATE=1000 req/s and ROUTER_BENCH_CONNECTIONS=16 (open loop),
 //   ROUTER_BENCH_UPSTREAM_MS=0,5,20 (model time per answer), ROUTER_BENCH_SOAK_SECONDS=180;
 //   ROUTER_BENCH_NODE_OPTIONS (default: the router's heap cap from docker-compose.yml);
+//   LYNX_SPAWN_NODE_ARGS: extra node flags for the routers;
 //   ROUTER_BENCH_ROUTER_LOG=<file> keeps the events-on router's stdout (with
 //   LYNX_SPAWN_NODE_ARGS=--trace-gc: its GC trace, e.g. the live heap after each major GC)
 import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
-import { loadavg } from 'node:os';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { startRegistryChild } from '@lynx/platform/testing';
-import { REPO_ROOT, spawnApp } from '../../apps/router/src/testing/spawn-app';
 import { registerUpstreamVersion } from '../../apps/router/src/testing/upstream-version';
+import { REPO, bundleApp, nodeArgsFrom, startBundledApp } from '../common/bundled-app';
 import { natsServerPid, runLoad, runOpenLoad, type Phase } from './load';
 import { startMemorySampler } from './memory';
+import { NGINX_MISSING, startNginx, type ReferenceProxy } from './nginx';
 import { report, type Settings } from './report';
 
 /** Must match the router's NODE_OPTIONS in docker-compose.yml. */
@@ -52,13 +62,13 @@ interface Upstream {
 }
 
 async function upstreamProcess(name: string, delayMs = 0): Promise<Upstream> {
-  const proc = spawn(process.execPath, ['-r', './tools/register.js', 'bench/router/fast-upstream.ts', name, String(delayMs)], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, ['-r', './tools/register.js', 'bench/router/fast-upstream.ts', name, String(delayMs)], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
   process.once('exit', () => proc.kill('SIGKILL'));
   const url = await new Promise<string>((resolve) => createInterface({ input: proc.stdout! }).once('line', (l) => resolve(JSON.parse(l).url)));
   return { url, pid: proc.pid!, stop: () => proc.kill('SIGTERM') };
 }
 
-async function main(): Promise<void> {
+async function bench(routerScript: string): Promise<void> {
   const s = settings;
   const registry = await startRegistryChild({ prefix: 'rtrb' });
   const slowMs = s.upstreamMs.filter((ms) => ms > 0);
@@ -80,12 +90,18 @@ async function main(): Promise<void> {
     await sleep(1500);
   };
   await setPlan({ strategy: 'single', ref: dPrimary });
+  // As apps/router/src/testing/spawn-app.ts starts an app: its log on stdout, on a port of its own.
+  const startRouter = (env: NodeJS.ProcessEnv) =>
+    startBundledApp(routerScript, { ...env, LYNX_LOG_LEVEL: 'info', LYNX_HOST: '127.0.0.1', LYNX_ROUTER_PORT: '0' }, nodeArgsFrom('LYNX_SPAWN_NODE_ARGS'));
   // The real configuration (events published) and the same router with publishing off.
-  const router = await spawnApp('router', routerEnv);
-  const quiet = await spawnApp('router', { ...routerEnv, LYNX_ROUTER_EVENTS: 'off' });
+  const router = await startRouter(routerEnv);
+  const quiet = await startRouter({ ...routerEnv, LYNX_ROUTER_EVENTS: 'off' });
+  const nginx = await startNginx(primary.url);
   if (process.env.ROUTER_BENCH_ROUTER_LOG) router.proc.stdout!.pipe(createWriteStream(process.env.ROUTER_BENCH_ROUTER_LOG));
   const natsPid = natsServerPid(registry.ns.env.LYNX_NATS_URL ?? 'nats://127.0.0.1:4222');
-  const pidsWith = (upstream: Upstream) => ({ router: router.proc.pid!, quiet: quiet.proc.pid!, upstream: upstream.pid, ...(natsPid ? { nats: natsPid } : {}) });
+  const pidsWith = (upstream: Upstream) => ({
+    router: router.proc.pid!, quiet: quiet.proc.pid!, upstream: upstream.pid, ...(natsPid ? { nats: natsPid } : {}), ...(nginx ? { nginx: nginx.workerPid } : {}),
+  });
   let current = 'start';
   const memory = startMemorySampler(router.proc.pid!, router.url, () => current, () => current === 'router, soak');
   const phases: Phase[] = [];
@@ -110,10 +126,16 @@ async function main(): Promise<void> {
     current = name;
     return run(runLoad(name, url, '/v1/chat/completions', BODY, { concurrency: s.concurrency, seconds, pids: pidsWith(up), headers: auth }));
   };
-  const open = (name: string, routedCall: boolean, seconds = s.seconds) => {
+  // nginx forwards the direct request as it is to the primary upstream.
+  const proxied = (name: string, proxy: ReferenceProxy, seconds = s.seconds) => {
     current = name;
-    const o = { rate: s.rate, connections: s.connections, seconds, pids: pidsWith(primary), headers: routedCall ? auth : undefined };
-    return run(routedCall ? runOpenLoad(name, router.url, '/v1/chat/completions', BODY, o) : runOpenLoad(name, primary.url, '/chat/completions', DIRECT_BODY, o));
+    return run(runLoad(name, proxy.url, '/chat/completions', DIRECT_BODY, { concurrency: s.concurrency, seconds, pids: pidsWith(primary) }));
+  };
+  const open = (name: string, via: 'direct' | 'router' | ReferenceProxy, seconds = s.seconds) => {
+    current = name;
+    const o = { rate: s.rate, connections: s.connections, seconds, pids: pidsWith(primary), headers: via === 'router' ? auth : undefined };
+    if (via === 'router') return run(runOpenLoad(name, router.url, '/v1/chat/completions', BODY, o));
+    return run(runOpenLoad(name, via === 'direct' ? primary.url : via.url, '/chat/completions', DIRECT_BODY, o));
   };
   const shadowPlan = { strategy: 'shadow', primary: dPrimary, shadow: dShadow, percent: 10 };
   try {
@@ -121,6 +143,7 @@ async function main(): Promise<void> {
     await direct('warm', primary, warm);
     await routed('warm', router.url, primary, warm);
     await routed('warm', quiet.url, primary, warm);
+    if (nginx) await proxied('warm', nginx, warm);
     phases.length = 0;
 
     // Closed loop, zero-work upstream: direct and routed alternate, so a change in the machine's
@@ -129,6 +152,7 @@ async function main(): Promise<void> {
     const on = await routed('router, events on');
     const off = await routed('router, events off', quiet.url);
     const d2 = await direct('direct again');
+    const viaNginx = nginx ? await proxied('nginx (reference proxy)', nginx) : undefined;
     await setPlan(shadowPlan);
     const mirrored = await routed('router, 10 % shadow');
     await setPlan({ strategy: 'single', ref: dPrimary });
@@ -145,29 +169,41 @@ async function main(): Promise<void> {
     if (!s.upstreamMs.includes(0)) modelTime.shift();
     await setPlan({ strategy: 'single', ref: dPrimary });
 
-    // Open loop at a fixed rate: direct, then the router without (A) and with a 10 % shadow (B),
-    // twice: A B, then B A, so neither always follows the idle router of the direct phase.
-    const fixed = { direct: [] as Phase[], plain: [] as Phase[], shadow: [] as Phase[] };
+    // Open loop at a fixed rate: direct (and nginx), then the router without (A) and with a 10 %
+    // shadow (B), twice: A B, then B A, so neither always follows the idle router of the direct phase.
+    const fixed = { direct: [] as Phase[], nginx: [] as Phase[], plain: [] as Phase[], shadow: [] as Phase[] };
     const single = { strategy: 'single', ref: dPrimary };
     for (const round of [1, 2]) {
-      fixed.direct.push(await open(`direct, fixed rate ${round}`, false));
+      fixed.direct.push(await open(`direct, fixed rate ${round}`, 'direct'));
+      if (nginx) fixed.nginx.push(await open(`nginx (reference proxy), fixed rate ${round}`, nginx));
       for (const shadowed of round === 1 ? [false, true] : [true, false]) {
         await setPlan(shadowed ? shadowPlan : single);
-        if (shadowed) fixed.shadow.push(await open(`router, 10 % shadow, fixed rate ${round}`, true));
-        else fixed.plain.push(await open(`router, fixed rate ${round}`, true));
+        if (shadowed) fixed.shadow.push(await open(`router, 10 % shadow, fixed rate ${round}`, 'router'));
+        else fixed.plain.push(await open(`router, fixed rate ${round}`, 'router'));
       }
     }
     await setPlan(single);
 
     // A steady soak at the fixed rate for the router's memory.
-    const soak = s.soak > 0 ? await open('router, soak', true, s.soak) : undefined;
+    const soak = s.soak > 0 ? await open('router, soak', 'router', s.soak) : undefined;
     memory.stop();
-    report(s, { phases, d1, d2, on, off, mirrored, again, modelTime, fixed, soak }, memory.samples);
+    const reference = nginx ? `reference proxy: nginx ${nginx.version} (one worker, keep-alive to the upstream)` : NGINX_MISSING;
+    report(s, { phases, d1, d2, on, off, nginx: viaNginx, mirrored, again, modelTime, fixed, soak, reference }, memory.samples);
   } finally {
     memory.stop();
-    await Promise.all([router.stop(), quiet.stop()]);
+    await Promise.all([router.stop(), quiet.stop(), nginx?.stop()]);
     for (const u of [primary, shadow, ...slow]) u.stop();
     await registry.stop();
+  }
+}
+
+/** Bundles the router into a temp dir (anew each run, so it is the code in the tree) and benches it. */
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'lynx-bench-router-'));
+  try {
+    await bench(await bundleApp('router', dir));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
