@@ -5,7 +5,8 @@
 // routed against direct in the same run:
 // - added latency at a fixed offered rate (open loop, as Istio's sidecar figures are measured with
 //   fortio: 1000 req/s on 16 connections), p50 / p90 / p99;
-// - primary p99 with a 10 % shadow against without, at that rate, in the order A B, then B A;
+// - primary p99 with a 10 % shadow against without, at that rate, in rounds A B, B A, A B …
+//   (ROUTER_BENCH_ROUNDS, default 3), the medians of the rounds' p99 compared;
 // - throughput router/direct in a closed loop at the same concurrency, against upstreams that
 //   answer at once (zero work: the router's own CPU is the limit) and after a fixed model time;
 // - the cost of publishing events (a second router with publishing off), closed loop;
@@ -19,7 +20,7 @@
 // machine the router competes with the load generator, the upstream and nats-server for cores.
 //   node -r ./tools/register.js bench/router/router.bench.ts
 //   ROUTER_BENCH_SECONDS=20 per phase, ROUTER_BENCH_CONCURRENCY=32 (closed loop),
-//   ROUTER_BENCH_RATE=1000 req/s and ROUTER_BENCH_CONNECTIONS=16 (open loop),
+//   ROUTER_BENCH_RATE=1000 req/s, ROUTER_BENCH_CONNECTIONS=16 and ROUTER_BENCH_ROUNDS=3 (open loop),
 //   ROUTER_BENCH_UPSTREAM_MS=0,5,20 (model time per answer), ROUTER_BENCH_SOAK_SECONDS=180;
 //   ROUTER_BENCH_NODE_OPTIONS (default: the router's heap cap from docker-compose.yml);
 //   LYNX_SPAWN_NODE_ARGS: extra node flags for the routers;
@@ -33,7 +34,7 @@ import { createInterface } from 'node:readline';
 import { startRegistryChild } from '@lynx/platform/testing';
 import { registerUpstreamVersion } from '../../apps/router/src/testing/upstream-version';
 import { REPO, bundleApp, nodeArgsFrom, startBundledApp } from '../common/bundled-app';
-import { natsServerPid, runLoad, runOpenLoad, type Phase } from './load';
+import { natsServerPid, rate, runLoad, runOpenLoad, type Phase } from './load';
 import { startMemorySampler } from './memory';
 import { NGINX_MISSING, startNginx, type ReferenceProxy } from './nginx';
 import { report, type Settings } from './report';
@@ -43,6 +44,7 @@ const ROUTER_NODE_OPTIONS = '--max-old-space-size=192';
 
 const settings: Settings = {
   seconds: Number(process.env.ROUTER_BENCH_SECONDS ?? 20),
+  rounds: Math.max(2, Number(process.env.ROUTER_BENCH_ROUNDS ?? 3)),
   concurrency: Number(process.env.ROUTER_BENCH_CONCURRENCY ?? 32),
   rate: Number(process.env.ROUTER_BENCH_RATE ?? 1000),
   connections: Number(process.env.ROUTER_BENCH_CONNECTIONS ?? 16),
@@ -159,7 +161,8 @@ async function bench(routerScript: string): Promise<void> {
     const again = await routed('router, no shadow');
 
     // Closed loop, upstreams with a fixed model time (a timer: no CPU).
-    const modelTime: Array<{ ms: number; direct: Phase; routed: Phase }> = [{ ms: 0, direct: d1, routed: on }];
+    // The faster of the two direct phases is the baseline: a slow one would flatter the router.
+    const modelTime: Array<{ ms: number; direct: Phase; routed: Phase }> = [{ ms: 0, direct: rate(d1) >= rate(d2) ? d1 : d2, routed: on }];
     for (const [i, ms] of slowMs.entries()) {
       await setPlan({ strategy: 'single', ref: dSlow[i] });
       const d = await direct(`direct, upstream ${ms} ms`, slow[i]);
@@ -170,13 +173,13 @@ async function bench(routerScript: string): Promise<void> {
     await setPlan({ strategy: 'single', ref: dPrimary });
 
     // Open loop at a fixed rate: direct (and nginx), then the router without (A) and with a 10 %
-    // shadow (B), twice: A B, then B A, so neither always follows the idle router of the direct phase.
+    // shadow (B), in rounds A B, B A, A B …, so neither always follows the idle router of the direct phase.
     const fixed = { direct: [] as Phase[], nginx: [] as Phase[], plain: [] as Phase[], shadow: [] as Phase[] };
     const single = { strategy: 'single', ref: dPrimary };
-    for (const round of [1, 2]) {
+    for (let round = 1; round <= s.rounds; round++) {
       fixed.direct.push(await open(`direct, fixed rate ${round}`, 'direct'));
       if (nginx) fixed.nginx.push(await open(`nginx (reference proxy), fixed rate ${round}`, nginx));
-      for (const shadowed of round === 1 ? [false, true] : [true, false]) {
+      for (const shadowed of round % 2 === 1 ? [false, true] : [true, false]) {
         await setPlan(shadowed ? shadowPlan : single);
         if (shadowed) fixed.shadow.push(await open(`router, 10 % shadow, fixed rate ${round}`, 'router'));
         else fixed.plain.push(await open(`router, fixed rate ${round}`, 'router'));
