@@ -20,3 +20,21 @@ export const costRowSchema = z.object({
   cpqu: z.number().nonnegative().nullable(),
 });
 export type CostRow = z.infer<typeof costRowSchema>;
+
+interface EvaluationLike {
+  created_at?: unknown;
+  result?: { overall?: { accuracy?: unknown } };
+}
+
+/**
+ * The accuracy a version's cost per quality unit divides by, from a version as
+ * `GET …/versions/{ref}` returns it: the overall accuracy of its newest evaluation (by created_at;
+ * on a tie the later in the registry's oldest-first list), else the accuracy recorded in its
+ * metrics at registration; null when neither is known. The cost emitter and `lynx costs` share it.
+ */
+export function versionAccuracy(v: { evaluations?: unknown; metrics?: unknown }): number | null {
+  const evals = Array.isArray(v.evaluations) ? (v.evaluations as EvaluationLike[]) : [];
+  const newest = evals.reduce<EvaluationLike | undefined>((a, b) => (!a || String(b.created_at ?? '') >= String(a.created_at ?? '') ? b : a), undefined);
+  const fromMetrics = (v.metrics as { accuracy?: unknown } | null | undefined)?.accuracy;
+  return [newest?.result?.overall?.accuracy, fromMetrics].find((x): x is number => typeof x === 'number') ?? null;
+}

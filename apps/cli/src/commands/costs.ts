@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { request } from 'undici';
+import { versionAccuracy } from '@lynx/schema';
 import { CliError } from '../exit';
 import { allServed } from '../registry/served-pages';
 import { buildCostRows, formatCostMarkdown, formatCostTable, type CostVersion } from '../costs/costs-table';
@@ -56,17 +57,12 @@ async function listVersions(base: string, token: string | undefined, model: stri
 }
 
 /**
- * A version as `GET …/versions/{ref}` returns it → the table's facts. Accuracy is the overall
- * accuracy of the newest evaluation (the cost emitter's CpQU uses the same rule), else the
- * accuracy recorded in the version's metrics at registration, else unknown.
+ * A version as `GET …/versions/{ref}` returns it → the table's facts; accuracy by versionAccuracy,
+ * the cost emitter's rule for CpQU.
  */
 export function toCostVersion(raw: unknown): CostVersion {
   const v = raw as Record<string, any>;
-  // Newest by created_at; on a tie the later in the registry's (oldest-first) list.
-  const newest = (v.evaluations ?? []).reduce((a: any, b: any) => (!a || String(b.created_at ?? '') >= String(a.created_at ?? '') ? b : a), undefined);
-  const fromEval = newest?.result?.overall?.accuracy;
-  const accuracy = [fromEval, v.metrics?.accuracy].find((x) => typeof x === 'number') ?? null;
-  return { digest: String(v.digest), semver: v.semver ?? null, aliases: v.aliases ?? [], accuracy };
+  return { digest: String(v.digest), semver: v.semver ?? null, aliases: v.aliases ?? [], accuracy: versionAccuracy(v) };
 }
 
 async function getJson<T>(base: string, token: string | undefined, path: string): Promise<T> {

@@ -1,5 +1,5 @@
 import { request } from 'undici';
-import type { UsageRollupRequest } from '@lynx/schema';
+import { versionAccuracy, type UsageRollupRequest } from '@lynx/schema';
 
 /** A version as the cost emitter and `lynx costs` read it from the registry (extra fields ignored). */
 export interface RegistryVersion {
@@ -81,9 +81,8 @@ function enc(s: string): string {
 }
 
 /**
- * A version as `GET …/versions/{ref}` returns it (with its evaluations). Accuracy for CpQU is the
- * overall accuracy of the newest evaluation — whether or not the version ever served — else the
- * accuracy recorded in its metrics at registration; `lynx costs` uses the same rule.
+ * A version as `GET …/versions/{ref}` returns it (with its evaluations). Accuracy for CpQU is
+ * versionAccuracy's, whether or not the version ever served.
  */
 export function toVersion(raw: unknown): RegistryVersion {
   const v = raw as Record<string, unknown>;
@@ -94,14 +93,7 @@ export function toVersion(raw: unknown): RegistryVersion {
     aliases: (v.aliases as string[] | undefined) ?? [],
     tags: (v.tags as Record<string, string> | undefined) ?? {},
     metrics,
-    accuracy: latestAccuracy(v) ?? (typeof metrics.accuracy === 'number' ? metrics.accuracy : null),
+    accuracy: versionAccuracy(v),
   };
 }
 
-function latestAccuracy(v: Record<string, unknown>): number | undefined {
-  const evals = (v.evaluations as Array<{ created_at?: unknown; result?: { overall?: { accuracy?: unknown } } }> | undefined) ?? [];
-  // Newest by created_at; on a tie the later in the registry's (oldest-first) list.
-  const newest = evals.reduce<(typeof evals)[number] | undefined>((a, b) => (!a || String(b.created_at ?? '') >= String(a.created_at ?? '') ? b : a), undefined);
-  const acc = newest?.result?.overall?.accuracy;
-  return typeof acc === 'number' ? acc : undefined;
-}
