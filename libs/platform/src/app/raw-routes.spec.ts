@@ -160,26 +160,22 @@ describe('raw routes', () => {
     expect(received).toContain('"code":"payload_too_large"');
   });
 
+  const expectBadRequest = async (body: string) => {
+    const res = await postJson('/raw/echo', body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('bad_request');
+    return res;
+  };
+
   it('answers 400 bad_request to an empty body and to malformed JSON', async () => {
-    const empty = await postJson('/raw/echo', '');
-    expect(empty.status).toBe(400);
-    expect(empty.body.error.code).toBe('bad_request');
-    const blank = await postJson('/raw/echo', ' \n ');
-    expect(blank.status).toBe(400);
-    expect(blank.body.error.code).toBe('bad_request');
-    const malformed = await postJson('/raw/echo', '{"a": ');
-    expect(malformed.status).toBe(400);
-    expect(malformed.body.error.code).toBe('bad_request');
-    expect(malformed.body.error.message).toContain('malformed JSON body');
+    await expectBadRequest('');
+    await expectBadRequest(' \n ');
+    expect((await expectBadRequest('{"a": ')).body.error.message).toContain('malformed JSON body');
   });
 
   it('answers 400 bad_request to __proto__ and constructor.prototype keys', async () => {
-    const proto = await postJson('/raw/echo', '{"__proto__":{"x":1}}');
-    expect(proto.status).toBe(400);
-    expect(proto.body.error.code).toBe('bad_request');
-    const ctor = await postJson('/raw/echo', '{"constructor":{"prototype":{"x":1}}}');
-    expect(ctor.status).toBe(400);
-    expect(ctor.body.error.code).toBe('bad_request');
+    await expectBadRequest('{"__proto__":{"x":1}}');
+    await expectBadRequest('{"constructor":{"prototype":{"x":1}}}');
     // The server runs in this process: nothing reached Object.prototype.
     expect(({} as Record<string, unknown>).x).toBeUndefined();
   });
