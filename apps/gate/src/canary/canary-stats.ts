@@ -3,10 +3,13 @@ import { type ArmStats, percentile } from '@lynx/gate';
 import type { LynxNames } from '@lynx/platform';
 
 const TTL_SECONDS = 24 * 3600;
+const STATE_TTL_SECONDS = 30 * TTL_SECONDS;
 
 /** What the analysis of one model keeps between measurements (GET /v1/gate/canaries/:model shows it). */
 export interface CanaryState {
   failures: number;
+  /** One per start: a measurement writes its result only while the analysis it read still runs. */
+  analysis_id?: string;
   /** The plan's canary ref, and the digest it named when the analysis started. */
   canary?: string;
   canary_digest?: string;
@@ -33,12 +36,28 @@ export class CanaryStatsStore {
     private readonly maxSamples: number,
   ) {}
 
+  // Compare-and-set in one step on the server: a measurement takes seconds of registry calls,
+  // and a start (replace) or stop in between must not be overwritten by what it read before.
+  private static readonly SET_IF_CURRENT = `
+    if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+    local cur = redis.call('GET', KEYS[1])
+    if not cur then return 0 end
+    local id = cjson.decode(cur)['analysis_id']
+    if type(id) ~= 'string' then id = '' end
+    if id ~= ARGV[1] then return 0 end
+    redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+    return 1`;
+
   private key(model: string, digest: string, part: 'counts' | 'latency'): string {
     return this.names.redisKey('gate', 'canary', model, digest, part);
   }
 
   private stateKey(model: string): string {
     return this.names.redisKey('gate', 'canary', model, 'state');
+  }
+
+  private stoppedKey(model: string): string {
+    return this.names.redisKey('gate', 'canary', model, 'stopped');
   }
 
   async recordRequest(model: string, digest: string, r: { error: boolean; latencyMs: number; judged?: boolean }): Promise<void> {
@@ -76,11 +95,27 @@ export class CanaryStatsStore {
   }
 
   async getState(model: string): Promise<CanaryState> {
-    const raw = await this.redis.get(this.stateKey(model));
-    return raw ? JSON.parse(raw) : { failures: 0 };
+    const [raw, stopped] = await this.redis.mget(this.stateKey(model), this.stoppedKey(model));
+    const state: CanaryState = raw ? JSON.parse(raw) : { failures: 0 };
+    return stopped ? { ...state, stopped: JSON.parse(stopped) } : state;
   }
 
-  async setState(model: string, state: Record<string, unknown>): Promise<void> {
-    await this.redis.set(this.stateKey(model), JSON.stringify(state), 'EX', 30 * TTL_SECONDS);
+  /** A new analysis: its state, and no stop recorded. */
+  async startState(model: string, state: CanaryState): Promise<void> {
+    await this.redis.multi().set(this.stateKey(model), JSON.stringify(state), 'EX', STATE_TTL_SECONDS).del(this.stoppedKey(model)).exec();
+  }
+
+  /** Records why the analysis stopped, beside its state (which it leaves as it is). */
+  async markStopped(model: string, stopped: { at: string; reason: string }): Promise<void> {
+    await this.redis.set(this.stoppedKey(model), JSON.stringify(stopped), 'EX', STATE_TTL_SECONDS);
+  }
+
+  /**
+   * Writes a measurement's state only if the analysis `analysisId` is still the one running (not
+   * stopped, not replaced by a new start); false when it is not, and nothing is written.
+   */
+  async setStateIfCurrent(model: string, analysisId: string | undefined, state: CanaryState): Promise<boolean> {
+    const written = await this.redis.eval(CanaryStatsStore.SET_IF_CURRENT, 2, this.stateKey(model), this.stoppedKey(model), analysisId ?? '', JSON.stringify(state), STATE_TTL_SECONDS);
+    return written === 1;
   }
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
@@ -75,7 +76,7 @@ export class CanaryService extends EventEmitter implements OnApplicationBootstra
     const { digest } = await this.registry.version(req.model, plan.canary);
     const every = req.interval_ms ?? this.config.canaryIntervalMs;
     const started_at = new Date().toISOString();
-    await this.stats.setState(req.model, { failures: 0, canary: plan.canary, canary_digest: digest, semver: req.semver, interval_ms: every, started_at, reason });
+    await this.stats.startState(req.model, { failures: 0, analysis_id: randomUUID(), canary: plan.canary, canary_digest: digest, semver: req.semver, interval_ms: every, started_at, reason });
     await this.queue.upsertJobScheduler(schedulerId(req.model), { every }, { name: 'analyse', data: { model: req.model } });
     this.logger.log({ msg: 'canary analysis started', model: req.model, canary: digest, revision: plan.revision, interval_ms: every, reason }, 'Canary');
     return { model: req.model, interval_ms: every, semver: req.semver ?? null, canary_digest: digest, started_at, plan };
@@ -85,7 +86,7 @@ export class CanaryService extends EventEmitter implements OnApplicationBootstra
   async stop(model: string, reason = 'stopped through the API'): Promise<{ model: string; stopped: boolean }> {
     const stopped = await this.queue.removeJobScheduler(schedulerId(model));
     if (stopped) {
-      await this.stats.setState(model, { ...(await this.stats.getState(model)), stopped: { at: new Date().toISOString(), reason } });
+      await this.stats.markStopped(model, { at: new Date().toISOString(), reason });
       this.logger.log({ msg: 'canary analysis stopped', model, reason }, 'Canary');
     }
     return { model, stopped };
@@ -111,8 +112,13 @@ export class CanaryService extends EventEmitter implements OnApplicationBootstra
     const state = await this.stats.getState(model);
     const [stableStats, canaryStats] = await Promise.all([this.stats.read(model, stable.digest), this.stats.read(model, canary.digest)]);
     const decision = decideCanary({ weight: plan.weight, failures: state.failures ?? 0 }, stableStats, canaryStats, this.config.canaryPolicy);
+    const { stopped: _stopped, ...running } = state;
+    const last = { at: new Date().toISOString(), ...decision, stable: stableStats, canary: canaryStats };
+    if (!(await this.stats.setStateIfCurrent(model, state.analysis_id, { ...running, failures: decision.failures, last }))) {
+      // Stopped or replaced while this measurement ran: its decision belongs to an analysis that is over.
+      return this.finish({ model, stopped: 'the analysis was stopped or replaced during the measurement' });
+    }
     if (decision.outcome !== 'inconclusive') await this.stats.reset(model, stable.digest, canary.digest);
-    await this.stats.setState(model, { ...state, failures: decision.failures, last: { at: new Date().toISOString(), ...decision, stable: stableStats, canary: canaryStats } });
     const reason = `canary analysis: ${decision.reason}`;
     let next: CanaryPlan = plan;
     if (decision.action === 'step') next = { ...plan, weight: decision.weight, status: 'progressing' };

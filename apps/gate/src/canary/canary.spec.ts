@@ -157,4 +157,44 @@ describe('canary analysis', () => {
     const audit = await client.audit(model);
     expect(audit.some((e) => /traffic/.test(e.action) && /canary analysis: failure 2\/2/.test(e.reason ?? ''))).toBe(true);
   });
+
+  it('drops a measurement overlapped by a stop or a replace: nothing written, no traffic change', async () => {
+    const model = `race-${Date.now().toString(36)}`;
+    const candidate = await setup(model, 'int8');
+    await publishBatch(model, candidate, 'int8');
+    const before = await client.traffic(model);
+    // The state a start writes, without the BullMQ schedule, so only this test measures.
+    const begin = (id: string) => canary.stats.startState(model, { failures: 0, analysis_id: id, canary: candidate, canary_digest: candidate });
+    const read = canary.stats.read.bind(canary.stats);
+    const whileReading = (interleave: () => Promise<unknown>) =>
+      jest.spyOn(canary.stats, 'read').mockImplementationOnce(async (...args) => {
+        await interleave();
+        return read(...args);
+      });
+
+    await begin('first');
+    const stopped = whileReading(() => canary.stats.markStopped(model, { at: new Date().toISOString(), reason: 'stopped mid-measurement' }));
+    const m1 = await canary.measure(model);
+    stopped.mockRestore();
+    expect(m1.decision).toBeUndefined();
+    expect(m1.stopped).toMatch(/stopped or replaced during the measurement/);
+    const afterStop = await canary.stats.getState(model);
+    expect(afterStop).toMatchObject({ analysis_id: 'first', stopped: { reason: 'stopped mid-measurement' } });
+    expect(afterStop.last).toBeUndefined();
+
+    await begin('second');
+    const replaced = whileReading(() => begin('third'));
+    const m2 = await canary.measure(model);
+    replaced.mockRestore();
+    expect(m2.decision).toBeUndefined();
+    const afterReplace = await canary.stats.getState(model);
+    expect(afterReplace).toEqual({ failures: 0, analysis_id: 'third', canary: candidate, canary_digest: candidate });
+
+    // The counters the dropped measurements read are still there for the running analysis.
+    const m3 = await canary.measure(model);
+    expect(m3.decision).toMatchObject({ outcome: 'successful', action: 'step', weight: 25 });
+    expect((await canary.stats.getState(model)).last).toBeDefined();
+    expect((await client.traffic(model)).revision).toBeGreaterThan(before.revision);
+    await canary.stop(model, 'test over');
+  });
 });
