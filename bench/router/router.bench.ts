@@ -8,7 +8,8 @@
 // - primary p99 with a 10 % shadow against without, at that rate, in rounds A B, B A, A B …
 //   (ROUTER_BENCH_ROUNDS, default 3), the medians of the rounds' p99 compared;
 // - throughput router/direct in a closed loop at the same concurrency, against upstreams that
-//   answer at once (zero work: the router's own CPU is the limit) and after a fixed model time;
+//   answer at once (zero work: the router's own CPU is the limit) and after a fixed model time
+//   (one direct/router pair per round, the median pair's ratio);
 // - the cost of publishing events (a second router with publishing off), closed loop;
 // - router RSS once a second (V8 heap between phases), and a steady fixed-rate soak: first vs
 //   last minute.
@@ -37,7 +38,7 @@ import { REPO, bundleApp, nodeArgsFrom, startBundledApp } from '../common/bundle
 import { natsServerPid, rate, runLoad, runOpenLoad, type Phase } from './load';
 import { startMemorySampler } from './memory';
 import { NGINX_MISSING, startNginx, type ReferenceProxy } from './nginx';
-import { report, type Settings } from './report';
+import { report, type ModelTime, type Settings } from './report';
 
 /** Must match the router's NODE_OPTIONS in docker-compose.yml. */
 const ROUTER_NODE_OPTIONS = '--max-old-space-size=192';
@@ -160,14 +161,21 @@ async function bench(routerScript: string): Promise<void> {
     await setPlan({ strategy: 'single', ref: dPrimary });
     const again = await routed('router, no shadow');
 
-    // Closed loop, upstreams with a fixed model time (a timer: no CPU).
-    // The faster of the two direct phases is the baseline: a slow one would flatter the router.
-    const modelTime: Array<{ ms: number; direct: Phase; routed: Phase }> = [{ ms: 0, direct: rate(d1) >= rate(d2) ? d1 : d2, routed: on }];
+    // Closed loop, upstreams with a fixed model time (a timer: no CPU), in direct/router pairs, one
+    // per round, in alternating order: a 20 s phase here moves by ±10 % with the machine, so the
+    // median pair is the figure. For 0 ms the faster of the two direct phases is the baseline: a
+    // slow one would flatter the router.
+    const modelTime: ModelTime[] = [{ ms: 0, pairs: [{ direct: rate(d1) >= rate(d2) ? d1 : d2, routed: on }] }];
     for (const [i, ms] of slowMs.entries()) {
       await setPlan({ strategy: 'single', ref: dSlow[i] });
-      const d = await direct(`direct, upstream ${ms} ms`, slow[i]);
-      const r = await routed(`router, upstream ${ms} ms`, router.url, slow[i]);
-      modelTime.push({ ms, direct: d, routed: r });
+      const pairs: ModelTime['pairs'] = [];
+      for (let round = 1; round <= s.rounds; round++) {
+        const d = () => direct(`direct, upstream ${ms} ms, round ${round}`, slow[i]);
+        const r = () => routed(`router, upstream ${ms} ms, round ${round}`, router.url, slow[i]);
+        if (round % 2 === 1) pairs.push({ direct: await d(), routed: await r() });
+        else pairs.push({ routed: await r(), direct: await d() });
+      }
+      modelTime.push({ ms, pairs });
     }
     if (!s.upstreamMs.includes(0)) modelTime.shift();
     await setPlan({ strategy: 'single', ref: dPrimary });
