@@ -40,9 +40,9 @@ export function appEnv(app: DemoApp, s: DemoSetup, stack: StackConfig, extra: No
       LYNX_DATA_DIR: dir('cost'),
       LYNX_TOKEN: s.tokens.operator,
       // One-second rollup windows flushed every second, so the table is current moments after a
-      // replay. A window is flushed 2 s after it ends: an event still on its way then (the router
-      // lingers, JetStream delivers in batches, a loaded machine delays both) would land in a
-      // rollup already posted and not be counted (seen once in CI with no grace: 3 of 7977).
+      // replay. A window is flushed 2 s after it ends, so events still on their way (the router
+      // lingers, JetStream delivers in batches, a loaded machine delays both) are usually in its
+      // one post; a later one goes out as a late part of its own.
       LYNX_COST_WINDOW_SECONDS: '1',
       LYNX_COST_FLUSH_INTERVAL_SECONDS: '1',
       LYNX_COST_FLUSH_GRACE_SECONDS: '2',

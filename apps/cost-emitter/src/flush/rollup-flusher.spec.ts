@@ -69,4 +69,42 @@ describe('RollupFlusher', () => {
     expect(published.map((e) => e.rollup_id).sort()).toEqual([...posted.keys(), published.find((e) => e.digest.endsWith('f'.repeat(64)))!.rollup_id].sort());
     expect(published.find((e) => e.role === 'primary' && e.digest.endsWith('a'.repeat(64)))?.usd_per_1k_tokens).toBeCloseTo(0.002 / 0.03, 9);
   });
+
+  it('posts events that arrive after their window was flushed as a part of their own, once', async () => {
+    const posted = new Map<string, UsageRollupRequest>();
+    const flusher = new RollupFlusher(store, { postUsage: async (_m, _d, body) => void posted.set(body.rollup_id, usageRollupRequestSchema.parse(body)) }, 0);
+    const now = t0 + H + 1;
+    await store.apply([priced({}), priced({ timeMs: t0 + 120_000 })]);
+    expect(await flusher.flushOnce(now)).toEqual({ posted: 1, rejected: 0, failed: 0 });
+    await store.apply([priced({ timeMs: t0 + 180_000, promptTokens: 7, estimated: true })]); // late: its window was flushed
+    expect(await flusher.flushOnce(now + 1000)).toEqual({ posted: 1, rejected: 0, failed: 0 });
+    expect(await flusher.flushOnce(now + 2000)).toEqual({ posted: 0, rejected: 0, failed: 0 });
+    const [first, late] = [...posted.values()];
+    expect([first.requests, first.prompt_tokens, first.usage_estimated]).toEqual([2, 20, false]);
+    expect([late.requests, late.prompt_tokens, late.usage_estimated, late.cost_usd]).toEqual([1, 7, true, 0.001]);
+    expect(late.rollup_id).toBe(`${first.rollup_id}:after:2`);
+    expect(late.window_start).toBe(first.window_start);
+    // Every request is in exactly one posted rollup.
+    expect([...posted.values()].reduce((n, b) => n + b.requests, 0)).toBe(3);
+  });
+
+  it('keeps pending what was counted between the read it posted and the mark', async () => {
+    const posted: UsageRollupRequest[] = [];
+    const flusher = new RollupFlusher(
+      store,
+      {
+        // An event is counted while the first post is on its way.
+        postUsage: async (_m, _d, body) => {
+          if (posted.length === 0) await store.apply([priced({ timeMs: t0 + 240_000 })]);
+          posted.push(body);
+        },
+      },
+      0,
+    );
+    await store.apply([priced({})]);
+    expect(await flusher.flushOnce(t0 + H + 1)).toEqual({ posted: 1, rejected: 0, failed: 0 });
+    expect(await flusher.flushOnce(t0 + H + 2)).toEqual({ posted: 1, rejected: 0, failed: 0 });
+    expect(posted.map((b) => b.requests)).toEqual([1, 1]);
+    expect(posted[1].rollup_id).toBe(`${posted[0].rollup_id}:after:1`);
+  });
 });

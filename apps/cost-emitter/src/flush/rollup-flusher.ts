@@ -1,6 +1,6 @@
 import type { UsageRollupRequest } from '@lynx/schema';
 import { RegistryHttpError } from '../registry/registry-client';
-import { toUsageRequest, usdPer1kTokens, type Rollup } from '../rollup/rollup';
+import { toUsageRequest, unflushedPart, usdPer1kTokens, type Rollup } from '../rollup/rollup';
 import type { RollupStore } from '../rollup/rollup-store';
 
 /** lynx.cost.rollup: the registry body plus what only the cost emitter knows. */
@@ -40,7 +40,9 @@ export function toRollupEvent(r: Rollup): CostRollupEvent {
  * or by a second replica, is a no-op at the registry and a duplicate JetStream drops. A 4xx
  * (e.g. a version the registry does not know) will not get better by retrying: the rollup is
  * counted as rejected, still published, and dropped from the pending set. A 5xx or network
- * failure leaves it pending for the next run.
+ * failure leaves it pending for the next run. An event that arrives after its window was flushed
+ * (later than the grace) is posted on the next run as a part of its own: the totals not posted
+ * yet, under the window's id plus the count already posted, so it is neither lost nor counted twice.
  */
 export class RollupFlusher {
   constructor(
@@ -52,7 +54,12 @@ export class RollupFlusher {
 
   async flushOnce(nowMs = Date.now()): Promise<FlushResult> {
     const result: FlushResult = { posted: 0, rejected: 0, failed: 0 };
-    for (const { key, rollup } of await this.store.closed(nowMs - this.graceMs)) {
+    for (const { key, rollup: whole } of await this.store.closed(nowMs - this.graceMs)) {
+      const rollup = unflushedPart(whole);
+      if (rollup.requests <= 0) {
+        await this.store.markFlushed(key, whole);
+        continue;
+      }
       const event = toRollupEvent(rollup);
       let outcome: keyof FlushResult = 'posted';
       let error: Error | undefined;
@@ -64,7 +71,7 @@ export class RollupFlusher {
       }
       if (outcome !== 'failed') {
         await this.targets.publish?.(event, event.rollup_id);
-        await this.store.markFlushed(key);
+        await this.store.markFlushed(key, whole);
       }
       result[outcome]++;
       this.onOutcome(outcome, rollup, error);

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { PricedEvent } from '../pricing/price-event';
-import { windowStartOf, type Rollup } from './rollup';
+import { windowStartOf, type Rollup, type RollupTotals } from './rollup';
 
 /**
  * Rollups in Redis. Layout under `prefix` (the namespace's `<ns>:cost`):
@@ -8,6 +8,7 @@ import { windowStartOf, type Rollup } from './rollup';
  *  - `<prefix>:rollup:<model>|<digest>|<role>|<window start ms>|<window end ms>`: a hash of
  *    requests, errors, prompt_tokens, completion_tokens, usd, estimated, default_priced,
  *    first_ms, last_ms (expires `retention` after its last write);
+ *    and, once flushed, `flushed_*`: the totals posted (late events are posted as the difference);
  *  - `<prefix>:pending`: sorted set of rollup keys not yet flushed, scored by window end.
  * The dedup mark and the increments happen in one Lua script, so a redelivered event (crash
  * between the write and the ack, or a replay of the stream) never counts twice.
@@ -76,7 +77,24 @@ export interface RollupStoreOptions {
   retentionSeconds?: number;
 }
 
-type CostRedis = Redis & { lynxCostApply(numKeys: number, ...args: Array<string | number>): Promise<number[]> };
+// KEYS: pending, rollup. ARGV: the posted totals (requests, errors, prompt, completion, usd,
+// estimated, default priced), window end. Out of pending with what was posted recorded; back in
+// when events counted since the read that was posted are not part of it.
+const MARK_FLUSHED = `
+redis.call('ZREM', KEYS[1], KEYS[2])
+if redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
+redis.call('HSET', KEYS[2], 'flushed_requests', ARGV[1], 'flushed_errors', ARGV[2], 'flushed_prompt_tokens', ARGV[3],
+  'flushed_completion_tokens', ARGV[4], 'flushed_usd', ARGV[5], 'flushed_estimated', ARGV[6], 'flushed_default_priced', ARGV[7])
+if tonumber(redis.call('HGET', KEYS[2], 'requests') or '0') > tonumber(ARGV[1]) then
+  redis.call('ZADD', KEYS[1], ARGV[8], KEYS[2])
+end
+return 1
+`;
+
+type CostRedis = Redis & {
+  lynxCostApply(numKeys: number, ...args: Array<string | number>): Promise<number[]>;
+  lynxCostMarkFlushed(numKeys: number, ...args: Array<string | number>): Promise<number>;
+};
 
 export class RollupStore {
   readonly windowSeconds: number;
@@ -87,6 +105,7 @@ export class RollupStore {
     this.windowSeconds = opts.windowSeconds ?? 3600;
     this.retentionSeconds = opts.retentionSeconds ?? 7 * 24 * 3600;
     if (!('lynxCostApply' in redis)) redis.defineCommand('lynxCostApply', { lua: APPLY });
+    if (!('lynxCostMarkFlushed' in redis)) redis.defineCommand('lynxCostMarkFlushed', { lua: MARK_FLUSHED });
     this.redis = redis as CostRedis;
   }
 
@@ -170,11 +189,30 @@ export class RollupStore {
       defaultPriced: num('default_priced'),
       firstMs: num('first_ms'),
       lastMs: num('last_ms'),
+      ...(h.flushed_requests === undefined
+        ? {}
+        : {
+            flushed: {
+              requests: num('flushed_requests'),
+              errors: num('flushed_errors'),
+              promptTokens: num('flushed_prompt_tokens'),
+              completionTokens: num('flushed_completion_tokens'),
+              usd: num('flushed_usd'),
+              estimated: num('flushed_estimated'),
+              defaultPriced: num('flushed_default_priced'),
+            },
+          }),
     };
   }
 
-  async markFlushed(key: string): Promise<void> {
-    await this.redis.zrem(this.pendingKey, key);
+  /**
+   * Takes the rollup out of the pending set and records `posted` (the totals read for the flush)
+   * as flushed. Events counted after that read keep it pending, and a late event puts it back:
+   * the next flush posts only what was not posted yet (unflushedPart).
+   */
+  async markFlushed(key: string, posted: RollupTotals): Promise<void> {
+    const p = posted;
+    await this.redis.lynxCostMarkFlushed(2, this.pendingKey, key, p.requests, p.errors, p.promptTokens, p.completionTokens, p.usd.toPrecision(17), p.estimated, p.defaultPriced, windowEndOf(key));
   }
 
   /** Deletes every key under the prefix (tests and benchmarks clean up with it). */

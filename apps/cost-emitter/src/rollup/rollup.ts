@@ -19,6 +19,33 @@ export interface Rollup {
   defaultPriced: number;
   firstMs: number;
   lastMs: number;
+  /** The totals already posted for this window (a late event re-opens a flushed rollup). */
+  flushed?: RollupTotals;
+  /** Set on a late part (unflushedPart): the requests posted before it, which make its id its own. */
+  after?: number;
+}
+
+export type RollupTotals = Pick<Rollup, 'requests' | 'errors' | 'promptTokens' | 'completionTokens' | 'usd' | 'estimated' | 'defaultPriced'>;
+
+/**
+ * What of a rollup has not been posted yet: all of it, or, when events arrived after its window
+ * was flushed, their totals alone, under an id of their own (the registry ignores a repeated one).
+ */
+export function unflushedPart(r: Rollup): Rollup {
+  const f = r.flushed;
+  if (!f) return r;
+  return {
+    ...r,
+    requests: r.requests - f.requests,
+    errors: r.errors - f.errors,
+    promptTokens: r.promptTokens - f.promptTokens,
+    completionTokens: r.completionTokens - f.completionTokens,
+    usd: Math.max(0, r.usd - f.usd),
+    estimated: r.estimated - f.estimated,
+    defaultPriced: r.defaultPriced - f.defaultPriced,
+    flushed: undefined,
+    after: f.requests,
+  };
 }
 
 /** Start of the window holding `timeMs`; windows are aligned to the epoch (hourly: on the hour). */
@@ -41,7 +68,7 @@ export function usdPer1kTokens(usd: number, tokens: number): number | null {
 /** The registry's usage body (POST /v1/models/{model}/versions/{digest}/usage). */
 export function toUsageRequest(r: Rollup): UsageRollupRequest {
   return {
-    rollup_id: rollupId(r.model, r.digest, r.role, r.windowStartMs),
+    rollup_id: rollupId(r.model, r.digest, r.role, r.windowStartMs) + (r.after ? `:after:${r.after}` : ''),
     role: r.role as UsageRollupRequest['role'],
     window_start: new Date(r.windowStartMs).toISOString(),
     window_end: new Date(r.windowEndMs).toISOString(),
