@@ -51,3 +51,6 @@ export function procStatusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   if (!m) throw new Error(`no ${field} in /proc/${pid}/status`);
   return Number(m[1]);
 }
+
+/** The same in MiB, as the benches report memory. */
+export const procStatusMb = (pid: number, field: 'VmRSS' | 'VmHWM') => procStatusKb(pid, field) / 1024;

@@ -21,7 +21,7 @@ import { request } from 'undici';
 import { Pool } from 'pg';
 import { openRegistryStore } from '../../apps/registry/src/store/open-store';
 import { freePort } from '@lynx/platform/testing';
-import { median, procStatusKb, timeSha256sum, writeRandomFile } from '../common/bench-files';
+import { median, procStatusMb, timeSha256sum, writeRandomFile } from '../common/bench-files';
 import { bundleApp, nodeArgsFrom, startBundledApp, type BundledApp } from '../common/bundled-app';
 
 const BYTES = Number(process.env.LYNX_BENCH_BYTES ?? 1024 ** 3);
@@ -35,8 +35,8 @@ const NODE_FLAGS = nodeArgsFrom('LYNX_BENCH_NODE_FLAGS');
 // A first start on an empty data dir creates the embedded database: give it time.
 const start = (script: string, env: NodeJS.ProcessEnv) => startBundledApp(script, env, NODE_FLAGS, 300_000);
 
-const peakRssMb = (pid: number) => procStatusKb(pid, 'VmHWM') / 1024;
-const rssMb = (pid: number) => procStatusKb(pid, 'VmRSS') / 1024;
+const peakRssMb = (pid: number) => procStatusMb(pid, 'VmHWM');
+const rssMb = (pid: number) => procStatusMb(pid, 'VmRSS');
 
 function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];

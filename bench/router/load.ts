@@ -9,7 +9,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
-import { procStatusKb } from '../common/bench-files';
+import { procStatusMb } from '../common/bench-files';
 
 export interface Phase {
   name: string;
@@ -141,7 +141,7 @@ export const waitMsPerS = (p: Phase, label: string) => ((p.cpu[`${label}.wait`] 
 /** Share of the machine's CPU capacity busy during the phase (all processes, ours and others'). */
 export const machineBusy = (p: Phase) => p.cpu.machine / (p.seconds * cpus().length);
 
-export const rssMb = (pid: number) => procStatusKb(pid, 'VmRSS') / 1024;
+export const rssMb = (pid: number) => procStatusMb(pid, 'VmRSS');
 
 const TICKS = 100; // USER_HZ on Linux
 

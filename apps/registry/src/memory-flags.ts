@@ -15,7 +15,7 @@ import { setFlagsFromString } from 'node:v8';
  * start`, the Docker image, tests, benches) gets them; V8 reads each when it next compiles or
  * collects.
  */
-export const REGISTRY_V8_FLAGS = ['--liftoff-only', '--wasm-num-compilation-tasks=1', '--semi-space-growth-factor=1'] as const;
+const REGISTRY_V8_FLAGS = ['--liftoff-only', '--wasm-num-compilation-tasks=1', '--semi-space-growth-factor=1'] as const;
 
 export function applyRegistryV8Flags(): void {
   for (const flag of REGISTRY_V8_FLAGS) setFlagsFromString(flag);

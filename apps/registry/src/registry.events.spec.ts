@@ -10,7 +10,6 @@ import type { RegistryStore } from './store/registry-store';
 
 const codec = JSONCodec<any>();
 
-
 /** A nats-server with JetStream of its own on `port`; resolves once it accepts clients. */
 function startNatsServer(port: number, storeDir: string): Promise<ChildProcess> {
   const child = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir], { stdio: ['ignore', 'ignore', 'pipe'] });

@@ -5,6 +5,22 @@ import type { LynxNames } from '@lynx/platform';
 const TTL_SECONDS = 24 * 3600;
 const STATE_TTL_SECONDS = 30 * TTL_SECONDS;
 
+// Compare-and-set in one step on the server: a measurement takes seconds of registry calls, and a
+// start (replace) or stop in between must not be overwritten by what it read before.
+// KEYS: state, stopped. ARGV: the analysis id the measurement read, the new state, its TTL.
+const SET_IF_CURRENT = `
+if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+local cur = redis.call('GET', KEYS[1])
+if not cur then return 0 end
+local id = cjson.decode(cur)['analysis_id']
+if type(id) ~= 'string' then id = '' end
+if id ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+return 1
+`;
+
+type CanaryRedis = Redis & { lynxCanarySetIfCurrent(numKeys: number, ...args: Array<string | number>): Promise<number> };
+
 /** What the analysis of one model keeps between measurements (GET /v1/gate/canaries/:model shows it). */
 export interface CanaryState {
   failures: number;
@@ -30,23 +46,16 @@ export interface CanaryState {
  * abandoned canaries leave nothing behind; memory is bounded by maxSamples per digest.
  */
 export class CanaryStatsStore {
+  private readonly redis: CanaryRedis;
+
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly names: LynxNames,
     private readonly maxSamples: number,
-  ) {}
-
-  // Compare-and-set in one step on the server: a measurement takes seconds of registry calls,
-  // and a start (replace) or stop in between must not be overwritten by what it read before.
-  private static readonly SET_IF_CURRENT = `
-    if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
-    local cur = redis.call('GET', KEYS[1])
-    if not cur then return 0 end
-    local id = cjson.decode(cur)['analysis_id']
-    if type(id) ~= 'string' then id = '' end
-    if id ~= ARGV[1] then return 0 end
-    redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
-    return 1`;
+  ) {
+    if (!('lynxCanarySetIfCurrent' in redis)) redis.defineCommand('lynxCanarySetIfCurrent', { lua: SET_IF_CURRENT });
+    this.redis = redis as CanaryRedis;
+  }
 
   private key(model: string, digest: string, part: 'counts' | 'latency'): string {
     return this.names.redisKey('gate', 'canary', model, digest, part);
@@ -115,7 +124,7 @@ export class CanaryStatsStore {
    * stopped, not replaced by a new start); false when it is not, and nothing is written.
    */
   async setStateIfCurrent(model: string, analysisId: string | undefined, state: CanaryState): Promise<boolean> {
-    const written = await this.redis.eval(CanaryStatsStore.SET_IF_CURRENT, 2, this.stateKey(model), this.stoppedKey(model), analysisId ?? '', JSON.stringify(state), STATE_TTL_SECONDS);
+    const written = await this.redis.lynxCanarySetIfCurrent(2, this.stateKey(model), this.stoppedKey(model), analysisId ?? '', JSON.stringify(state), STATE_TTL_SECONDS);
     return written === 1;
   }
 }

@@ -9,7 +9,6 @@ export interface NatsServerProcess {
   cleanup(): Promise<void>;
 }
 
-
 export async function startNatsServer(): Promise<NatsServerProcess> {
   const tmp = await makeTempDir('lynx-router-nats-');
   const port = await freePort();
