@@ -39,6 +39,8 @@ export interface Results {
   soak?: Phase;
   /** One line on the reference proxy: which, or why it was skipped. */
   reference: string;
+  /** Which CPUs the proxy under test and the rest ran on (cpus.ts). */
+  placement: string;
 }
 
 const f = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
@@ -56,6 +58,7 @@ export function report(s: Settings, r: Results, memory: MemorySample[]): void {
     `router bench: ${s.seconds} s per phase; closed loop ${s.concurrency} callers; open loop ${s.rate} req/s on ${s.connections} connections, ${s.rounds} rounds; upstream model time ${s.upstreamMs.join(' / ')} ms; soak ${s.soak} s; ${cpus().length} CPUs, Node ${process.version}`,
     `load average before the run: ${s.loadBefore.map((x) => x.toFixed(2)).join(' / ')} (1 / 5 / 15 min)`,
     r.reference,
+    `CPU placement: ${r.placement}`,
     '',
   );
 

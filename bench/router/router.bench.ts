@@ -23,8 +23,11 @@
 //   ROUTER_BENCH_SECONDS=20 per phase, ROUTER_BENCH_CONCURRENCY=32 (closed loop),
 //   ROUTER_BENCH_RATE=1000 req/s, ROUTER_BENCH_CONNECTIONS=16 and ROUTER_BENCH_ROUNDS=3 (open loop),
 //   ROUTER_BENCH_UPSTREAM_MS=0,5,20 (model time per answer), ROUTER_BENCH_SOAK_SECONDS=180;
-//   ROUTER_BENCH_NODE_OPTIONS (default: the router's heap cap from docker-compose.yml);
+//   ROUTER_BENCH_NODE_OPTIONS (default: the router's heap cap from docker-compose.yml; its
+//   command-line flags, --single-threaded-gc, are always passed);
 //   LYNX_SPAWN_NODE_ARGS: extra node flags for the routers;
+//   ROUTER_BENCH_PIN=off: every process on every CPU (default: the proxy under test on a CPU of
+//   its own, see cpus.ts);
 //   ROUTER_BENCH_ROUTER_LOG=<file> keeps the events-on router's stdout (with
 //   LYNX_SPAWN_NODE_ARGS=--trace-gc: its GC trace, e.g. the live heap after each major GC)
 import { spawn } from 'node:child_process';
@@ -36,12 +39,14 @@ import { startRegistryChild } from '@lynx/platform/testing';
 import { registerUpstreamVersion } from '../../apps/router/src/testing/upstream-version';
 import { REPO, bundleApp, nodeArgsFrom, startBundledApp } from '../common/bundled-app';
 import { natsServerPid, rate, runLoad, runOpenLoad, type Phase } from './load';
+import { placeCpus } from './cpus';
 import { startMemorySampler } from './memory';
 import { NGINX_MISSING, startNginx, type ReferenceProxy } from './nginx';
 import { report, type ModelTime, type Settings } from './report';
 
-/** Must match the router's NODE_OPTIONS in docker-compose.yml. */
+/** Must match the router's NODE_OPTIONS and command-line flags in docker-compose.yml. */
 const ROUTER_NODE_OPTIONS = '--max-old-space-size=192';
+const ROUTER_NODE_ARGS = ['--single-threaded-gc'];
 
 const settings: Settings = {
   seconds: Number(process.env.ROUTER_BENCH_SECONDS ?? 20),
@@ -73,6 +78,8 @@ async function upstreamProcess(name: string, delayMs = 0): Promise<Upstream> {
 
 async function bench(routerScript: string): Promise<void> {
   const s = settings;
+  // Before any child starts: they inherit the load CPUs.
+  const cpusPlaced = placeCpus();
   const registry = await startRegistryChild({ prefix: 'rtrb' });
   const slowMs = s.upstreamMs.filter((ms) => ms > 0);
   const [primary, shadow, ...slow] = await Promise.all([upstreamProcess('primary'), upstreamProcess('shadow'), ...slowMs.map((ms) => upstreamProcess(`slow-${ms}`, ms))]);
@@ -95,13 +102,15 @@ async function bench(routerScript: string): Promise<void> {
   await setPlan({ strategy: 'single', ref: dPrimary });
   // As apps/router/src/testing/spawn-app.ts starts an app: its log on stdout, on a port of its own.
   const startRouter = (env: NodeJS.ProcessEnv) =>
-    startBundledApp(routerScript, { ...env, LYNX_LOG_LEVEL: 'info', LYNX_HOST: '127.0.0.1', LYNX_ROUTER_PORT: '0' }, nodeArgsFrom('LYNX_SPAWN_NODE_ARGS'));
+    startBundledApp(routerScript, { ...env, LYNX_LOG_LEVEL: 'info', LYNX_HOST: '127.0.0.1', LYNX_ROUTER_PORT: '0' }, [...ROUTER_NODE_ARGS, ...nodeArgsFrom('LYNX_SPAWN_NODE_ARGS')]);
   // The real configuration (events published) and the same router with publishing off.
   const router = await startRouter(routerEnv);
   const quiet = await startRouter({ ...routerEnv, LYNX_ROUTER_EVENTS: 'off' });
   const nginx = await startNginx(primary.url);
+  for (const pid of [router.proc.pid!, quiet.proc.pid!, ...(nginx ? [nginx.workerPid] : [])]) cpusPlaced.proxy(pid);
   if (process.env.ROUTER_BENCH_ROUTER_LOG) router.proc.stdout!.pipe(createWriteStream(process.env.ROUTER_BENCH_ROUTER_LOG));
   const natsPid = natsServerPid(registry.ns.env.LYNX_NATS_URL ?? 'nats://127.0.0.1:4222');
+  if (natsPid) cpusPlaced.borrow(natsPid);
   const pidsWith = (upstream: Upstream) => ({
     router: router.proc.pid!, quiet: quiet.proc.pid!, upstream: upstream.pid, ...(natsPid ? { nats: natsPid } : {}), ...(nginx ? { nginx: nginx.workerPid } : {}),
   });
@@ -199,8 +208,9 @@ async function bench(routerScript: string): Promise<void> {
     const soak = s.soak > 0 ? await open('router, soak', 'router', s.soak) : undefined;
     memory.stop();
     const reference = nginx ? `reference proxy: nginx ${nginx.version} (one worker, keep-alive to the upstream)` : NGINX_MISSING;
-    report(s, { phases, d1, d2, on, off, nginx: viaNginx, mirrored, again, modelTime, fixed, soak, reference }, memory.samples);
+    report(s, { phases, d1, d2, on, off, nginx: viaNginx, mirrored, again, modelTime, fixed, soak, reference, placement: cpusPlaced.describe }, memory.samples);
   } finally {
+    cpusPlaced.restore();
     memory.stop();
     await Promise.all([router.stop(), quiet.stop(), nginx?.stop()]);
     for (const u of [primary, shadow, ...slow]) u.stop();
