@@ -86,6 +86,17 @@ describe('docker-compose.yml: the Lynx apps', () => {
     const hostPath = /^\$\{[A-Z_]+:-([^}]+)\}/.exec(mount)?.[1] ?? mount.split(':')[0];
     expect(fs.existsSync(path.join(root, hostPath))).toBe(true);
   });
+
+  it("runs the router on one core with GC on its main thread, else as the image's CMD runs an app", () => {
+    const router = compose.services.router as Service & { cpus?: number | string };
+    expect(Number(router.cpus)).toBe(1);
+    const cmd = /^CMD (\[.*\])$/m.exec(fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8'))?.[1];
+    const imageCmd = JSON.parse(cmd ?? '[]') as string[];
+    expect(imageCmd.at(-1)).toBe('dist/app/main.js');
+    const args = commandOf(router);
+    expect(args.filter((a) => a !== '--single-threaded-gc')).toEqual(imageCmd);
+    expect(args).toContain('--single-threaded-gc');
+  });
 });
 
 describe('Dockerfile and Prometheus config', () => {
