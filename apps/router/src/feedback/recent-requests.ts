@@ -15,10 +15,10 @@ const MAX_SERVERS = 4096;
 /**
  * Who answered the most recent requests, so feedback can name the digest and arm it is about.
  *
- * A fixed table in typed arrays (2.6 MB), 8-way set-associative by a 53-bit hash of the request id, the
- * oldest entry of a set replaced first. Nothing per request stays on the JavaScript heap: a Map of
- * the last 50 000 request ids promoted every id to the old generation, and its churn made the
- * router's scavenges four times longer and its full GCs frequent (the tail of its latency).
+ * A fixed table in typed arrays (2.6 MB), 8-way set-associative by a 53-bit hash of the request
+ * id, the oldest entry of a set replaced first. Nothing per request stays on the JavaScript heap:
+ * a Map of the last 50 000 request ids promoted every id to the old generation, and its churn made
+ * the router's scavenges two to four times longer and its full GCs frequent (its latency tail).
  * The last 30 000 requests are found but for about 1 in 10 000, the last 60 000 but for 1 in
  * 200; feedback on a request forgotten, or on an id that collides in all 53 bits, is published
  * without them (the response says `known_request: false`).
