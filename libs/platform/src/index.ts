@@ -4,6 +4,7 @@ export * from './logger/lynx-logger';
 export * from './platform.module';
 export * from './app/create-app';
 export * from './app/raw-routes';
+export * from './app/slot-list';
 export * from './health/readiness-registry';
 export * from './metrics/metrics.constants';
 export * from './nats/names';

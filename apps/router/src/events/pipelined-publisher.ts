@@ -1,9 +1,11 @@
 import { JSONCodec, createInbox, headers, type NatsConnection, type Subscription } from 'nats';
-import type { LynxNames, NatsService } from '@lynx/platform';
+import { SlotList, type LynxNames, type NatsService } from '@lynx/platform';
 
 const codec = JSONCodec();
 
 interface Waiting {
+  slot: number;
+  seq: number;
   resolve(): void;
   reject(err: Error): void;
   deadline: number;
@@ -17,7 +19,8 @@ interface Waiting {
  * message carries Nats-Msg-Id, each promise settles on the server's ack, an error, or the timeout.
  */
 export class PipelinedPublisher {
-  private readonly waiting = new Map<string, Waiting>();
+  // Not a Map (see SlotList): a waiting message holds its event until the ack.
+  private readonly waiting = new SlotList<Waiting>(256);
   private sub?: Subscription;
   private prefix = '';
   private nc?: NatsConnection;
@@ -38,17 +41,19 @@ export class PipelinedPublisher {
   publish(subject: string, payload: unknown, msgId: string): Promise<void> {
     const nc = this.nc ?? this.attach();
     if (!nc) return Promise.reject(new Error('NATS is not connected yet'));
-    const token = (++this.seq).toString(36);
+    const seq = ++this.seq;
     const h = headers();
     h.set('Content-Type', 'application/json');
     h.set('Nats-Msg-Id', msgId);
     return new Promise<void>((resolve, reject) => {
-      this.waiting.set(token, { resolve, reject, deadline: Date.now() + this.timeoutMs });
+      const w: Waiting = { slot: -1, seq, resolve, reject, deadline: Date.now() + this.timeoutMs };
+      w.slot = this.waiting.add(w);
       try {
+        // The reply subject names the slot and the sequence, so a late ack never settles a reused slot.
         // Buffer.from over a pooled slab: cheaper per event than the codec's TextEncoder.
-        nc.publish(this.names.subject(subject), Buffer.from(JSON.stringify(payload)), { reply: this.prefix + token, headers: h });
+        nc.publish(this.names.subject(subject), Buffer.from(JSON.stringify(payload)), { reply: `${this.prefix}${w.slot}_${seq}`, headers: h });
       } catch (err) {
-        this.waiting.delete(token);
+        this.waiting.remove(w.slot);
         reject(err as Error);
       }
     });
@@ -76,9 +81,10 @@ export class PipelinedPublisher {
     this.sub = nc.subscribe(`${inbox}.*`, {
       callback: (err, msg) => {
         if (err) return;
-        const w = this.waiting.get(msg.subject.slice(this.prefix.length));
-        if (!w) return; // already timed out
-        this.waiting.delete(msg.subject.slice(this.prefix.length));
+        const w = this.waiting.get(Number.parseInt(msg.subject.slice(this.prefix.length), 10));
+        const seq = Number(msg.subject.slice(msg.subject.lastIndexOf('_') + 1));
+        if (!w || w.seq !== seq) return; // timed out (and its slot perhaps reused)
+        this.waiting.remove(w.slot);
         const ack = safeDecode(msg.data) as { error?: { description?: string } } | undefined;
         if (!ack || ack.error) w.reject(new Error(`JetStream did not store the event: ${ack?.error?.description ?? 'no ack'}`));
         else w.resolve();
@@ -89,19 +95,18 @@ export class PipelinedPublisher {
     return nc;
   }
 
-  /** Insertion order = deadline order (one timeout for all), so the sweep stops at the first live one. */
   private sweep(): void {
     const now = Date.now();
-    for (const [token, w] of this.waiting) {
-      if (w.deadline > now) break;
-      this.waiting.delete(token);
+    const late = [...this.waiting.values()].filter((w) => w.deadline <= now);
+    for (const w of late) {
+      this.waiting.remove(w.slot);
       w.reject(new Error(`no JetStream ack within ${this.timeoutMs} ms`));
     }
   }
 
   private failAll(reason: string): void {
     const all = [...this.waiting.values()];
-    this.waiting.clear();
+    for (const w of all) this.waiting.remove(w.slot);
     for (const w of all) w.reject(new Error(reason));
   }
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseJsonSafely } from 'secure-json-parse';
 import { ERROR_CODES, LynxError, PayloadTooLargeError, UnsupportedMediaTypeError } from '@lynx/schema';
+import { SlotList } from './slot-list';
 
 export type RawRouteHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -18,7 +19,8 @@ export type RawRouteRecorder = (method: string, route: string, status: number, s
  */
 export class RawRoutes {
   private readonly routes = new Map<string, { route: string; handler: RawRouteHandler }>();
-  private readonly inFlight = new Set<ServerResponse>();
+  // Not a Set: see SlotList.
+  private readonly inFlight = new SlotList<ServerResponse>();
   private closing = false;
 
   add(method: string, path: string, handler: RawRouteHandler): void {
@@ -32,9 +34,9 @@ export class RawRoutes {
    */
   track(res: ServerResponse, onClose: () => void): void {
     if (this.closing) res.setHeader('connection', 'close');
-    this.inFlight.add(res);
+    const slot = this.inFlight.add(res);
     res.once('close', () => {
-      this.inFlight.delete(res);
+      this.inFlight.remove(slot);
       onClose();
     });
   }
@@ -42,7 +44,7 @@ export class RawRoutes {
   /** The app is closing: requests still in flight answer with `Connection: close` too. */
   close(): void {
     this.closing = true;
-    for (const res of this.inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
+    for (const res of this.inFlight.values()) if (!res.headersSent) res.setHeader('connection', 'close');
   }
 
   match(req: IncomingMessage): { route: string; handler: RawRouteHandler } | undefined {
