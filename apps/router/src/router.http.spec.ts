@@ -71,12 +71,14 @@ describe('router', () => {
     const unknown = await router.post('/v1/chat/completions', { ...chat('x'), model: 'nope' });
     expect(unknown.status).toBe(404);
     expect(unknown.body.error).toMatchObject({ code: 'model_not_found', type: 'invalid_request_error' });
+    expect(unknown.headers.get('x-lynx-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     const malformed = await router.post('/v1/chat/completions', '{"model": ');
     expect(malformed.status).toBe(400);
     expect(malformed.body.error.code).toBe('bad_request');
     const big = await router.post('/v1/chat/completions', chat('x'.repeat(5000)));
     expect(big.status).toBe(413);
     expect(big.body.error.code).toBe('payload_too_large');
+    expect(big.headers.get('x-lynx-request-id')).toBeTruthy();
     const noMessages = await router.post('/v1/chat/completions', { model: MODEL });
     expect(noMessages.status).toBe(400);
     expect(noMessages.body.error.param).toBe('messages');
@@ -95,6 +97,9 @@ describe('router', () => {
     const badToken = await router.post('/v1/completions', { model: MODEL, prompt: 'x' }, { authorization: 'Bearer not-a-token' });
     expect(badToken.status).toBe(401);
     expect(badToken.body.error).toMatchObject({ type: 'authentication_error', code: 'unauthorized' });
+    // The caller's request id, when it is a sane token, is the one its error answer carries.
+    const traced = await router.post('/v1/completions', { model: 'nope', prompt: 'x' }, { 'x-lynx-request-id': 'trace-42' });
+    expect([traced.status, traced.headers.get('x-lynx-request-id')]).toEqual([404, 'trace-42']);
   });
 
   it('refuses bad plans and plan changes without the role, leaving the running plan as it was', async () => {

@@ -85,7 +85,7 @@ export class PipelinedPublisher {
         const seq = Number(msg.subject.slice(msg.subject.lastIndexOf('_') + 1));
         if (!w || w.seq !== seq) return; // timed out (and its slot perhaps reused)
         this.waiting.remove(w.slot);
-        const ack = safeDecode(msg.data) as { error?: { description?: string } } | undefined;
+        const ack = isStored(msg.data) ? STORED : (safeDecode(msg.data) as { error?: { description?: string } } | undefined);
         if (!ack || ack.error) w.reject(new Error(`JetStream did not store the event: ${ack?.error?.description ?? 'no ack'}`));
         else w.resolve();
       },
@@ -109,6 +109,16 @@ export class PipelinedPublisher {
     for (const w of all) this.waiting.remove(w.slot);
     for (const w of all) w.reject(new Error(reason));
   }
+}
+
+const STORED = {};
+const STORED_PREFIX = Buffer.from('{"stream":');
+
+/** A PubAck (`{"stream":…,"seq":…}`; an error answer starts with `{"error"`), told without decoding it. */
+function isStored(data: Uint8Array): boolean {
+  if (data.length < STORED_PREFIX.length) return false;
+  for (let i = 0; i < STORED_PREFIX.length; i++) if (data[i] !== STORED_PREFIX[i]) return false;
+  return true;
 }
 
 function safeDecode(data: Uint8Array): unknown {

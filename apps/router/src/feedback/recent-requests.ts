@@ -36,6 +36,7 @@ export class RecentRequests {
   private clock = 0;
   private servers: ServedBy[] = [];
   private serverIndex = new Map<string, number>();
+  private lastIndex = 0;
 
   remember(requestId: string, servedBy: ServedBy): void {
     const [hi, lo] = hash53(requestId);
@@ -64,6 +65,14 @@ export class RecentRequests {
   }
 
   private serverOf(s: ServedBy): number {
+    // Most requests are served as the one before them: no key string for those.
+    const last = this.servers[this.lastIndex];
+    if (last && last.model === s.model && last.digest === s.digest && last.arm === s.arm && last.role === s.role) return this.lastIndex;
+    this.lastIndex = this.indexOf(s);
+    return this.lastIndex;
+  }
+
+  private indexOf(s: ServedBy): number {
     const key = `${s.model}\0${s.digest}\0${s.arm}\0${s.role}`;
     let index = this.serverIndex.get(key);
     if (index === undefined) {

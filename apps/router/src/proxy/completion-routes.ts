@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LynxLogger, TOKEN_STORE, readJsonBody, type Principal, type RawRoutes, type TokenStore } from '@lynx/platform';
-import { UnauthorizedError } from '@lynx/schema';
+import { HEADERS, UnauthorizedError } from '@lynx/schema';
 import { ROUTER_CONFIG, type RouterConfig } from '../config/router-config';
 import { writeOpenAiError } from '../openai/openai-exception.filter';
 import type { Endpoint } from './openai-text';
 import { ProxyService } from './proxy.service';
+import { requestIdFrom } from './request-context';
 
 const ROUTES: Array<[string, Endpoint]> = [
   ['/v1/chat/completions', 'chat'],
@@ -32,11 +33,14 @@ export function registerCompletionRoutes(app: NestFastifyApplication, raw: RawRo
   }
 
   async function handle(endpoint: Endpoint, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestId = requestIdFrom(req.headers[HEADERS.requestId]);
     try {
       authenticate?.(req.headers.authorization);
       const body = await readJsonBody(req, res, bodyLimit);
-      await proxy.handle(endpoint, body, req, res);
+      await proxy.handle(endpoint, body, req, res, requestId);
     } catch (err) {
+      // Set here, not up front: an answer's headers then go out in one writeHead.
+      if (!res.headersSent) res.setHeader(HEADERS.requestId, requestId);
       writeOpenAiError(res, err, logger);
     }
   }
