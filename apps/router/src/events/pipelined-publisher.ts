@@ -85,7 +85,7 @@ export class PipelinedPublisher {
         const seq = Number(msg.subject.slice(msg.subject.lastIndexOf('_') + 1));
         if (!w || w.seq !== seq) return; // timed out (and its slot perhaps reused)
         this.waiting.remove(w.slot);
-        const ack = isStored(msg.data) ? STORED : (safeDecode(msg.data) as { error?: { description?: string } } | undefined);
+        const ack: PubAck | undefined = isStored(msg.data) ? STORED : (safeDecode(msg.data) as PubAck | undefined);
         if (!ack || ack.error) w.reject(new Error(`JetStream did not store the event: ${ack?.error?.description ?? 'no ack'}`));
         else w.resolve();
       },
@@ -111,7 +111,8 @@ export class PipelinedPublisher {
   }
 }
 
-const STORED = {};
+type PubAck = { error?: { description?: string } };
+const STORED: PubAck = {};
 const STORED_PREFIX = Buffer.from('{"stream":');
 
 /** A PubAck (`{"stream":…,"seq":…}`; an error answer starts with `{"error"`), told without decoding it. */
