@@ -31,6 +31,8 @@ export interface Results {
   off: Phase;
   /** The reference proxy (nginx) closed loop, zero-work upstream; absent without nginx. */
   nginx?: Phase;
+  /** The bare Node proxy (bare-proxy.ts) closed loop, zero-work upstream: Node's floor. */
+  bare: Phase;
   mirrored: Phase;
   again: Phase;
   modelTime: ModelTime[];
@@ -65,14 +67,13 @@ export function report(s: Settings, r: Results, memory: MemorySample[]): void {
   // Every phase.
   out.push(
     ...table(
-      ['phase', 'load offered', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'machine busy', 'load 1m', 'proxy (router or nginx), share of a core', 'CPU µs/req: loadgen · upstream · proxy · nats-server', 'proxy: waits for a core ms/s · router GC ms/s · router worst loop delay ms'],
+      ['phase', 'load offered', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'machine busy', 'load 1m', 'proxy (router, bare Node or nginx), share of a core', 'CPU µs/req: loadgen · upstream · proxy · nats-server', 'proxy: waits for a core ms/s · router GC ms/s · router worst loop delay ms'],
       r.phases.map((p) => {
-        const isNginx = p.name.startsWith('nginx');
-        const label = p === r.off ? 'quiet' : isNginx ? 'nginx' : 'router';
+        const label = p === r.off ? 'quiet' : p.name.startsWith('nginx') ? 'nginx' : p === r.bare ? 'bare' : 'router';
         const isDirect = p.name.startsWith('direct');
         const lag = p.sendLagP99 !== undefined ? ` (sends ≤ ${f(p.sendLagP99)} ms late at p99${p.errors ? `, ${p.errors} errors` : ''})` : '';
         // GC and loop delay are the events-on router's, so not shown for the other proxies.
-        const notRouter = p === r.off || isNginx;
+        const notRouter = label !== 'router';
         const inRouter = isDirect ? '—' : `${f(waitMsPerS(p, label), 0)} · ${notRouter ? '—' : f((p.routerGcMs ?? NaN) / p.seconds, 0)} · ${notRouter ? '—' : f(p.routerLagMaxMs ?? NaN, 0)}`;
         return [p.name, p.mode + lag, f(rate(p), 0), f(pct(p.latencies, 50)), f(pct(p.latencies, 90)), f(pct(p.latencies, 99)), `${f(machineBusy(p) * 100, 0)} %`, f(p.load), isDirect ? '—' : f(coreShare(p, label)), `${us(p, 'loadgen')} · ${us(p, 'upstream')} · ${isDirect ? '—' : us(p, label)} · ${us(p, 'nats')}`, inRouter];
       }),
@@ -108,7 +109,8 @@ export function report(s: Settings, r: Results, memory: MemorySample[]): void {
   const medianPair = (m: ModelTime) => [...m.pairs].sort((a, b) => ratio(a) - ratio(b))[Math.floor((m.pairs.length - 1) / 2)];
   // Closed loop, zero-work upstream: direct is the mean of the two direct phases.
   const dRate = (rate(r.d1) + rate(r.d2)) / 2;
-  const nginxRatios = (routed: Phase) => (r.nginx ? `; nginx/direct ${f(rate(r.nginx) / dRate)}, router/nginx ${f(rate(routed) / rate(r.nginx))}` : '');
+  const nginxRatios = (routed: Phase) =>
+    `; bare Node proxy/direct ${f(rate(r.bare) / dRate)}${r.nginx ? `, nginx/direct ${f(rate(r.nginx) / dRate)}, router/nginx ${f(rate(routed) / rate(r.nginx))}` : ''}`;
   const nginxFixed = (p: number) => (hasNginx ? `; nginx ${f(nginxAdded(p))}` : '');
 
   const fixedHow = `open loop, ${s.rate} req/s on ${s.connections} connections, latency from the intended send time; ${fx.plain.length} × ${s.seconds} s each`;
@@ -171,18 +173,25 @@ export function report(s: Settings, r: Results, memory: MemorySample[]): void {
   // Closed loop, zero-work upstream: the saturation figures (direct = mean of the two direct phases),
   // nginx beside the two routers when it ran.
   const dP = (p: number) => (pct(r.d1.latencies, p) + pct(r.d2.latencies, p)) / 2;
-  const ng = r.nginx;
   const addedP = (p: Phase) => `${f(pct(p.latencies, 50) - dP(50))} / ${f(pct(p.latencies, 99) - dP(99))}`;
-  const withNginx = (cells: string[], nginxCell: () => string) => (ng ? [...cells, nginxCell()] : cells);
+  // Columns: the two routers, the bare Node proxy, and nginx when it ran.
+  const cols = [
+    { head: 'router, events on', p: r.on, label: 'router' },
+    { head: 'router, events off', p: r.off, label: 'quiet' },
+    { head: 'bare Node proxy (floor)', p: r.bare, label: 'bare' },
+    ...(r.nginx ? [{ head: 'nginx (reference proxy)', p: r.nginx, label: 'nginx' }] : []),
+  ];
+  const routers = (cell: (p: Phase) => string) => cols.map((c, i) => (i < 2 ? cell(c.p) : '—'));
   out.push(
     `Closed loop, ${s.concurrency} callers, zero-work upstream (the proxy's CPU is the limit):`,
     '',
-    ...table(withNginx(['figure', 'router, events on', 'router, events off'], () => 'nginx (reference proxy)'), [
-      withNginx(['added p50 / p99 ms', addedP(r.on), addedP(r.off)], () => addedP(ng!)),
-      withNginx(['throughput proxy/direct', f(rate(r.on) / dRate), f(rate(r.off) / dRate)], () => f(rate(ng!) / dRate)),
-      ...(ng ? [['throughput router/nginx', f(rate(r.on) / rate(ng)), f(rate(r.off) / rate(ng)), '—']] : []),
-      withNginx(['proxy CPU µs/req', us(r.on, 'router'), us(r.off, 'quiet')], () => us(ng!, 'nginx')),
-      withNginx(['p99 change with a 10 % shadow', `${signed((pct(r.mirrored.latencies, 99) / pct(r.again.latencies, 99) - 1) * 100)} %`, '—'], () => '—'),
+    ...table(['figure', ...cols.map((c) => c.head)], [
+      ['added p50 / p99 ms', ...cols.map((c) => addedP(c.p))],
+      ['throughput proxy/direct', ...cols.map((c) => f(rate(c.p) / dRate))],
+      ['throughput router/bare Node proxy', ...routers((p) => f(rate(p) / rate(r.bare)))],
+      ...(r.nginx ? [['throughput router/nginx', ...routers((p) => f(rate(p) / rate(r.nginx!)))]] : []),
+      ['proxy CPU µs/req', ...cols.map((c) => us(c.p, c.label))],
+      ['p99 change with a 10 % shadow', `${signed((pct(r.mirrored.latencies, 99) / pct(r.again.latencies, 99) - 1) * 100)} %`, ...cols.slice(1).map(() => '—')],
     ]),
     '',
   );

@@ -17,6 +17,9 @@
 // front of the same zero-work upstream, measured like the router (closed loop after the direct
 // phases; at the fixed rate, after direct in each round). What it adds over direct is what any
 // proxy costs on this machine, so router/nginx is the router's own share.
+// A floor, always: a bare Node proxy (bare-proxy.ts: Node's HTTP server and undici, nothing of the
+// router's own), closed loop after the direct phases, on the proxy's CPU: what a data plane in
+// Node pays on this machine before any work of its own.
 // Machine load and CPU per request of every process are printed with the figures: on a small
 // machine the router competes with the load generator, the upstream and nats-server for cores.
 //   node -r ./tools/register.js bench/router/router.bench.ts
@@ -70,7 +73,12 @@ interface Upstream {
 }
 
 async function upstreamProcess(name: string, delayMs = 0): Promise<Upstream> {
-  const proc = spawn(process.execPath, ['-r', './tools/register.js', 'bench/router/fast-upstream.ts', name, String(delayMs)], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
+  return childProcess(['bench/router/fast-upstream.ts', name, String(delayMs)]);
+}
+
+/** A TypeScript script of bench/router in a process of its own that prints its URL. */
+async function childProcess(args: string[]): Promise<Upstream> {
+  const proc = spawn(process.execPath, ['-r', './tools/register.js', ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
   process.once('exit', () => proc.kill('SIGKILL'));
   const url = await new Promise<string>((resolve) => createInterface({ input: proc.stdout! }).once('line', (l) => resolve(JSON.parse(l).url)));
   return { url, pid: proc.pid!, stop: () => proc.kill('SIGTERM') };
@@ -107,12 +115,13 @@ async function bench(routerScript: string): Promise<void> {
   const router = await startRouter(routerEnv);
   const quiet = await startRouter({ ...routerEnv, LYNX_ROUTER_EVENTS: 'off' });
   const nginx = await startNginx(primary.url);
-  for (const pid of [router.proc.pid!, quiet.proc.pid!, ...(nginx ? [nginx.workerPid] : [])]) cpusPlaced.proxy(pid);
+  const bare = await childProcess(['bench/router/bare-proxy.ts', primary.url]);
+  for (const pid of [router.proc.pid!, quiet.proc.pid!, bare.pid, ...(nginx ? [nginx.workerPid] : [])]) cpusPlaced.proxy(pid);
   if (process.env.ROUTER_BENCH_ROUTER_LOG) router.proc.stdout!.pipe(createWriteStream(process.env.ROUTER_BENCH_ROUTER_LOG));
   const natsPid = natsServerPid(registry.ns.env.LYNX_NATS_URL ?? 'nats://127.0.0.1:4222');
   if (natsPid) cpusPlaced.borrow(natsPid);
   const pidsWith = (upstream: Upstream) => ({
-    router: router.proc.pid!, quiet: quiet.proc.pid!, upstream: upstream.pid, ...(natsPid ? { nats: natsPid } : {}), ...(nginx ? { nginx: nginx.workerPid } : {}),
+    router: router.proc.pid!, quiet: quiet.proc.pid!, bare: bare.pid, upstream: upstream.pid, ...(natsPid ? { nats: natsPid } : {}), ...(nginx ? { nginx: nginx.workerPid } : {}),
   });
   let current = 'start';
   const memory = startMemorySampler(router.proc.pid!, router.url, () => current, () => current === 'router, soak');
@@ -139,7 +148,7 @@ async function bench(routerScript: string): Promise<void> {
     return run(runLoad(name, url, '/v1/chat/completions', BODY, { concurrency: s.concurrency, seconds, pids: pidsWith(up), headers: auth }));
   };
   // nginx forwards the direct request as it is to the primary upstream.
-  const proxied = (name: string, proxy: ReferenceProxy, seconds = s.seconds) => {
+  const proxied = (name: string, proxy: Pick<ReferenceProxy, 'url'>, seconds = s.seconds) => {
     current = name;
     return run(runLoad(name, proxy.url, '/chat/completions', DIRECT_BODY, { concurrency: s.concurrency, seconds, pids: pidsWith(primary) }));
   };
@@ -156,6 +165,7 @@ async function bench(routerScript: string): Promise<void> {
     await routed('warm', router.url, primary, warm);
     await routed('warm', quiet.url, primary, warm);
     if (nginx) await proxied('warm', nginx, warm);
+    await proxied('warm', bare, warm);
     phases.length = 0;
 
     // Closed loop, zero-work upstream: direct and routed alternate, so a change in the machine's
@@ -165,6 +175,7 @@ async function bench(routerScript: string): Promise<void> {
     const off = await routed('router, events off', quiet.url);
     const d2 = await direct('direct again');
     const viaNginx = nginx ? await proxied('nginx (reference proxy)', nginx) : undefined;
+    const viaBare = await proxied('bare Node proxy (floor)', bare);
     await setPlan(shadowPlan);
     const mirrored = await routed('router, 10 % shadow');
     await setPlan({ strategy: 'single', ref: dPrimary });
@@ -208,12 +219,12 @@ async function bench(routerScript: string): Promise<void> {
     const soak = s.soak > 0 ? await open('router, soak', 'router', s.soak) : undefined;
     memory.stop();
     const reference = nginx ? `reference proxy: nginx ${nginx.version} (one worker, keep-alive to the upstream)` : NGINX_MISSING;
-    report(s, { phases, d1, d2, on, off, nginx: viaNginx, mirrored, again, modelTime, fixed, soak, reference, placement: cpusPlaced.describe }, memory.samples);
+    report(s, { phases, d1, d2, on, off, nginx: viaNginx, bare: viaBare, mirrored, again, modelTime, fixed, soak, reference, placement: cpusPlaced.describe }, memory.samples);
   } finally {
     cpusPlaced.restore();
     memory.stop();
     await Promise.all([router.stop(), quiet.stop(), nginx?.stop()]);
-    for (const u of [primary, shadow, ...slow]) u.stop();
+    for (const u of [primary, shadow, ...slow, bare]) u.stop();
     await registry.stop();
   }
 }
