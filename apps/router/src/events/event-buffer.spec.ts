@@ -54,4 +54,17 @@ describe('EventBuffer', () => {
     expect(sent).toEqual(['flaky']);
     expect(drops).toEqual(['overflow', 'failed']);
   });
+
+  it('reports its depth as it changes, not once per publish', async () => {
+    const { calls, publish } = recorder();
+    const depths: number[] = [];
+    const buffer = new EventBuffer(publish, { capacity: 100, concurrency: 1, onDrop: () => undefined, onDepth: (d) => depths.push(d) });
+    for (const id of ['a', 'b', 'c']) buffer.push('s', {}, id);
+    expect(await buffer.flush(1000)).toBe(true);
+    expect(calls.map((c) => c.id)).toEqual(['a', 'b', 'c']);
+    expect(depths).toEqual([2, 1, 0]);
+    buffer.push('s', {}, 'd');
+    expect(await buffer.flush(1000)).toBe(true);
+    expect(depths).toEqual([2, 1, 0]); // 'd' went out in the turn it came: the depth never left 0
+  });
 });

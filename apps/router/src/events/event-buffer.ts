@@ -34,6 +34,7 @@ export class EventBuffer {
   private inFlight = 0;
   private idleWaiters: Array<() => void> = [];
   private pumpScheduled = false;
+  private reportedDepth = -1;
   private readonly attempts: number;
   private readonly lingerMs: number;
 
@@ -120,7 +121,11 @@ export class EventBuffer {
         },
       );
     }
-    this.options.onDepth?.(this.depth);
+    // Only when it changed: at a steady rate the depth stays 0 and every ack ran this.
+    if (this.depth !== this.reportedDepth) {
+      this.reportedDepth = this.depth;
+      this.options.onDepth?.(this.depth);
+    }
   }
 
   private settle(): void {
