@@ -109,7 +109,7 @@ export function report(s: Settings, r: Results, memory: MemorySample[]): void {
   const medianPair = (m: ModelTime) => [...m.pairs].sort((a, b) => ratio(a) - ratio(b))[Math.floor((m.pairs.length - 1) / 2)];
   // Closed loop, zero-work upstream: direct is the mean of the two direct phases.
   const dRate = (rate(r.d1) + rate(r.d2)) / 2;
-  const nginxRatios = (routed: Phase) =>
+  const referenceRatios = (routed: Phase) =>
     `; bare Node proxy/direct ${f(rate(r.bare) / dRate)}${r.nginx ? `, nginx/direct ${f(rate(r.nginx) / dRate)}, router/nginx ${f(rate(routed) / rate(r.nginx))}` : ''}`;
   const nginxFixed = (p: number) => (hasNginx ? `; nginx ${f(nginxAdded(p))}` : '');
 
@@ -126,7 +126,7 @@ export function report(s: Settings, r: Results, memory: MemorySample[]): void {
           const each = m.pairs.length > 1 ? `; pairs ${m.pairs.map((p) => f(ratio(p))).join(' · ')}` : '';
           return [
             `throughput ≥ 0.7× direct, upstream ${m.ms} ms`,
-            `${f(ratio(mid))} (${f(rate(mid.routed), 0)} vs ${f(rate(mid.direct), 0)} req/s${each}${m.ms === 0 ? nginxRatios(mid.routed) : ''})`,
+            `${f(ratio(mid))} (${f(rate(mid.routed), 0)} vs ${f(rate(mid.direct), 0)} req/s${each}${m.ms === 0 ? referenceRatios(mid.routed) : ''})`,
             `closed loop, ${s.concurrency} callers for both, ${s.seconds} s each; upstream answers after a ${m.ms} ms timer${m.pairs.length > 1 ? '; median of the pairs' : ''}`,
             verdict(ratio(mid) >= 0.7),
           ];
@@ -171,17 +171,17 @@ export function report(s: Settings, r: Results, memory: MemorySample[]): void {
   );
 
   // Closed loop, zero-work upstream: the saturation figures (direct = mean of the two direct phases),
-  // nginx beside the two routers when it ran.
+  // the bare Node proxy and nginx (when it ran) beside the two routers.
   const dP = (p: number) => (pct(r.d1.latencies, p) + pct(r.d2.latencies, p)) / 2;
   const addedP = (p: Phase) => `${f(pct(p.latencies, 50) - dP(50))} / ${f(pct(p.latencies, 99) - dP(99))}`;
   // Columns: the two routers, the bare Node proxy, and nginx when it ran.
   const cols = [
-    { head: 'router, events on', p: r.on, label: 'router' },
-    { head: 'router, events off', p: r.off, label: 'quiet' },
-    { head: 'bare Node proxy (floor)', p: r.bare, label: 'bare' },
-    ...(r.nginx ? [{ head: 'nginx (reference proxy)', p: r.nginx, label: 'nginx' }] : []),
+    { head: 'router, events on', p: r.on, label: 'router', router: true },
+    { head: 'router, events off', p: r.off, label: 'quiet', router: true },
+    { head: 'bare Node proxy (floor)', p: r.bare, label: 'bare', router: false },
+    ...(r.nginx ? [{ head: 'nginx (reference proxy)', p: r.nginx, label: 'nginx', router: false }] : []),
   ];
-  const routers = (cell: (p: Phase) => string) => cols.map((c, i) => (i < 2 ? cell(c.p) : '—'));
+  const routers = (cell: (p: Phase) => string) => cols.map((c) => (c.router ? cell(c.p) : '—'));
   out.push(
     `Closed loop, ${s.concurrency} callers, zero-work upstream (the proxy's CPU is the limit):`,
     '',

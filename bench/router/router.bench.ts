@@ -147,7 +147,7 @@ async function bench(routerScript: string): Promise<void> {
     current = name;
     return run(runLoad(name, url, '/v1/chat/completions', BODY, { concurrency: s.concurrency, seconds, pids: pidsWith(up), headers: auth }));
   };
-  // nginx forwards the direct request as it is to the primary upstream.
+  // nginx and the bare Node proxy forward the direct request to the primary upstream.
   const proxied = (name: string, proxy: Pick<ReferenceProxy, 'url'>, seconds = s.seconds) => {
     current = name;
     return run(runLoad(name, proxy.url, '/chat/completions', DIRECT_BODY, { concurrency: s.concurrency, seconds, pids: pidsWith(primary) }));
