@@ -38,7 +38,7 @@ export function appEnv(app: DemoApp, s: DemoSetup, stack: StackConfig, extra: No
       // also reports on the ~200 mirrored events of another digest of the model, whose KL can cross
       // the retrain line from sampling noise alone; its cooldown then turned the drift experiment's
       // shifted window into `watch` (seen once in CI on a loaded machine).
-      LYNX_DRIFT_COOLDOWN_MS: '1',
+      LYNX_DRIFT_COOLDOWN_WINDOWS: '0',
     },
     'cost-emitter': {
       LYNX_COST_EMITTER_PORT: String(s.ports.cost),

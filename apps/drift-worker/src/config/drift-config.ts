@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ConfigError, DRIFT_THRESHOLDS, type DriftThresholds } from '@lynx/schema';
+import { ConfigError, DRIFT_COOLDOWN_WINDOWS, DRIFT_THRESHOLDS, type DriftThresholds } from '@lynx/schema';
 
 // The drift worker's own settings (LYNX_DRIFT_*), validated once at start next to the
 // platform's LynxConfig.
@@ -18,10 +18,10 @@ export interface DriftConfig {
   stream?: string;
   ackWaitMs: number;
   batchSize: number;
-  /** Fewer events than this in a window → insufficient_data. */
-  minCount: number;
-  /** After a retrain request, no new one for the same model for this long. */
-  cooldownMs: number;
+  /** Fewer events than this in a window → insufficient_data; unset = from the power calculation per profile (minimumWindow). */
+  minCount?: number;
+  /** After a retrain request, this many closed windows ask for no other for the same model. */
+  cooldownWindows: number;
   reservoir: number;
   textReservoir: number;
   maxCategories: number;
@@ -43,8 +43,9 @@ const schema = z.object({
   LYNX_DRIFT_STREAM: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
   LYNX_DRIFT_ACK_WAIT_MS: int.default(30_000),
   LYNX_DRIFT_BATCH_SIZE: int.max(5000).default(500),
-  LYNX_DRIFT_MIN_COUNT: int.default(200),
-  LYNX_DRIFT_COOLDOWN_MS: int.optional(),
+  LYNX_DRIFT_MIN_COUNT: int.optional(),
+  LYNX_DRIFT_COOLDOWN_WINDOWS: z.coerce.number().int().min(0).default(DRIFT_COOLDOWN_WINDOWS),
+  LYNX_DRIFT_COOLDOWN_MS: z.string().optional(),
   LYNX_DRIFT_RESERVOIR: int.max(100_000).default(1000),
   LYNX_DRIFT_TEXT_RESERVOIR: int.max(100_000).default(2000),
   LYNX_DRIFT_MAX_CATEGORIES: int.max(100_000).default(1000),
@@ -68,6 +69,9 @@ export function loadDriftConfig(env: NodeJS.ProcessEnv = process.env): DriftConf
     throw new ConfigError(`invalid drift configuration: ${lines.join('; ')}`);
   }
   const e = parsed.data;
+  if (e.LYNX_DRIFT_COOLDOWN_MS !== undefined) {
+    throw new ConfigError('LYNX_DRIFT_COOLDOWN_MS is no longer read: the retrain cooldown is counted in windows; set LYNX_DRIFT_COOLDOWN_WINDOWS (default 1) and unset LYNX_DRIFT_COOLDOWN_MS');
+  }
   const thresholds = {
     psi: { watch: e.LYNX_DRIFT_PSI_WATCH, retrain: e.LYNX_DRIFT_PSI_RETRAIN },
     kl: { watch: e.LYNX_DRIFT_KL_WATCH, retrain: e.LYNX_DRIFT_KL_RETRAIN },
@@ -87,7 +91,7 @@ export function loadDriftConfig(env: NodeJS.ProcessEnv = process.env): DriftConf
     ackWaitMs: e.LYNX_DRIFT_ACK_WAIT_MS,
     batchSize: e.LYNX_DRIFT_BATCH_SIZE,
     minCount: e.LYNX_DRIFT_MIN_COUNT,
-    cooldownMs: e.LYNX_DRIFT_COOLDOWN_MS ?? e.LYNX_DRIFT_WINDOW_MS,
+    cooldownWindows: e.LYNX_DRIFT_COOLDOWN_WINDOWS,
     reservoir: e.LYNX_DRIFT_RESERVOIR,
     textReservoir: e.LYNX_DRIFT_TEXT_RESERVOIR,
     maxCategories: e.LYNX_DRIFT_MAX_CATEGORIES,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { NotFoundError, SUBJECTS } from '@lynx/schema';
 import type { DriftConfig } from '../config/drift-config';
+import { minimumWindow } from '../reports/minimum-window';
 import type { Scalar } from '../features/features';
 import type { ReferenceProfile } from '../profiles/profile';
 import { buildReport, reportId } from '../reports/build-report';
@@ -39,7 +40,7 @@ export class WindowService {
   constructor(
     private readonly windows: WindowStore,
     private readonly docs: DocStore,
-    private readonly config: Pick<DriftConfig, 'thresholds' | 'minCount' | 'cooldownMs'>,
+    private readonly config: Pick<DriftConfig, 'thresholds' | 'minCount' | 'cooldownWindows'>,
     private readonly publisher: Publisher,
     private readonly retrain: RetrainEnqueuer,
   ) {}
@@ -66,20 +67,20 @@ export class WindowService {
       const reference = await this.docs.getProfile(digest);
       const current = WindowStore.padBins(await this.windows.readAggregate(windowId, m), binsOf(reference));
       const prev = previousId ? WindowStore.padBins(await this.windows.readAggregate(previousId, m), binsOf(reference)) : null;
-      const { report, next } = buildReport({
+      const { report, next, cooldown } = buildReport({
         window,
         current,
         previous: prev && prev.count > 0 ? prev : null,
         reference,
         state,
-        cooldownUntil: await this.docs.cooldownUntil(model),
+        cooldown: await this.docs.getCooldown(model),
+        cooldownWindows: this.config.cooldownWindows,
         thresholds: this.config.thresholds,
-        minCount: this.config.minCount,
+        minCount: minimumWindow(this.config.minCount, reference, this.config.thresholds),
         now,
       });
       await this.docs.putReport(report);
-      if (report.decision === 'retrain') await this.docs.setCooldown(model, now.getTime() + this.config.cooldownMs);
-      await this.docs.putState(m, next);
+      await this.docs.putStateAndCooldown(m, next, model, cooldown);
       await this.publisher.publish(SUBJECTS.driftReport, report, report.id);
       if (report.decision === 'retrain') await this.requestRetrain(report, now);
       reports.push(report);
