@@ -13,3 +13,4 @@ export * from './shadow-render';
 export * from './registry-client';
 export * from './gate-run';
 export * from './drift';
+export * from './triggers';

@@ -1,4 +1,4 @@
-import { MathInputError, klDivergence, klDivergenceCorrected, noncentralChiSquareSf, psi, psiCorrected } from './index';
+import { MathInputError, binomialCdf, klDivergence, klDivergenceCorrected, noncentralChiSquareSf, psi, psiCorrected } from './index';
 
 describe('klDivergenceCorrected (Miller–Madow for two samples)', () => {
   it('matches scipy.stats.entropy minus (k−1)/2·(1/n+1/m)', () => {
@@ -53,5 +53,27 @@ describe('noncentralChiSquareSf', () => {
     expect(noncentralChiSquareSf(Infinity, 5, 3)).toBe(0);
     expect(() => noncentralChiSquareSf(1, 0, 1)).toThrow(/^noncentralChiSquareSf: dof/);
     expect(() => noncentralChiSquareSf(1, 2, -1)).toThrow(/^noncentralChiSquareSf: lambda/);
+  });
+});
+
+describe('binomialCdf', () => {
+  it.each([
+    // scipy.stats.binom.cdf(k, n, p)
+    [160, 200, 0.85, 0.0335461855955679],
+    [0, 10, 0.3, 0.028247524900000005],
+    [7, 10, 0.3, 0.9984096136],
+    [4500, 5000, 0.91, 0.007886504282834978],
+    [880, 1000, 0.9, 0.021996144965794173],
+    [30, 1000000, 0.00001, 0.9999999201791676],
+  ])('cdf(%p; n %p, p %p) = %p', (k, n, p, expected) => {
+    expect(Math.abs(binomialCdf(k, n, p) - expected)).toBeLessThan(expected * 1e-9);
+  });
+  it('edges and guards', () => {
+    expect(binomialCdf(-1, 5, 0.5)).toBe(0);
+    expect(binomialCdf(5, 5, 0.5)).toBe(1);
+    expect(binomialCdf(2, 5, 0)).toBe(1);
+    expect(binomialCdf(2, 5, 1)).toBe(0);
+    expect(() => binomialCdf(1, 2.5, 0.5)).toThrow(/^binomialCdf: n/);
+    expect(() => binomialCdf(1, 2, 1.5)).toThrow(/^binomialCdf: p/);
   });
 });

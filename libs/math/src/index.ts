@@ -18,3 +18,4 @@ export { sampleSizeTwoProportions } from './sample-size-two-proportions';
 export { klDivergenceCorrected } from './kl-divergence-corrected';
 export { psiCorrected } from './psi-corrected';
 export { noncentralChiSquareSf } from './noncentral-chi-square-sf';
+export { binomialCdf } from './binomial-cdf';

@@ -13,6 +13,11 @@ export interface Publisher {
   publish(subject: string, payload: unknown, msgId: string): Promise<unknown>;
 }
 
+/** The other retrain triggers, evaluated for each version as its window closes (TriggerService). */
+export interface WindowTriggers {
+  afterWindow(windowId: string, model: string, digest: string, now: Date): Promise<unknown>;
+}
+
 export interface RetrainEnqueuer {
   add(name: string, data: { report_id: string }, opts: { jobId: string }): Promise<unknown>;
 }
@@ -43,6 +48,7 @@ export class WindowService {
     private readonly config: Pick<DriftConfig, 'thresholds' | 'minCount' | 'cooldownWindows'>,
     private readonly publisher: Publisher,
     private readonly retrain: RetrainEnqueuer,
+    private readonly triggers?: WindowTriggers,
   ) {}
 
   async currentWindowId(): Promise<string> {
@@ -61,6 +67,8 @@ export class WindowService {
       const state = await this.docs.getState(m);
       const existing = await this.docs.getReport(reportId(windowId, model, digest));
       if (existing && state.lastWindowId === windowId) {
+        // A re-run: the triggers' job ids and cooldowns make evaluating them again harmless.
+        await this.triggers?.afterWindow(windowId, model, digest, now);
         reports.push(existing);
         continue;
       }
@@ -83,6 +91,7 @@ export class WindowService {
       await this.docs.putStateAndCooldown(m, next, model, cooldown);
       await this.publisher.publish(SUBJECTS.driftReport, report, report.id);
       if (report.decision === 'retrain') await this.requestRetrain(report, now);
+      await this.triggers?.afterWindow(windowId, model, digest, now);
       reports.push(report);
     }
     // Keep this window and the one before it (the next close compares with this one).
