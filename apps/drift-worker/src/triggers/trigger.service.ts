@@ -116,6 +116,8 @@ export class TriggerService {
     const jobId = triggerJobId(kind, model, digest, key);
     await this.queue.add('retrain', { trigger: kind, model, digest, reason, ...(windowId ? { window_id: windowId } : {}) }, { jobId });
     await this.store.setFired(kind, model, firedAt);
+    // A retrain is coming: judged answers so far are in it, so the volume count starts again.
+    await this.store.markTrained(model);
     return { kind, model, digest, job_id: jobId, reason };
   }
 }
