@@ -12,9 +12,9 @@ const ALPHA = 0.01;
 export const runTriggers: SectionRunner = ({ trials, seed, progress }) => {
   const rng = seededRng(seed);
   const MIN_JUDGED = performanceMinJudged({ gateAccuracy: GATE_ACCURACY, maxDrop: MAX_DROP, alpha: ALPHA, power: 0.95, effect: 0.05 });
-  // Judged answers per window: 30 % judged at 200, 1 000 and 5 000 req/min over a one-hour window,
-  // and a small window for contrast.
-  const windows = [150, MIN_JUDGED, 3600, 18000, 90000];
+  // Judged answers per window with 30 % judged: 3 600 = 200 req/min for an hour, 18 000 = 1 000
+  // req/min for an hour or 5 000 req/min for 12 minutes; 150 (under the minimum) for contrast.
+  const windows = [150, MIN_JUDGED, 3600, 18000];
   const scenarios = [
     { name: 'no drop (live = gate)', rate: GATE_ACCURACY, shouldFire: false },
     { name: 'drop = allowed (live = gate − 5 pp)', rate: GATE_ACCURACY - MAX_DROP, shouldFire: false },
