@@ -157,6 +157,8 @@ describe('drift retrain of a LoRA version', () => {
   });
 
   it('holds the next window by the cooldown (one window), then asks again', async () => {
+    // The gate has done its part; stopped so its evaluation does not compete with this test's training.
+    await gate.stop();
     await replayShifted(32);
     const held = await cliClose();
     expect(held.reports.map((r) => r.decision)).toEqual(['watch']);
@@ -169,6 +171,8 @@ describe('drift retrain of a LoRA version', () => {
     expect(again.reports.map((r) => r.decision)).toEqual(['retrain']);
     const job = await retrainQueue.getJob(again.reports[0].id);
     expect(job).toBeDefined();
-    await job!.waitUntilFinished(retrainEvents, 120_000);
+    // The gate is down now: the candidate is still registered, the missed evaluation is reported.
+    const result = (await job!.waitUntilFinished(retrainEvents, 120_000)) as RetrainResult;
+    expect(result.gate_evaluation).toMatchObject({ queued: false, error: expect.stringMatching(/gate unreachable .*LYNX_DRIFT_GATE_URL/) });
   });
 });
