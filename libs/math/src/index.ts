@@ -15,3 +15,7 @@ export { quantileBinEdges } from './quantile-bin-edges';
 export { countIntoBins } from './count-into-bins';
 export { binIndex } from './bin-index';
 export { sampleSizeTwoProportions } from './sample-size-two-proportions';
+export { klDivergenceCorrected } from './kl-divergence-corrected';
+export { psiCorrected } from './psi-corrected';
+export { noncentralChiSquareSf } from './noncentral-chi-square-sf';
+export { binomialCdf } from './binomial-cdf';
