@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { trainAllVariants } from '@lynx/tutor/testing';
@@ -51,6 +51,23 @@ describe('lynx gate evaluate / lynx gate power', () => {
     expect(unsure.code).toBe(3);
     expect(unsure.stdout).toMatch(/gate: INCONCLUSIVE \(/);
     expect(unsure.stderr).toMatch(/inconclusive/);
+  });
+
+  it('lynx baseline update from a gate eval keeps the outcomes beside the baseline by digest; base against its own baseline passes', async () => {
+    const ws = join(dir, 'ws');
+    await mkdir(join(ws, 'data', 'eval'), { recursive: true });
+    await copyFile(join(repo, 'data', 'eval', 'grammar-eval.jsonl'), join(ws, 'data', 'eval', 'grammar-eval.jsonl'));
+    await copyFile(join(repo, 'eval_baseline.json'), join(ws, 'eval_baseline.json'));
+    const out = join(dir, 'base-eval.json');
+    expect((await lynx('gate', 'evaluate', '--candidate', dirs.base, '--out', out)).code).toBe(1); // base is far below lora
+    const update = await lynx('baseline', 'update', '--from', out, '--reason', 'base as the baseline', '--baseline', join(ws, 'eval_baseline.json'));
+    expect(update.code).toBe(0);
+    const written = JSON.parse(await readFile(join(ws, 'eval_baseline.json'), 'utf8'));
+    expect(written).toMatchObject({ outcomes_path: 'data/eval/baseline-outcomes.jsonl', alpha: 0.05, fail_alpha: 0.01 });
+    expect(written.gating).toContain('tense.past_participle');
+    const self = await lynx('gate', 'evaluate', '--candidate', dirs.base, '--baseline', join(ws, 'eval_baseline.json'), '--eval-set', join(ws, 'data', 'eval', 'grammar-eval.jsonl'));
+    expect(self.code).toBe(0);
+    expect(self.stdout).toMatch(/gate: PASS/);
   });
 
   it('lynx gate power prints per bucket what the eval set can decide (--json too)', async () => {
