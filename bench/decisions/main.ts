@@ -4,9 +4,11 @@
 import type { DecisionSection, SectionRunner } from './section';
 import { runDrift } from './drift';
 import { runTriggers } from './triggers';
+import { gateSection } from './gate';
 
 // Each decision adds its runner here (one file per decision under bench/decisions/).
 const sections: Record<string, SectionRunner> = {
+  gate: gateSection,
   drift: runDrift,
   triggers: runTriggers,
 };

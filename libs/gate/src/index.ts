@@ -14,3 +14,4 @@ export * from './registry-client';
 export * from './gate-run';
 export * from './drift';
 export * from './triggers';
+export * from './paired';

@@ -19,3 +19,7 @@ export { klDivergenceCorrected } from './kl-divergence-corrected';
 export { psiCorrected } from './psi-corrected';
 export { noncentralChiSquareSf } from './noncentral-chi-square-sf';
 export { binomialCdf } from './binomial-cdf';
+export { tangoScoreStatistic } from './tango-score-statistic';
+export { tangoScoreBound, type BoundSide } from './tango-score-bound';
+export { pairedScoreTestPower } from './paired-score-test-power';
+export { pairedSampleSize } from './paired-sample-size';
