@@ -15,3 +15,6 @@ export { quantileBinEdges } from './quantile-bin-edges';
 export { countIntoBins } from './count-into-bins';
 export { binIndex } from './bin-index';
 export { sampleSizeTwoProportions } from './sample-size-two-proportions';
+export { obrienFlemingSpending } from './obrien-fleming-spending';
+export { requiredInformation } from './required-information';
+export { mannWhitneyU, type Alternative, type MannWhitneyResult } from './mann-whitney-u';
