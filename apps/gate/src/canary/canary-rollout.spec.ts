@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { pushRandomVersion } from '@lynx/bundle/testing';
 import { createLynxApp } from '@lynx/platform';
-import { spawnListening, startRegistryChild, type ListeningChild, type RegistryChild } from '@lynx/platform/testing';
+import { recordPassingVerdict, spawnListening, startRegistryChild, type ListeningChild, type RegistryChild } from '@lynx/platform/testing';
 import type { TrafficPlan } from '@lynx/schema';
 import { type TutorItem, readItems } from '@lynx/tutor';
 import { EVAL_SET_FILE } from '@lynx/tutor/testing';
@@ -75,11 +75,7 @@ describe('canary rollouts through the router, registry and gate', () => {
     if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${JSON.stringify(r.body)}`);
     return r.body as T;
   }
-  const verdict = (model: string, digest: string) =>
-    ok(
-      registry.call('POST', `/v1/models/${model}/verdicts`, { kind: 'gate', model, candidate_digest: digest, baseline_file_digest: 'sha256:' + 'b'.repeat(64), eval_set_digest: 'sha256:' + 'e'.repeat(64), tolerance_pp: 0.02, passed: true, buckets: [], created_at: new Date().toISOString() }, 'ci'),
-      201,
-    );
+  const verdict = (model: string, digest: string) => recordPassingVerdict(registry, model, digest);
   const putPlan = (model: string, plan: TrafficPlan, as: 'operator' | 'admin' = 'operator', extra: Record<string, unknown> = {}) => registry.call('PUT', `/v1/traffic/${model}`, { plan, reason: 'test', ...extra }, as);
   const auth = () => ({ authorization: `Bearer ${registry.tokens.reader}` });
   const routerPlan = async (model: string) => (await (await fetch(`${router.url}/v1/traffic/${model}`, { headers: auth() })).json()) as { revision: number; plan: TrafficPlan };
