@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { pushRandomVersion } from '@lynx/bundle/testing';
-import { createLynxApp } from '@lynx/platform';
+import { createLynxApp, listenLynxApp } from '@lynx/platform';
 import { recordPassingVerdict, spawnListening, startRegistryChild, type ListeningChild, type RegistryChild } from '@lynx/platform/testing';
 import type { TrafficPlan } from '@lynx/schema';
 import { type TutorItem, readItems } from '@lynx/tutor';
@@ -65,6 +65,7 @@ describe('canary rollouts through the router, registry and gate', () => {
   let upstream: { baseUrl: string; close(): Promise<void> };
   let router: ListeningChild;
   let app: NestFastifyApplication;
+  let gateUrl: string;
   let canary: CanaryService;
   let items: TutorItem[];
   const digests: Record<string, Record<'old' | 'stable' | 'good' | 'bad', string>> = {};
@@ -98,6 +99,18 @@ describe('canary rollouts through the router, registry and gate', () => {
       while (!over) arms.push(await ask(model, i++));
     }));
     return arms;
+  }
+
+  /** Runs the CLI against the registry and the gate. */
+  function lynx(args: string[], token: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    return new Promise((done) => {
+      const p = spawn(process.execPath, [join(REPO, 'tools/bin/lynx.js'), ...args], { cwd: REPO, env: { ...process.env, LYNX_REGISTRY_URL: registry.url, LYNX_GATE_URL: gateUrl, LYNX_TOKEN: token } });
+      let stdout = '';
+      let stderr = '';
+      p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      p.on('exit', (code) => done({ code, stdout, stderr }));
+    });
   }
 
   async function nextDecision(model: string, until: (m: Measurement) => boolean, timeoutMs = 60_000): Promise<Measurement> {
@@ -140,7 +153,7 @@ describe('canary rollouts through the router, registry and gate', () => {
     });
     const env = { ...registry.ns.env, LYNX_REGISTRY_URL: registry.url, LYNX_TOKEN: registry.tokens.ci, LYNX_GATE_AUTO_CANARY: 'true', ...POLICY_ENV };
     app = await createLynxApp(GateAppModule.forRoot({ env }), 'gate');
-    await app.init();
+    gateUrl = await listenLynxApp(app, 0);
     canary = app.get(CanaryService);
   });
   afterAll(async () => {
@@ -178,6 +191,18 @@ describe('canary rollouts through the router, registry and gate', () => {
     const arms = await Promise.all(Array.from({ length: 20 }, (_, i) => ask(model, i)));
     expect(new Set(arms)).toEqual(new Set(['stable']));
     expect((await canary.status(model)).stopped?.reason).toMatch(/pass_rate .*aborting/);
+
+    // `lynx canary status`: exit 1 for an aborted canary, with the failed check in the table and in --json.
+    const table = await lynx(['canary', 'status', model], registry.tokens.reader);
+    expect(table).toMatchObject({ code: 1 });
+    expect(table.stdout).toMatch(/phase aborted/);
+    expect(table.stdout).toMatch(/pass_rate\s+\S+\s+\S+\s+fail/);
+    const json = await lynx(['canary', 'status', model, '--json'], registry.tokens.reader);
+    expect(JSON.parse(json.stdout)).toMatchObject({ model, active: false, analysis: { phase: 'aborted' }, last: { action: 'abort' } });
+    // Nothing left to abort: a clear error, exit 2.
+    const again = await lynx(['canary', 'abort', model], registry.tokens.operator);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/no running canary to abort/);
   });
 
   it('ends a canary on `lynx rollback`: single on the new production, analysis stopped for "rollback", audited, applied by the router within 1 s', async () => {
@@ -187,14 +212,7 @@ describe('canary rollouts through the router, registry and gate', () => {
     await Promise.all([started, drive(model, started)]);
     expect((await canary.status(model)).active).toBe(true);
 
-    const out = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
-      const p = spawn(process.execPath, [join(REPO, 'tools/bin/lynx.js'), 'rollback', model, '--reason', 'bad answers reported'], { cwd: REPO, env: { ...process.env, LYNX_REGISTRY_URL: registry.url, LYNX_TOKEN: registry.tokens.operator } });
-      let stdout = '';
-      let stderr = '';
-      p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      p.on('exit', (code) => done({ code, stdout, stderr }));
-    });
+    const out = await lynx(['rollback', model, '--reason', 'bad answers reported'], registry.tokens.operator);
     const rolledBackAt = Date.now();
     expect(out).toMatchObject({ code: 0 });
     const stored = await ok<{ plan: TrafficPlan; revision: number }>(registry.call('GET', `/v1/traffic/${model}`));
