@@ -199,6 +199,14 @@ describe('canary rollouts through the router, registry and gate', () => {
     expect(table.stdout).toMatch(/pass_rate\s+\S+\s+\S+\s+fail/);
     const json = await lynx(['canary', 'status', model, '--json'], registry.tokens.reader);
     expect(JSON.parse(json.stdout)).toMatchObject({ model, active: false, analysis: { phase: 'aborted' }, last: { action: 'abort' } });
+    // The same state as Prometheus series, for an AnalysisTemplate or an alert.
+    const metrics = await (await fetch(`${gateUrl}/metrics`)).text();
+    const series = (name: string, labels: string) => metrics.split('\n').find((l) => l.startsWith(`${name}{`) && labels.split(',').every((kv) => l.includes(kv)));
+    const digest = digests[model].bad;
+    expect(series('lynx_canary_analysis_phase', `model="${model}",digest="${digest}",phase="aborted"`)).toMatch(/ 1$/);
+    expect(series('lynx_canary_check_result', `model="${model}",check="pass_rate"`)).toMatch(/ -1$/);
+    expect(series('lynx_canary_decisions_total', `model="${model}",action="abort"`)).toMatch(/ 1$/);
+    expect(Number(series('lynx_canary_judged', `model="${model}",arm="canary"`)?.split(' ').pop())).toBeGreaterThan(0);
     // Nothing left to abort: a clear error, exit 2.
     const again = await lynx(['canary', 'abort', model], registry.tokens.operator);
     expect(again.code).toBe(2);

@@ -21,6 +21,7 @@ import { ConflictError, QUEUES, type TrafficPlan } from '@lynx/schema';
 import { readItems } from '@lynx/tutor';
 import { GATE_CONFIG, type GateConfig } from '../config/gate-config';
 import { type CanaryPlan, isActiveCanary, notActiveBecause } from './canary-plan';
+import { CanaryMetrics } from './canary-metrics';
 import { CanaryStatsStore, sinceLastRead } from './canary-stats';
 import { InferenceListener } from './inference-listener';
 
@@ -61,6 +62,7 @@ export class CanaryService extends EventEmitter implements OnApplicationBootstra
     @Inject(LynxNames) private readonly names: LynxNames,
     @Inject(NatsService) private readonly nats: NatsService,
     @Inject(LynxLogger) private readonly logger: LynxLogger,
+    @Inject(CanaryMetrics) private readonly metrics: CanaryMetrics,
   ) {
     super();
     this.stats = new CanaryStatsStore(redis, names, config.latencySamples);
@@ -148,6 +150,7 @@ export class CanaryService extends EventEmitter implements OnApplicationBootstra
     const { plan, revision } = await this.registry.traffic(model);
     if (plan.strategy !== 'canary' || plan.status === 'aborted' || plan.status === 'completed') throw new ConflictError(`${model} has no running canary to pause`, { model, plan });
     await this.stop(model, 'paused through the API');
+    this.metrics.setPhase(model, (await this.registry.version(model, plan.canary)).digest, 'paused');
     return this.registry.putTraffic(model, { ...plan, status: 'paused' }, 'canary paused through the API', revision);
   }
 
@@ -222,6 +225,7 @@ export class CanaryService extends EventEmitter implements OnApplicationBootstra
       // Stopped or replaced while this measurement ran: its decision belongs to an analysis that is over.
       return this.finish({ model, stopped: 'the analysis was stopped or replaced during the measurement' });
     }
+    this.metrics.measured(model, canary.digest, next, decision);
     const reason = `canary analysis: ${decision.reason}`;
     if (decision.action === 'step') {
       const stepped: CanaryPlan = { ...plan, weight: decision.weight, status: 'progressing' };
