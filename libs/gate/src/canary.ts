@@ -67,7 +67,7 @@ export const DEFAULT_CANARY_STEPS: CanaryStep[] = [{ setWeight: 5 }, { pause: { 
 
 export const DEFAULT_CANARY_POLICY: CanaryPolicy = {
   steps: DEFAULT_CANARY_STEPS,
-  alpha: 0.002,
+  alpha: 0.0015,
   power: 0.99,
   looks: 5,
   passRateDrop: 0.1,
