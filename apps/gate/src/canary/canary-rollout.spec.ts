@@ -23,7 +23,7 @@ jest.setTimeout(120_000);
 
 const REPO = resolve(__dirname, '../../../..');
 const suffix = randomBytes(3).toString('hex');
-const MODELS = { refused: `cr-refused-${suffix}`, bad: `cr-bad-${suffix}`, rollback: `cr-rollback-${suffix}`, good: `cr-good-${suffix}` };
+const MODELS = { refused: `cr-refused-${suffix}`, bad: `cr-bad-${suffix}`, rollback: `cr-rollback-${suffix}`, good: `cr-good-${suffix}`, ops: `cr-ops-${suffix}` };
 // Small horizons so a few hundred requests finish a stage: detect a 30 pp pass-rate drop or a
 // rise of the error rate from 5 % to 25 % at one-sided α 0.01 with power 0.8, in 2 looks.
 const POLICY_ENV = {
@@ -142,7 +142,7 @@ describe('canary rollouts through the router, registry and gate', () => {
       }
       digests[model] = { old, stable, good: await version(model, 'good'), bad: await version(model, 'bad') };
     }
-    for (const model of [MODELS.bad, MODELS.rollback, MODELS.good]) {
+    for (const model of [MODELS.bad, MODELS.rollback, MODELS.good, MODELS.ops]) {
       await verdict(model, digests[model].good);
       await verdict(model, digests[model].bad);
     }
@@ -259,5 +259,33 @@ describe('canary rollouts through the router, registry and gate', () => {
     expect(stored.plan).toEqual({ strategy: 'single', ref: digests[model].good });
     await routerApplies(model, (p) => p.revision === stored.revision);
     expect((await canary.status(model)).active).toBe(false);
+  });
+
+  it('lynx canary pause keeps the evidence, resume carries on from it, abort serves stable only', async () => {
+    const model = MODELS.ops;
+    const measured = nextDecision(model, (m) => !!m.decision && m.decision.checks[0].canary_n > 0);
+    await ok(putPlan(model, { strategy: 'canary', stable: 'production', canary: digests[model].good, weight: 20 }));
+    await Promise.all([measured, drive(model, measured)]);
+    const before = await canary.status(model);
+
+    const paused = await lynx(['canary', 'pause', model, '--json'], registry.tokens.operator);
+    expect(paused.code).toBe(0);
+    expect(JSON.parse(paused.stdout).plan).toMatchObject({ strategy: 'canary', weight: 20, status: 'paused' });
+    expect((await canary.status(model)).active).toBe(false);
+
+    const resumed = await lynx(['canary', 'resume', model], registry.tokens.operator);
+    expect(resumed).toMatchObject({ code: 0 });
+    expect(resumed.stdout).toMatch(/analysis resumed at 20%/);
+    const after = await canary.status(model);
+    expect(after.active).toBe(true);
+    expect(after.analysis!.canary.requests).toBeGreaterThanOrEqual(before.analysis!.canary.requests);
+    expect(after.analysis!.canary.requests).toBeGreaterThan(0);
+
+    const aborted = await lynx(['canary', 'abort', model], registry.tokens.operator);
+    expect(aborted).toMatchObject({ code: 0 });
+    expect(aborted.stdout).toMatch(/aborted; plan revision \d+: canary weight 0% aborted/);
+    await routerApplies(model, (p) => p.plan.strategy === 'canary' && p.plan.status === 'aborted');
+    const arms = await Promise.all(Array.from({ length: 10 }, (_, i) => ask(model, i)));
+    expect(new Set(arms)).toEqual(new Set(['stable']));
   });
 });

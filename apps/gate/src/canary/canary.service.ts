@@ -104,7 +104,9 @@ export class CanaryService extends EventEmitter implements OnApplicationBootstra
     const every = req.interval_ms ?? this.config.canaryIntervalMs;
     const started_at = new Date().toISOString();
     const prior = await this.stats.getState(req.model);
-    const resumes = prior.canary_digest === digest && prior.analysis?.phase === 'running' && /paused/.test(prior.stopped?.reason ?? '');
+    // Carry on after a pause, or when the follower and a resume both start the same canary.
+    const running = !prior.stopped && !!(await this.queue.getJobScheduler(schedulerId(req.model)));
+    const resumes = prior.canary_digest === digest && prior.analysis?.phase === 'running' && (running || /paused/.test(prior.stopped?.reason ?? ''));
     const analysis = resumes ? prior.analysis! : initialCanaryState(stages, plan.weight);
     const seen = resumes ? prior.seen : await this.readTotals(req.model, plan);
     await this.stats.startState(req.model, {
