@@ -5,10 +5,12 @@ import type { DecisionSection, SectionRunner } from './section';
 import { runDrift } from './drift';
 import { runTriggers } from './triggers';
 import { gateSection } from './gate';
+import { runCanary } from './canary';
 
 // Each decision adds its runner here (one file per decision under bench/decisions/).
 const sections: Record<string, SectionRunner> = {
   gate: gateSection,
+  canary: runCanary,
   drift: runDrift,
   triggers: runTriggers,
 };

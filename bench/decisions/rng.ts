@@ -24,7 +24,7 @@ export function seededRng(seed: number): Rng {
   return {
     uniform,
     bernoulli: (p) => uniform() < p,
-    binomial: (n, p) => binomial(n, p),
+    binomial: (n, p) => (n === 0 ? 0 : binomial(n, p)),
     beta: (a, b) => beta(a, b),
     normal: (mu, sigma) => normal(mu, sigma),
   };

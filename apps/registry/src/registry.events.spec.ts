@@ -106,6 +106,7 @@ describe('registry NATS request/reply', () => {
     const none: any = await rpc.request(PATTERNS.registryTrafficPlan, { model });
     expect(none).toMatchObject({ model, revision: 0, plan: { strategy: 'single' }, refs: [{ ref: 'production', digest: null, error: { code: 'alias_not_found' } }] });
     await r.inject({ method: 'POST', url: `/v1/models/${model}/promote`, as: 'trainer', payload: { digest: a, semver: 'v0.1.0-dev', reason: 'try' } });
+    await verdict(r, model, b); // a canary arm answers users: it needs a passing verdict
     const put = await r.inject({ method: 'PUT', url: `/v1/traffic/${model}`, as: 'operator', payload: { plan: { strategy: 'canary', stable: 'production', canary: b.slice(0, 20), weight: 5 } } });
     expect(put.statusCode).toBe(200);
     const plan: any = await rpc.request(PATTERNS.registryTrafficPlan, { model });

@@ -2,7 +2,7 @@
 // small real HTTP upstreams: headers, events, bad input, plan changes, fallback, breaker, streaming.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { startRegistryChild, type RegistryChild } from '@lynx/platform/testing';
+import { recordPassingVerdict, startRegistryChild, type RegistryChild } from '@lynx/platform/testing';
 import { inferenceEventSchema, feedbackEventSchema, SUBJECTS, type Role } from '@lynx/schema';
 import { startFakeUpstream, type FakeUpstream } from './testing/fake-upstream';
 import { readEvents } from './testing/jetstream';
@@ -34,6 +34,7 @@ beforeAll(async () => {
   const promoted = await registry.call('POST', `/v1/models/${MODEL}/promote`, { digest: digestA, semver: 'v0.1.0-dev.1', reason: 'first' }, 'trainer');
   expect(promoted.status).toBeLessThan(300);
   expect((await registry.call('PUT', `/v1/models/${MODEL}/aliases/candidate`, { digest: digestB, reason: 'try' }, 'operator')).status).toBeLessThan(300);
+  await recordPassingVerdict(registry, MODEL, digestB); // the candidate serves users in canary and blue/green plans
   router = await startRouter(
     { ...registry.ns.env, LYNX_REGISTRY_URL: registry.url, LYNX_TOKEN: registry.tokens.reader, LYNX_ROUTER_MODELS: MODEL },
     { bodyLimit: 4096, breakerFailures: 3, breakerCooldownMs: 60_000, upstreamTimeoutMs: 1500, refreshMs: 60_000 },

@@ -1,7 +1,7 @@
 // The traffic strategies end to end: the real registry (own process, PGlite), the tutor's real
 // model server (own process, four trained variants), NATS/JetStream, and the router in process.
 import { pushBundle } from '@lynx/bundle';
-import { startRegistryChild, type RegistryChild } from '@lynx/platform/testing';
+import { recordPassingVerdict, startRegistryChild, type RegistryChild } from '@lynx/platform/testing';
 import { SUBJECTS, shadowPairEventSchema } from '@lynx/schema';
 import { ProxyService } from './proxy/proxy.service';
 import { readEvents } from './testing/jetstream';
@@ -48,6 +48,7 @@ beforeAll(async () => {
   for (const variant of ['base', 'lora', 'int8'] as const) {
     const tags = { variant, 'upstream.base_url': server.baseUrl, 'upstream.model': variant };
     digest[variant] = (await pushBundle({ url: registry.url, token: registry.tokens.trainer }, MODEL, server.trained.dirs[variant], { tags })).digest;
+    await recordPassingVerdict(registry, MODEL, digest[variant]); // A/B arms answer users
   }
   await registry.call('POST', `/v1/models/${MODEL}/promote`, { digest: digest.lora, semver: 'v0.1.0-dev.1', reason: 'first' }, 'trainer');
   router = await startRouter(

@@ -7,6 +7,8 @@ export * from './endpoint-eval';
 export * from './judge';
 export * from './percentile';
 export * from './canary';
+export * from './canary-stages';
+export * from './canary-sequential';
 export * from './ab';
 export * from './shadow-report';
 export * from './shadow-render';

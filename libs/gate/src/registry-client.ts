@@ -106,6 +106,11 @@ export class GateRegistryClient {
     return this.call('PUT', `/v1/traffic/${encodeURIComponent(model)}`, { plan, reason, ...(expectedRevision === undefined ? {} : { expected_revision: expectedRevision }) });
   }
 
+  /** The plan's changes, oldest first, each with its reason. */
+  async trafficHistory(model: string): Promise<Array<{ revision: number; plan: TrafficPlan; reason: string | null }>> {
+    return (await this.call<{ changes: Array<{ revision: number; plan: TrafficPlan; reason: string | null }> }>('GET', `/v1/traffic/${encodeURIComponent(model)}/history`)).changes;
+  }
+
   async audit(model: string): Promise<AuditEntry[]> {
     return (await this.call<{ entries: AuditEntry[] }>('GET', `/v1/audit?model=${encodeURIComponent(model)}`)).entries;
   }

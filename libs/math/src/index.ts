@@ -23,3 +23,6 @@ export { tangoScoreStatistic } from './tango-score-statistic';
 export { tangoScoreBound, type BoundSide } from './tango-score-bound';
 export { pairedScoreTestPower } from './paired-score-test-power';
 export { pairedSampleSize } from './paired-sample-size';
+export { obrienFlemingSpending } from './obrien-fleming-spending';
+export { requiredInformation } from './required-information';
+export { mannWhitneyU, type Alternative, type MannWhitneyResult } from './mann-whitney-u';

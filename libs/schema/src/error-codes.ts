@@ -40,6 +40,7 @@ export const ERROR_CODES = {
   duplicateEvalItem: 'duplicate_eval_item',
   unknownEvalItem: 'unknown_eval_item',
   incompleteEvalOutcomes: 'incomplete_eval_outcomes',
+  armWithoutPassingVerdict: 'arm_without_passing_verdict',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

@@ -96,7 +96,8 @@ describe('traffic plans', () => {
     { strategy: 'ab', arms: [{ ref: 'v1.0.0', weight: 50 }, { ref: 'v1.1.0', weight: 50 }] },
     { strategy: 'ab', arms: [{ ref: 'production', weight: 1 }, { ref: 'staging', weight: 0 }] },
     { strategy: 'shadow', primary: 'production', shadow: 'candidate', percent: 10 },
-    { strategy: 'canary', stable: 'production', canary: 'v1.1.0', weight: 5, status: 'progressing', steps: [5, 25, 50, 100] },
+    { strategy: 'canary', stable: 'production', canary: 'v1.1.0', weight: 5, status: 'progressing', steps: [5, 25, 50] },
+    { strategy: 'canary', stable: 'production', canary: 'v1.1.0', weight: 5, steps: [{ setWeight: 5 }, { pause: { measurements: 3 } }, { setWeight: 25 }] },
     { strategy: 'bluegreen', active: 'production', preview: 'staging' },
   ])('accepts %j', (plan) => {
     expect(trafficPlanSchema.safeParse(plan).success).toBe(true);
@@ -110,6 +111,9 @@ describe('traffic plans', () => {
     ['percent above 100', { strategy: 'shadow', primary: 'production', shadow: 'x1', percent: 101 }],
     ['percent below 0', { strategy: 'shadow', primary: 'production', shadow: 'x1', percent: -1 }],
     ['canary weight above 100', { strategy: 'canary', stable: 'production', canary: 'x1', weight: 150 }],
+    // The last analysis needs stable traffic: success completes the rollout instead of a 100 % step.
+    ['a canary step of 100', { strategy: 'canary', stable: 'production', canary: 'x1', weight: 5, steps: [5, 100] }],
+    ['an unknown canary step', { strategy: 'canary', stable: 'production', canary: 'x1', weight: 5, steps: [{ setWeight: 5 }, { wait: 3 }] }],
     ['an unknown strategy', { strategy: 'mirror', primary: 'production' }],
     ['an unknown field', { strategy: 'bluegreen', active: 'production', preview: 'staging', extra: 1 }],
     ['a bad ref', { strategy: 'bluegreen', active: 'production', preview: '../etc' }],

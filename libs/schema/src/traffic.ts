@@ -40,6 +40,19 @@ export const shadowPlanSchema = z.strictObject({
 
 export const CANARY_STATUSES = ['progressing', 'paused', 'aborted', 'completed'] as const;
 
+/**
+ * One step of a canary, as in Argo Rollouts: set the canary's weight, or require this many
+ * conclusive measurements at the current weight before the next step. A bare number is a
+ * setWeight. Weights stay below 100: the last analysis needs stable traffic to compare with,
+ * and its success completes the rollout (the plan becomes `single` on the canary).
+ */
+export const canaryStepSchema = z.union([
+  z.number().gt(0).lt(100),
+  z.strictObject({ setWeight: z.number().gt(0).lt(100) }),
+  z.strictObject({ pause: z.strictObject({ measurements: z.number().int().min(1).max(1000) }) }),
+]);
+export type CanaryStep = z.infer<typeof canaryStepSchema>;
+
 export const canaryPlanSchema = z.strictObject({
   strategy: z.literal('canary'),
   stable: referenceSchema,
@@ -47,7 +60,7 @@ export const canaryPlanSchema = z.strictObject({
   /** Share of traffic (0–100) sent to the canary. */
   weight: percent,
   status: z.enum(CANARY_STATUSES).optional(),
-  steps: z.array(percent).optional(),
+  steps: z.array(canaryStepSchema).max(32).optional(),
 });
 
 export const bluegreenPlanSchema = z.strictObject({

@@ -5,7 +5,7 @@ import { JSONCodec, connect, type NatsConnection } from 'nats';
 import { pushRandomVersion } from '@lynx/bundle/testing';
 import { GateRegistryClient } from '@lynx/gate';
 import { createLynxApp } from '@lynx/platform';
-import { TEST_NATS_URL, startRegistryChild, type RegistryChild } from '@lynx/platform/testing';
+import { TEST_NATS_URL, recordPassingVerdict, startRegistryChild, type RegistryChild } from '@lynx/platform/testing';
 import { SUBJECTS, type RegistryEvent, type TrafficPlan } from '@lynx/schema';
 import { GateAppModule } from '../app.module';
 import { CanaryFollower, type Followed } from './canary-follower';
@@ -46,8 +46,12 @@ describe('canary analysis follows the traffic plan', () => {
     await registry?.stop(); // also deletes the shared namespace's streams and Redis keys
   });
 
-  /** A one-file version of its own digest. */
-  const version = (model: string) => pushRandomVersion({ url: registry.url, token: registry.tokens.trainer }, model);
+  /** A one-file version of its own digest, with a passing gate verdict (canary arms need one). */
+  async function version(model: string): Promise<string> {
+    const digest = await pushRandomVersion({ url: registry.url, token: registry.tokens.trainer }, model);
+    await recordPassingVerdict(registry, model, digest);
+    return digest;
+  }
 
   /** Resolves with the next `event` of `model` from `emitter`; call it before the change it waits for. */
   async function next<T extends { model: string }>(emitter: EventEmitter, event: 'followed' | 'measured', model: string): Promise<T> {

@@ -60,8 +60,9 @@ export class CanaryFollower extends EventEmitter implements OnApplicationBootstr
 
   private async handle(m: JsMsg): Promise<void> {
     let model: string;
+    let eventReason: string | undefined;
     try {
-      model = registryEventSchema.parse(m.json()).model;
+      ({ model, reason: eventReason } = registryEventSchema.parse(m.json()));
     } catch {
       // Not JSON, or not a registry event: it never becomes one, so ack it rather than loop on it.
       this.logger.warn({ msg: 'canary follower: not a registry event, skipped', subject: m.subject, seq: m.seq }, 'Canary');
@@ -69,7 +70,7 @@ export class CanaryFollower extends EventEmitter implements OnApplicationBootstr
       return;
     }
     try {
-      const followed = await this.serially(model, () => this.follow(model));
+      const followed = await this.serially(model, () => this.follow(model, eventReason));
       m.ack();
       this.emit('followed', followed);
     } catch (err) {
@@ -83,13 +84,15 @@ export class CanaryFollower extends EventEmitter implements OnApplicationBootstr
   }
 
   /** Brings the model's analysis in line with its current traffic plan. */
-  async follow(model: string): Promise<Followed> {
+  async follow(model: string, eventReason?: string): Promise<Followed> {
     const current = await this.plan(model);
     const running = await this.canary.status(model);
     const revision = current?.revision ?? null;
     const plan = current?.plan;
     if (!plan || !isActiveCanary(plan)) {
-      const reason = `${notActiveBecause(plan)} (plan revision ${revision ?? 'none'})`;
+      // A rollback ends the plan in the registry; the analysis records "rollback" as its stop reason.
+      const why = eventReason?.startsWith('rollback') ? `rollback: ${notActiveBecause(plan)}` : notActiveBecause(plan);
+      const reason = `${why} (plan revision ${revision ?? 'none'})`;
       if (!running.active) return this.done({ model, action: 'none', reason, revision });
       await this.canary.stop(model, reason);
       return this.done({ model, action: 'stopped', reason, revision });

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { type ArmStats, percentile } from '@lynx/gate';
+import type { ArmCounts, ArmMeasurement, CanaryAnalysisState } from '@lynx/gate';
 import type { LynxNames } from '@lynx/platform';
 
 const TTL_SECONDS = 24 * 3600;
@@ -36,14 +36,43 @@ export interface CanaryState {
   reason?: string;
   stopped?: { at: string; reason: string };
   last?: unknown;
+  /** The sequential analysis (reduceCanary's state). */
+  analysis?: CanaryAnalysisState;
+  /** Each arm's cumulative counters as the last measurement read them: the next one takes the difference. */
+  seen?: Record<string, ArmTotals>;
+}
+
+/** Cumulative counters of one digest, and how many latencies were ever recorded for it. */
+export interface ArmTotals extends ArmCounts {
+  latency_n: number;
+}
+
+const ZERO: ArmTotals = { requests: 0, errors: 0, graded: 0, passed: 0, latency_n: 0 };
+
+/**
+ * What arrived since `before`: the counters' differences and the latencies recorded since (the
+ * list keeps the newest first, so those are its head). Counters that went backwards (keys expired
+ * or were reset) count from zero.
+ */
+export function sinceLastRead(now: ArmTotals & { latencies: number[] }, before: ArmTotals | undefined): ArmMeasurement {
+  const b = before && now.requests >= before.requests && now.graded >= before.graded ? before : ZERO;
+  const fresh = Math.min(now.latencies.length, Math.max(0, now.latency_n - b.latency_n));
+  return {
+    requests: now.requests - b.requests,
+    errors: Math.max(0, now.errors - b.errors),
+    graded: now.graded - b.graded,
+    passed: Math.max(0, now.passed - b.passed),
+    latencies: now.latencies.slice(0, fresh),
+  };
 }
 
 /**
- * Per-arm counters for canary analysis, in Redis: for each (model, digest) a hash of requests,
- * errors, graded, passed and a list of the newest `maxSamples` latencies (for p99). The analysis
- * reads them and resets them after a conclusive measurement, so each measurement covers the
- * requests since the previous one (Argo's interval). Keys expire a day after the last write, so
- * abandoned canaries leave nothing behind; memory is bounded by maxSamples per digest.
+ * Per-arm counters for canary analysis, in Redis: for each (model, digest) a hash of cumulative
+ * requests, errors, graded, passed and latency_n, and a list of the newest `maxSamples` latencies.
+ * Counters are never reset while an analysis reads them: each measurement records what it read
+ * (state.seen) and takes the difference next time, so a measurement that is dropped (stopped or
+ * replaced mid-way) loses nothing. Keys expire a day after the last write, so abandoned canaries
+ * leave nothing behind; memory is bounded by maxSamples per digest.
  */
 export class CanaryStatsStore {
   private readonly redis: CanaryRedis;
@@ -72,7 +101,7 @@ export class CanaryStatsStore {
   async recordRequest(model: string, digest: string, r: { error: boolean; latencyMs: number; judged?: boolean }): Promise<void> {
     const counts = this.key(model, digest, 'counts');
     const latency = this.key(model, digest, 'latency');
-    const m = this.redis.multi().hincrby(counts, 'requests', 1);
+    const m = this.redis.multi().hincrby(counts, 'requests', 1).hincrby(counts, 'latency_n', 1);
     if (r.error) m.hincrby(counts, 'errors', 1);
     if (r.judged !== undefined) {
       m.hincrby(counts, 'graded', 1);
@@ -89,18 +118,13 @@ export class CanaryStatsStore {
     await m.expire(counts, TTL_SECONDS).exec();
   }
 
-  async read(model: string, digest: string): Promise<ArmStats> {
-    const [counts, latencies] = await Promise.all([
-      this.redis.hgetall(this.key(model, digest, 'counts')),
-      this.redis.lrange(this.key(model, digest, 'latency'), 0, -1),
-    ]);
+  async read(model: string, digest: string): Promise<ArmTotals & { latencies: number[] }> {
+    // One MULTI, so latency_n and the list agree.
+    const res = await this.redis.multi().hgetall(this.key(model, digest, 'counts')).lrange(this.key(model, digest, 'latency'), 0, -1).exec();
+    const counts = (res?.[0]?.[1] ?? {}) as Record<string, string>;
+    const latencies = (res?.[1]?.[1] ?? []) as string[];
     const n = (k: string) => Number(counts[k] ?? 0);
-    return { requests: n('requests'), errors: n('errors'), graded: n('graded'), passed: n('passed'), p99Ms: percentile(latencies.map(Number), 99) ?? null };
-  }
-
-  async reset(model: string, ...digests: string[]): Promise<void> {
-    const keys = digests.flatMap((d) => [this.key(model, d, 'counts'), this.key(model, d, 'latency')]);
-    if (keys.length) await this.redis.del(...keys);
+    return { requests: n('requests'), errors: n('errors'), graded: n('graded'), passed: n('passed'), latency_n: n('latency_n'), latencies: latencies.map(Number) };
   }
 
   async getState(model: string): Promise<CanaryState> {

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { z } from 'zod';
 import { Roles, ZodValidationPipe } from '@lynx/platform';
 import { modelNameSchema, semverSchema } from '@lynx/schema';
@@ -8,6 +8,9 @@ const startSchema = z.strictObject({
   interval_ms: z.number().int().min(100).max(24 * 3600 * 1000).optional(),
   semver: semverSchema.optional(),
 });
+
+const resumeSchema = z.strictObject({ interval_ms: startSchema.shape.interval_ms }).optional();
+const promoteSchema = z.strictObject({ semver: semverSchema.optional() }).optional();
 
 @Controller('v1/gate/canaries/:model')
 export class CanaryController {
@@ -29,5 +32,36 @@ export class CanaryController {
   @Delete()
   stop(@Param('model', new ZodValidationPipe(modelNameSchema)) model: string) {
     return this.canary.stop(model);
+  }
+
+  /** Holds the canary at its weight (plan status paused); the analysis keeps its evidence. */
+  @Roles('operator')
+  @HttpCode(200)
+  @Post('pause')
+  pause(@Param('model', new ZodValidationPipe(modelNameSchema)) model: string) {
+    return this.canary.pause(model);
+  }
+
+  @Roles('operator')
+  @HttpCode(200)
+  @Post('resume')
+  resume(@Param('model', new ZodValidationPipe(modelNameSchema)) model: string, @Body(new ZodValidationPipe(resumeSchema)) body: z.infer<typeof resumeSchema>) {
+    return this.canary.resume(model, body?.interval_ms);
+  }
+
+  /** Weight 0, status aborted: the router serves stable only. */
+  @Roles('operator')
+  @HttpCode(200)
+  @Post('abort')
+  abort(@Param('model', new ZodValidationPipe(modelNameSchema)) model: string) {
+    return this.canary.abort(model);
+  }
+
+  /** Completes now: promotion through the gate when a semver is given, then the plan becomes single. */
+  @Roles('operator')
+  @HttpCode(200)
+  @Post('promote')
+  promote(@Param('model', new ZodValidationPipe(modelNameSchema)) model: string, @Body(new ZodValidationPipe(promoteSchema)) body: z.infer<typeof promoteSchema>) {
+    return this.canary.promoteNow(model, body?.semver);
   }
 }

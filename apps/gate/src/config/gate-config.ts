@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '@lynx/schema';
+import { type CanaryStep, ConfigError, canaryStepSchema } from '@lynx/schema';
 import { type CanaryPolicy, DEFAULT_CANARY_POLICY, validateCanaryPolicy } from '@lynx/gate';
 
 /** Nest token of the gate's own settings (beside the platform's LynxConfig). */
@@ -12,7 +12,7 @@ export interface GateConfig {
   registryToken?: string;
   canaryIntervalMs: number;
   canaryPolicy: CanaryPolicy;
-  /** Latencies kept per arm for p99 (newest first); bounds Redis memory per canary. */
+  /** Latencies kept per arm (newest first) in Redis and in the analysis state; bounds memory per canary. */
   latencySamples: number;
   /** Evaluation jobs run at once (each holds a model and the eval set in memory). */
   evalConcurrency: number;
@@ -21,26 +21,43 @@ export interface GateConfig {
 }
 
 const int = (d: number) => z.coerce.number().int().positive().default(d);
-const frac = (d: number) => z.coerce.number().min(0).max(1).default(d);
+const P = DEFAULT_CANARY_POLICY;
 
 const schema = z.object({
   LYNX_GATE_EVAL_SET: z.string().min(1).default('data/eval/grammar-eval.jsonl'),
   LYNX_GATE_BASELINE: z.string().min(1).default('eval_baseline.json'),
   LYNX_TOKEN: z.string().min(1).optional(),
   LYNX_GATE_CANARY_INTERVAL_MS: int(60_000),
-  LYNX_GATE_CANARY_STEPS: z.string().regex(/^\d+(\.\d+)?(,\d+(\.\d+)?)*$/).default(DEFAULT_CANARY_POLICY.steps.join(',')),
-  LYNX_GATE_CANARY_FAILURE_LIMIT: int(DEFAULT_CANARY_POLICY.failureLimit),
-  LYNX_GATE_CANARY_MIN_REQUESTS: int(DEFAULT_CANARY_POLICY.minRequests),
-  LYNX_GATE_CANARY_MAX_ERROR_RATE_INCREASE: frac(DEFAULT_CANARY_POLICY.maxErrorRateIncrease),
-  LYNX_GATE_CANARY_MAX_LATENCY_RATIO: z.coerce.number().positive().default(DEFAULT_CANARY_POLICY.maxLatencyRatio),
-  LYNX_GATE_CANARY_LATENCY_SLACK_MS: z.coerce.number().nonnegative().default(DEFAULT_CANARY_POLICY.latencySlackMs),
-  LYNX_GATE_CANARY_MAX_PASS_RATE_DROP: frac(DEFAULT_CANARY_POLICY.maxPassRateDrop),
-  LYNX_GATE_CANARY_PASS_RATE_ALPHA: frac(DEFAULT_CANARY_POLICY.passRateAlpha),
-  LYNX_GATE_CANARY_MIN_GRADED: int(DEFAULT_CANARY_POLICY.minGraded),
+  // Argo-style steps as JSON ([{"setWeight":5},{"pause":{"measurements":2}},…]) or weights "5,25,50".
+  LYNX_GATE_CANARY_STEPS: z.string().min(1).optional(),
+  LYNX_GATE_CANARY_ALPHA: z.coerce.number().gt(0).lt(0.5).default(P.alpha),
+  LYNX_GATE_CANARY_POWER: z.coerce.number().gt(0.5).lt(1).default(P.power),
+  LYNX_GATE_CANARY_LOOKS: int(P.looks),
+  LYNX_GATE_CANARY_PASS_RATE_DROP: z.coerce.number().gt(0).lt(1).default(P.passRateDrop),
+  LYNX_GATE_CANARY_BASE_ERROR_RATE: z.coerce.number().gt(0).lt(1).default(P.baseErrorRate),
+  LYNX_GATE_CANARY_ERROR_RATE_FACTOR: z.coerce.number().gt(1).default(P.errorRateFactor),
+  LYNX_GATE_CANARY_LATENCY_ALPHA: z.coerce.number().gt(0).lt(0.5).default(P.latencyAlpha),
+  LYNX_GATE_CANARY_MAX_LATENCY_RATIO: z.coerce.number().positive().default(P.maxLatencyRatio),
+  LYNX_GATE_CANARY_LATENCY_SLACK_MS: z.coerce.number().nonnegative().default(P.latencySlackMs),
+  LYNX_GATE_CANARY_MIN_LATENCY_SAMPLES: int(P.minLatencySamples),
   LYNX_GATE_LATENCY_SAMPLES: int(2000),
   LYNX_GATE_EVAL_CONCURRENCY: int(1),
   LYNX_GATE_AUTO_CANARY: z.enum(['true', 'false']).default('true'),
 });
+
+function parseSteps(raw: string | undefined): CanaryStep[] {
+  if (raw === undefined) return P.steps;
+  if (/^\d+(\.\d+)?(,\d+(\.\d+)?)*$/.test(raw)) return raw.split(',').map(Number);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError('invalid gate configuration: LYNX_GATE_CANARY_STEPS must be weights like 5,25,50 or Argo-style JSON steps');
+  }
+  const steps = z.array(canaryStepSchema).safeParse(parsed);
+  if (!steps.success) throw new ConfigError(`invalid gate configuration: LYNX_GATE_CANARY_STEPS: ${steps.error.issues.map((i) => i.message).join('; ')}`);
+  return steps.data;
+}
 
 /** Reads and validates the gate's LYNX_GATE_* settings once at start. */
 export function loadGateConfig(env: NodeJS.ProcessEnv = process.env): GateConfig {
@@ -50,15 +67,18 @@ export function loadGateConfig(env: NodeJS.ProcessEnv = process.env): GateConfig
   }
   const e = parsed.data;
   const canaryPolicy: CanaryPolicy = {
-    steps: e.LYNX_GATE_CANARY_STEPS.split(',').map(Number),
-    failureLimit: e.LYNX_GATE_CANARY_FAILURE_LIMIT,
-    minRequests: e.LYNX_GATE_CANARY_MIN_REQUESTS,
-    maxErrorRateIncrease: e.LYNX_GATE_CANARY_MAX_ERROR_RATE_INCREASE,
+    steps: parseSteps(e.LYNX_GATE_CANARY_STEPS),
+    alpha: e.LYNX_GATE_CANARY_ALPHA,
+    power: e.LYNX_GATE_CANARY_POWER,
+    looks: e.LYNX_GATE_CANARY_LOOKS,
+    passRateDrop: e.LYNX_GATE_CANARY_PASS_RATE_DROP,
+    baseErrorRate: e.LYNX_GATE_CANARY_BASE_ERROR_RATE,
+    errorRateFactor: e.LYNX_GATE_CANARY_ERROR_RATE_FACTOR,
+    latencyAlpha: e.LYNX_GATE_CANARY_LATENCY_ALPHA,
     maxLatencyRatio: e.LYNX_GATE_CANARY_MAX_LATENCY_RATIO,
     latencySlackMs: e.LYNX_GATE_CANARY_LATENCY_SLACK_MS,
-    maxPassRateDrop: e.LYNX_GATE_CANARY_MAX_PASS_RATE_DROP,
-    passRateAlpha: e.LYNX_GATE_CANARY_PASS_RATE_ALPHA,
-    minGraded: e.LYNX_GATE_CANARY_MIN_GRADED,
+    minLatencySamples: e.LYNX_GATE_CANARY_MIN_LATENCY_SAMPLES,
+    latencySamples: Math.max(e.LYNX_GATE_LATENCY_SAMPLES, e.LYNX_GATE_CANARY_MIN_LATENCY_SAMPLES),
   };
   try {
     validateCanaryPolicy(canaryPolicy);

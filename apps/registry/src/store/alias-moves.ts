@@ -19,6 +19,7 @@ import { lockModel, writeAudit } from './audit-log';
 import { writeMoveEvent } from './outbox';
 import type { Database } from './db';
 import { toMove } from './mappers';
+import { writeTrafficPlan } from './record-queries';
 import type { Actor, AliasMove, MoveAliasInput, MoveKind, PromoteInput, RollbackInput } from './registry-store';
 import { modelExists, resolveRef } from './version-queries';
 
@@ -223,12 +224,30 @@ export async function rollback(db: Kysely<Database>, input: RollbackInput, by: A
     }
     await setStatus(trx, input.model, current, 'rolled_back');
     await setStatus(trx, input.model, target.to_digest, 'production');
-    return applyMove(
+    const move = await applyMove(
       trx,
       { model: input.model, alias: PRODUCTION, kind: 'rollback', from: current, to: target.to_digest, reason: input.reason, semver: target.semver },
       by,
     );
+    await endRolloutOnRollback(trx, input.model, input.reason, by);
+    return move;
   });
+}
+
+// Strategies that put a version beside production in front of users; a rollback ends them.
+const ROLLOUTS = new Set(['canary', 'ab', 'bluegreen']);
+
+/**
+ * A rollback ends any canary, A/B or blue/green plan in its own transaction: the plan becomes
+ * `single` on the new production, with its history row, audit entry and traffic.changed event
+ * (whose reason starts with "rollback", which the gate records as the analysis' stop reason).
+ */
+async function endRolloutOnRollback(trx: Transaction<Database>, model: string, reason: string | undefined, by: Actor): Promise<void> {
+  const row = await trx.selectFrom('traffic_plans').select(['plan']).where('model', '=', model).executeTakeFirst();
+  const strategy = (row?.plan as { strategy?: string } | undefined)?.strategy;
+  if (!strategy || !ROLLOUTS.has(strategy)) return;
+  const why = `rollback: the ${strategy} plan ends; production serves alone${reason ? ` (${reason})` : ''}`;
+  await writeTrafficPlan(trx, { model, plan: { strategy: 'single' }, reason: why }, by);
 }
 
 /** Every move of every alias of the model, oldest first (lineage reads them all at once). */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { ConflictError, ModelNotFoundError } from '@lynx/schema';
 import { lockModel, writeAudit } from './audit-log';
 import { writeEvent } from './outbox';
@@ -108,36 +108,44 @@ export async function getTrafficPlan(db: Kysely<Database>, model: string): Promi
 export async function putTrafficPlan(db: Kysely<Database>, input: PutTrafficPlanInput, by: Actor): Promise<TrafficPlanRecord> {
   return db.transaction().execute(async (trx) => {
     if (!(await lockModel(trx, input.model))) throw new ModelNotFoundError(`model ${input.model} not found`, { model: input.model });
-    const current = await trx.selectFrom('traffic_plans').selectAll().where('model', '=', input.model).executeTakeFirst();
-    const revision = (current?.revision ?? 0) + 1;
-    if (input.expected_revision !== undefined && input.expected_revision !== (current?.revision ?? 0)) {
-      throw new ConflictError(`traffic plan of ${input.model} is at revision ${current?.revision ?? 0}`, {
-        expected_revision: input.expected_revision,
-        revision: current?.revision ?? 0,
-      });
-    }
-    const row = await trx
-      .insertInto('traffic_plans')
-      .values({ model: input.model, revision, plan: json(input.plan), updated_by: by.actor })
-      .onConflict((oc) =>
-        oc.column('model').doUpdateSet({ revision, plan: json(input.plan), updated_by: by.actor, updated_at: new Date() }),
-      )
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await trx
-      .insertInto('traffic_plan_history')
-      .values({ model: input.model, revision, plan: json(input.plan), actor: by.actor, role: by.role, reason: input.reason ?? null })
-      .execute();
-    await writeAudit(trx, by, {
-      action: 'traffic.changed',
-      model: input.model,
-      reason: input.reason ?? null,
-      before: current ? { revision: current.revision, plan: current.plan } : null,
-      after: { revision, plan: input.plan },
-    });
-    await writeEvent(trx, 'traffic.changed', { model: input.model, ...(input.reason ? { reason: input.reason } : {}) }, by);
-    return { model: row.model, revision: row.revision, plan: row.plan, updated_at: iso(row.updated_at), updated_by: row.updated_by };
+    return writeTrafficPlan(trx, input, by);
   });
+}
+
+/**
+ * Writes a plan, its history row, audit entry and traffic.changed event inside the caller's
+ * transaction, which must hold the model's lock (a rollback ends a canary in its own transaction).
+ */
+export async function writeTrafficPlan(trx: Transaction<Database>, input: PutTrafficPlanInput, by: Actor): Promise<TrafficPlanRecord> {
+  const current = await trx.selectFrom('traffic_plans').selectAll().where('model', '=', input.model).executeTakeFirst();
+  const revision = (current?.revision ?? 0) + 1;
+  if (input.expected_revision !== undefined && input.expected_revision !== (current?.revision ?? 0)) {
+    throw new ConflictError(`traffic plan of ${input.model} is at revision ${current?.revision ?? 0}`, {
+      expected_revision: input.expected_revision,
+      revision: current?.revision ?? 0,
+    });
+  }
+  const row = await trx
+    .insertInto('traffic_plans')
+    .values({ model: input.model, revision, plan: json(input.plan), updated_by: by.actor })
+    .onConflict((oc) =>
+      oc.column('model').doUpdateSet({ revision, plan: json(input.plan), updated_by: by.actor, updated_at: new Date() }),
+    )
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await trx
+    .insertInto('traffic_plan_history')
+    .values({ model: input.model, revision, plan: json(input.plan), actor: by.actor, role: by.role, reason: input.reason ?? null })
+    .execute();
+  await writeAudit(trx, by, {
+    action: 'traffic.changed',
+    model: input.model,
+    reason: input.reason ?? null,
+    before: current ? { revision: current.revision, plan: current.plan } : null,
+    after: { revision, plan: input.plan },
+  });
+  await writeEvent(trx, 'traffic.changed', { model: input.model, ...(input.reason ? { reason: input.reason } : {}) }, by);
+  return { model: row.model, revision: row.revision, plan: row.plan, updated_at: iso(row.updated_at), updated_by: row.updated_by };
 }
 
 export async function trafficPlanHistory(db: Kysely<Database>, model: string): Promise<TrafficPlanChange[]> {

@@ -9,6 +9,8 @@ const putTrafficSchema = z.strictObject({
   /** When given, the change applies only if the stored plan is at this revision (0: none yet). */
   expected_revision: z.number().int().nonnegative().optional(),
   reason: z.string().trim().min(1).max(2000).optional(),
+  /** admin only: serve arms without a passing gate verdict, for this stated reason (audited). */
+  override_verdicts: z.strictObject({ reason: z.string().trim().min(1).max(2000) }).optional(),
 });
 
 /** Durable traffic plans, one per logical model; the router reads them and follows the events. */

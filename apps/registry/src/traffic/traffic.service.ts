@@ -1,13 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@lynx/platform';
-import { LynxError, ValidationError, type TrafficPlan } from '@lynx/schema';
+import { ALIASES, ArmWithoutPassingVerdictError, ForbiddenError, LynxError, ValidationError, type TrafficPlan } from '@lynx/schema';
 import { REGISTRY_STORE } from '../store/store.module';
 import type { RegistryStore } from '../store/registry-store';
+import { type ArmWithoutVerdict, armsWithoutPassingVerdict } from './arms-without-passing-verdict';
+import { hasPassingVerdict } from './has-passing-verdict';
 
 export interface PutTrafficBody {
   plan: TrafficPlan;
   expected_revision?: number;
   reason?: string;
+  /** admin only: serve arms without a passing gate verdict; the reason goes to the audit. */
+  override_verdicts?: { reason: string };
 }
 
 /** Every registry reference a plan names. */
@@ -52,8 +56,38 @@ export class TrafficService {
       }
     }
     if (unknown.length) throw new ValidationError(`the plan names refs that do not resolve: ${unknown.map((u) => u.ref).join(', ')}`, { refs: unknown });
+    const reason = await this.checkArmVerdicts(model, body, who);
+    const { override_verdicts: _override, ...input } = body;
     // The store writes the traffic.changed event in the same transaction (outbox).
-    return this.store.putTrafficPlan({ model, ...body }, { actor: who.name, role: who.role });
+    return this.store.putTrafficPlan({ model, ...input, ...(reason ? { reason } : {}) }, { actor: who.name, role: who.role });
+  }
+
+  /** The arms of `plan` that would answer users without a passing gate verdict (empty: none). */
+  armsWithoutPassingVerdict(model: string, plan: TrafficPlan): Promise<ArmWithoutVerdict[]> {
+    return armsWithoutPassingVerdict(plan, {
+      resolve: (ref) => this.store.resolve(model, ref),
+      hasPassingVerdict: (digest) => hasPassingVerdict(this.store, model, digest),
+      productionDigest: async () => (await this.store.getAliases(model)).find((a) => a.alias === ALIASES.production)?.digest,
+    });
+  }
+
+  /**
+   * 409 when a serving arm lacks a passing verdict, unless an admin overrides with a reason;
+   * returns the reason to audit (the override appended to the change's own reason).
+   */
+  private async checkArmVerdicts(model: string, body: PutTrafficBody, who: Principal): Promise<string | undefined> {
+    const lacking = await this.armsWithoutPassingVerdict(model, body.plan);
+    if (lacking.length === 0) return body.reason;
+    const list = lacking.map((a) => `${a.arm} (${a.ref})`).join(', ');
+    if (!body.override_verdicts) {
+      throw new ArmWithoutPassingVerdictError(
+        `the plan serves users with versions that have no passing gate verdict: ${list}; run the gate on them (lynx gate promote / evaluate), or, as admin, override with a reason`,
+        { arms: lacking },
+      );
+    }
+    if (who.role !== 'admin') throw new ForbiddenError(`only an admin may override the verdict check; ${who.name} has ${who.role}`, { required: 'admin', role: who.role, arms: lacking });
+    const override = `verdict check overridden by ${who.name} (admin) for ${list}: ${body.override_verdicts.reason}`;
+    return body.reason ? `${body.reason}; ${override}` : override;
   }
 
   async history(model: string) {

@@ -15,6 +15,8 @@ export interface PutTrafficBody {
   plan: TrafficPlan;
   expected_revision?: number;
   reason?: string;
+  /** admin only: serve arms without a passing gate verdict, for this stated reason (the registry audits it). */
+  override_verdicts?: { reason: string };
 }
 
 /** The registry REST calls the router makes. Registry errors keep their status and code. */

@@ -12,6 +12,8 @@ export const putTrafficSchema = z.strictObject({
   /** Apply only if the stored plan is still at this revision (0: none stored yet). */
   expected_revision: z.number().int().nonnegative().optional(),
   reason: z.string().trim().min(1).max(2000).optional(),
+  /** admin only: serve arms without a passing gate verdict, for this stated reason (audited). */
+  override_verdicts: z.strictObject({ reason: z.string().trim().min(1).max(2000) }).optional(),
 });
 
 /**

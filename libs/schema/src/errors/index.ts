@@ -30,3 +30,4 @@ export * from './upstream-timeout-error';
 export * from './duplicate-eval-item-error';
 export * from './unknown-eval-item-error';
 export * from './incomplete-eval-outcomes-error';
+export * from './arm-without-passing-verdict-error';

@@ -1,0 +1,33 @@
+import type { TrafficPlan } from '@lynx/schema';
+import { servingArms } from './serving-arms';
+
+export interface ArmWithoutVerdict {
+  arm: string;
+  ref: string;
+  digest: string;
+}
+
+export interface ArmVerdictDeps {
+  resolve(ref: string): Promise<{ digest: string }>;
+  /** The registry's one notion of "this digest passed the gate" (see hasPassingVerdict). */
+  hasPassingVerdict(digest: string): Promise<boolean>;
+  /** The production digest, if any: it serves users already, through promote or rollback. */
+  productionDigest(): Promise<string | undefined>;
+}
+
+/**
+ * The arms of a plan that would answer users with a version lacking a passing gate verdict. The
+ * current production version counts as verdicted: it got there through the gate's promote path
+ * (or a rollback to an earlier production), and a canary's stable arm is usually it.
+ */
+export async function armsWithoutPassingVerdict(plan: TrafficPlan, deps: ArmVerdictDeps): Promise<ArmWithoutVerdict[]> {
+  const arms = servingArms(plan);
+  if (arms.length === 0) return [];
+  const production = await deps.productionDigest();
+  const lacking: ArmWithoutVerdict[] = [];
+  for (const { arm, ref } of arms) {
+    const { digest } = await deps.resolve(ref);
+    if (digest !== production && !(await deps.hasPassingVerdict(digest))) lacking.push({ arm, ref, digest });
+  }
+  return lacking;
+}
