@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { PlatformModule, type LynxConfig } from '@lynx/platform';
+import { LYNX_CONFIG, PlatformModule, TokenStore, type LynxConfig } from '@lynx/platform';
 import { ActionsController } from './api/actions.controller';
 import { ConsoleController } from './api/console.controller';
 import { ConsoleApiService } from './api/console-api.service';
@@ -9,7 +9,7 @@ import { LiveFeed } from './live/live-feed';
 import { LiveStats } from './live/live-stats';
 import { SessionController } from './session/session.controller';
 import { SessionGuard } from './session/session.guard';
-import { SessionStore } from './session/session.store';
+import { CONSOLE_TOKENS, SessionStore } from './session/session.store';
 import { ServicesClient } from './upstream/services.client';
 
 export interface ConsoleModuleOptions {
@@ -30,6 +30,7 @@ export class ConsoleAppModule {
         { provide: CONSOLE_CONFIG, useFactory: () => ({ ...loadConsoleConfig(options.env), ...options.console }) },
         { provide: SessionStore, inject: [CONSOLE_CONFIG], useFactory: (c: ConsoleConfig) => new SessionStore(c.sessionIdleMs) },
         { provide: ServicesClient, inject: [CONSOLE_CONFIG], useFactory: (c: ConsoleConfig) => new ServicesClient(c) },
+        { provide: CONSOLE_TOKENS, inject: [LYNX_CONFIG], useFactory: (c: LynxConfig) => (c.tokensFile ? TokenStore.fromFile(c.tokensFile) : null) },
         { provide: LiveStats, useFactory: () => new LiveStats() },
         SessionGuard,
         ConsoleApiService,

@@ -45,16 +45,19 @@ export class LiveFeed implements OnApplicationBootstrap, OnApplicationShutdown {
         if (typeof model === 'string') this.stats.registryChanged(model);
       },
     });
-    await this.follow(this.names.stream('inference').name, [SUBJECTS.inferenceCompleted, SUBJECTS.inferenceShadow], 3600_000, (subject, body) => {
-      if (subject === this.names.subject(SUBJECTS.inferenceShadow)) {
+    // One filter per consumer: NATS servers before 2.10 take no list of filter subjects.
+    const completed = this.names.subject(SUBJECTS.inferenceCompleted);
+    const shadow = this.names.subject(SUBJECTS.inferenceShadow);
+    await this.follow(this.names.stream('inference').name, 'lynx.inference.>', 3600_000, (subject, body) => {
+      if (subject === shadow) {
         const p = shadowPairEventSchema.safeParse(body);
         if (p.success) this.stats.shadow(p.data);
-      } else {
+      } else if (subject === completed) {
         const e = inferenceEventSchema.safeParse(body);
         if (e.success) this.stats.inference(e.data);
       }
     });
-    await this.follow(this.names.stream('cost').name, [SUBJECTS.costRollup], 7 * 24 * 3600_000, (_subject, body) => {
+    await this.follow(this.names.stream('cost').name, SUBJECTS.costRollup, 7 * 24 * 3600_000, (_subject, body) => {
       const r = body as { model?: unknown; digest?: unknown; window_end?: unknown; cost_usd?: unknown; prompt_tokens?: unknown; completion_tokens?: unknown; requests?: unknown };
       if (typeof r?.model !== 'string' || typeof r.digest !== 'string' || typeof r.window_end !== 'string') return;
       this.stats.cost(r.model, {
@@ -67,10 +70,10 @@ export class LiveFeed implements OnApplicationBootstrap, OnApplicationShutdown {
     });
   }
 
-  private async follow(stream: string, subjects: string[], backMs: number, onMessage: (subject: string, body: unknown) => void): Promise<void> {
+  private async follow(stream: string, subject: string, backMs: number, onMessage: (subject: string, body: unknown) => void): Promise<void> {
     const js = this.nats.jetstream();
     const consumer = await js.consumers.get(stream, {
-      filterSubjects: subjects.map((s) => this.names.subject(s)),
+      filterSubjects: this.names.subject(subject),
       opt_start_time: new Date(Date.now() - backMs).toISOString(),
     });
     const messages = await consumer.consume();

@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { Public, TOKEN_STORE, ZodValidationPipe, type TokenStore } from '@lynx/platform';
+import { Public, ZodValidationPipe, type TokenStore } from '@lynx/platform';
 import { UnauthorizedError } from '@lynx/schema';
-import { SESSION_COOKIE, SessionStore, sessionIdFrom } from './session.store';
+import { CONSOLE_TOKENS, SESSION_COOKIE, SessionStore, sessionIdFrom } from './session.store';
 
 const signInSchema = z.strictObject({ token: z.string().trim().min(1).max(4096) });
 
@@ -16,7 +16,7 @@ const signInSchema = z.strictObject({ token: z.string().trim().min(1).max(4096) 
 export class SessionController {
   constructor(
     @Inject(SessionStore) private readonly sessions: SessionStore,
-    @Inject(TOKEN_STORE) private readonly tokens: TokenStore | null,
+    @Inject(CONSOLE_TOKENS) private readonly tokens: TokenStore | null,
   ) {}
 
   @Post()

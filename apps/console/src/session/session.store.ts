@@ -11,6 +11,9 @@ export interface Session {
 
 export const SESSION_COOKIE = 'lynx_console_session';
 
+/** The tokens file the services read (LYNX_TOKENS_FILE), or null when auth is off (dev). */
+export const CONSOLE_TOKENS = 'LYNX_CONSOLE_TOKENS';
+
 /**
  * Signed-in users, in memory: the browser holds only a random id in an HttpOnly cookie, so the
  * token never reaches page scripts, URLs or logs. A restart signs everyone out, which is the

@@ -86,12 +86,12 @@ export function Loading({ show }: { show: boolean }) {
 export const short = (digest: string | null | undefined) => (digest ? digest.replace(/^sha256:/, '').slice(0, 12) : '—');
 
 /** A short digest with the full one in its title and a copy button. */
-export function Digest({ digest }: { digest: string | null | undefined }) {
+export function Digest({ digest, copyOnly = false }: { digest: string | null | undefined; copyOnly?: boolean }) {
   const [copied, setCopied] = useState(false);
   if (!digest) return <span className="muted">—</span>;
   return (
     <span className="digest">
-      <code title={digest}>{short(digest)}</code>
+      {!copyOnly && <code title={digest}>{short(digest)}</code>}
       <button
         type="button"
         className="copy"
@@ -120,7 +120,13 @@ export function PlotFigure({ options, label }: { options: Plot.PlotOptions; labe
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
-    const chart = Plot.plot({ style: { background: 'transparent', fontSize: '12px' }, ariaLabel: label, ...options });
+    const chart = Plot.plot({ style: { background: 'transparent', fontSize: '12px' }, ...options });
+    // One accessible name for the picture (the caption's text); Plot's labels on inner groups are
+    // not allowed there (a <g> has no role), and the marks are decoration to a screen reader.
+    chart.querySelectorAll('[aria-label]').forEach((n) => n.removeAttribute('aria-label'));
+    chart.querySelectorAll('[aria-description]').forEach((n) => n.removeAttribute('aria-description'));
+    chart.setAttribute('role', 'img');
+    chart.setAttribute('aria-label', label);
     el.replaceChildren(chart);
     return () => chart.remove();
   }, [options, label]);

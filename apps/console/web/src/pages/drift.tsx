@@ -5,8 +5,9 @@ import { useMemo } from 'react';
 import { setQuery, useLocation } from '../router';
 import { Empty, ErrorBox, Loading, PlotFigure, Plot, fmt, short, useData } from '../ui';
 
-const metricOf = (m: any) => m.psi ?? m.js ?? m.kl ?? m.ks?.statistic ?? null;
-const metricName = (m: any) => (m.psi !== undefined ? 'PSI' : m.js !== undefined ? 'JS' : m.kl !== undefined ? 'KL' : 'KS');
+// The worker's reports carry `metric` and `value` per row; a report of libs/schema's shape only kl/js/psi/ks.
+const metricOf = (m: any) => m.value ?? m.psi ?? m.js ?? m.kl ?? m.ks?.statistic ?? null;
+const metricName = (m: any) => String(m.metric ?? (m.psi !== undefined ? 'psi' : m.js !== undefined ? 'js' : m.kl !== undefined ? 'kl' : 'ks')).toUpperCase();
 
 export function DriftPage({ model }: { model: string }) {
   const { query } = useLocation();
@@ -15,10 +16,23 @@ export function DriftPage({ model }: { model: string }) {
   const overTime = useMemo(
     () =>
       (data?.reports ?? []).flatMap((r: any) =>
-        r.metrics.filter((m: any) => m.against === 'reference' && metricOf(m) !== null).map((m: any) => ({ t: new Date(r.window.end), feature: m.feature, value: metricOf(m) })),
+        r.metrics.filter((m: any) => m.against === 'reference' && !m.advisory && metricOf(m) !== null).map((m: any) => ({ t: new Date(r.window.end), feature: `${m.feature} ${metricName(m)}`, value: metricOf(m) })),
       ),
     [data],
   );
+  const feature = query.get('feature') ?? data?.report?.histograms?.[0]?.feature ?? '';
+  const histogram = useMemo(() => {
+    const h = (data?.report?.histograms ?? []).find((x: any) => x.feature === feature);
+    if (!h) return [];
+    const prev = new Map(((data?.previous?.histograms ?? []).find((x: any) => x.feature === feature)?.buckets ?? []).map((b: any) => [b.bucket, b.current]));
+    // The 15 buckets with the most share in the window keep the chart readable (lemmas run to ~100).
+    const top = [...h.buckets].sort((a: any, b: any) => b.current - a.current).slice(0, 15);
+    return top.flatMap((b: any) => [
+      { bucket: b.bucket, side: 'reference', share: b.reference ?? 0 },
+      { bucket: b.bucket, side: 'window', share: b.current },
+      ...(prev.has(b.bucket) ? [{ bucket: b.bucket, side: 'previous window', share: prev.get(b.bucket) as number }] : []),
+    ]);
+  }, [data, feature]);
   const movers = useMemo(() => {
     if (!data?.report) return [];
     const prev = new Map((data.previous?.top_movers ?? []).map((m: any) => [`${m.feature}/${m.bucket}`, m.current_share]));
@@ -95,7 +109,25 @@ export function DriftPage({ model }: { model: string }) {
               ))}
             </tbody>
           </table>
-          <h2>Top movers: reference, window and previous window</h2>
+          <h2>Histograms: reference, window and previous window</h2>
+          {(r.histograms ?? []).length > 0 && (
+            <form className="inline" aria-label="Choose a feature" onSubmit={(e) => e.preventDefault()}>
+              <label>
+                Feature
+                <select name="feature" value={feature} onChange={(e) => setQuery({ feature: e.target.value }, true)}>
+                  {r.histograms.map((h: any) => (
+                    <option key={h.feature} value={h.feature}>
+                      {h.feature}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            </form>
+          )}
+          {histogram.length > 0 && (
+            <PlotFigure label={`Share per bucket of ${feature}: reference, this window, previous window`} options={{ height: 360, width: 800, marginLeft: 140, x: { label: 'share', grid: true }, y: { label: null }, fy: { label: null }, color: { legend: true }, marks: [Plot.barX(histogram, { x: 'share', y: 'side', fy: 'bucket', fill: 'side' })] }} />
+          )}
+          <h2>Top movers</h2>
           {movers.length === 0 ? (
             <Empty>No categorical bucket moved in this window.</Empty>
           ) : (

@@ -43,7 +43,6 @@ export function LineageGraph({ model, lineage, driftReports }: { model: string; 
     <a
       key={n.id}
       href={n.href}
-      aria-label={`${n.kind}: ${n.label}`}
       onClick={(e) => {
         if (n.href.startsWith('/')) {
           e.preventDefault();
@@ -58,10 +57,11 @@ export function LineageGraph({ model, lineage, driftReports }: { model: string; 
       <text x={x + 8} y={yy + 28} fontSize={12}>
         {n.label.length > 34 ? `${n.label.slice(0, 33)}…` : n.label}
       </text>
+      <title>{`${n.kind}: ${n.label}`}</title>
     </a>
   );
   return (
-    <svg role="img" aria-label={`Lineage graph: ${inputs.length} inputs, ${outputs.length} things that followed`} width={width} height={height} className="lineage" data-testid="lineage-graph">
+    <svg role="group" aria-label={`Lineage graph: ${inputs.length} inputs, ${outputs.length} things that followed`} width={width} height={height} className="lineage" data-testid="lineage-graph">
       {inputs.map((n, i) => (
         <line key={`l-${n.id}`} x1={W} y1={y(i, inputs.length) + H / 2} x2={cx} y2={cy + H / 2} stroke="#888" />
       ))}

@@ -2,7 +2,7 @@
 // here is that JSON, as in the project's .ts files where the rule is off.
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { Link } from '../router';
-import { Digest, Empty, ErrorBox, Loading, fmt, useData, useLive } from '../ui';
+import { Digest, Empty, ErrorBox, Loading, fmt, short, useData, useLive } from '../ui';
 
 export function ModelsPage() {
   const { data, error, loading, reload } = useData<{ models: any[] }>('/api/models');
@@ -37,7 +37,7 @@ export function ModelsPage() {
                 <th scope="row">
                   <Link to={`/models/${encodeURIComponent(m.name)}/versions`}>{m.name}</Link>
                 </th>
-                <td data-field="production">{m.production ? <Link to={`/models/${m.name}/versions/${m.production.digest}`}><Digest digest={m.production.digest} /></Link> : <span className="muted">none: <code>lynx promote</code></span>}</td>
+                <td data-field="production">{m.production ? <><Link to={`/models/${m.name}/versions/${m.production.digest}`}>{short(m.production.digest)}</Link> <Digest digest={m.production.digest} copyOnly /></> : <span className="muted">none: <code>lynx promote</code></span>}</td>
                 <td>{m.production?.semver ?? '—'}</td>
                 <td data-field="plan">
                   {m.plan ? (

@@ -142,7 +142,7 @@ export function VersionsPage({ model }: { model: string }) {
                     <Link to={`/models/${model}/versions/${v.digest}`} aria-label={`Version ${short(v.digest)}`}>
                       {short(v.digest)}
                     </Link>{' '}
-                    <Digest digest={v.digest} />
+                    <Digest digest={v.digest} copyOnly />
                   </td>
                   <td>{v.semver ?? '—'}</td>
                   <td>
