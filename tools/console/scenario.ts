@@ -85,6 +85,8 @@ export async function startScenario(root: string, dir: string, say: (line: strin
       const digest = (await lynx(ctx, m, 'trainer', ['push', path.relative(root, out), '--model', MODEL, '--tag', `variant=${v}`])).stdout.trim();
       ctx.bundles[v] = { dir: out, digest };
     }
+    // A reference profile for base, so its drift windows are compared with something.
+    await lynx(ctx, m, 'trainer', ['drift', 'profile', `${MODEL}@${ctx.bundles.base!.digest}`, '--json']);
     const upstreams = path.join(setup.workDir, 'lynx.upstreams.yaml');
     const rules = (['base', 'int8', 'lora'] as const)
       .map((v) => `    - digest: "${ctx.bundles[v]!.digest}"\n      base_url: ${urls.modelServer}/v1\n      model: ${v}\n      api_key_env: LYNX_DEMO_UPSTREAM_TOKEN\n`)

@@ -52,7 +52,11 @@ export function DriftPage({ model }: { model: string }) {
   return (
     <>
       <h1>Drift of {model}</h1>
-      <PlotFigure label="Metric against the reference profile per feature, over windows" options={{ height: 240, width: 800, y: { grid: true, label: 'metric' }, x: { label: 'window end' }, color: { legend: true }, marks: [Plot.lineY(overTime, { x: 't', y: 'value', stroke: 'feature', marker: 'circle' })] }} />
+      {overTime.length === 0 ? (
+        <Empty command={`lynx drift profile ${model}@production`}>No window was compared with a reference profile yet (decisions below say why): give the version a profile with</Empty>
+      ) : (
+        <PlotFigure label="Metric against the reference profile per feature, over windows" options={{ height: 240, width: 800, y: { grid: true, label: 'metric' }, x: { label: 'window end' }, color: { legend: true, type: 'categorical' }, marks: [Plot.lineY(overTime, { x: 't', y: 'value', stroke: 'feature', marker: 'circle' })] }} />
+      )}
       <h2>Decision per window</h2>
       <table data-testid="drift-windows">
         <caption className="sr-only">Drift decision per window; choose one to see its histograms</caption>
@@ -125,7 +129,7 @@ export function DriftPage({ model }: { model: string }) {
             </form>
           )}
           {histogram.length > 0 && (
-            <PlotFigure label={`Share per bucket of ${feature}: reference, this window, previous window`} options={{ height: 360, width: 800, marginLeft: 140, x: { label: 'share', grid: true }, y: { label: null }, fy: { label: null }, color: { legend: true }, marks: [Plot.barX(histogram, { x: 'share', y: 'side', fy: 'bucket', fill: 'side' })] }} />
+            <PlotFigure label={`Share per bucket of ${feature}: reference, this window, previous window`} options={{ height: 60 + new Set(histogram.map((h) => h.bucket)).size * 36, width: 800, marginLeft: 40, marginRight: 110, x: { label: 'share', grid: true }, y: { axis: null }, fy: { label: null }, color: { legend: true, domain: ['reference', 'window', 'previous window'] }, marks: [Plot.barX(histogram, { x: 'share', y: 'side', fy: 'bucket', fill: 'side' })] }} />
           )}
           <h2>Top movers</h2>
           {movers.length === 0 ? (
