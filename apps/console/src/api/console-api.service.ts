@@ -30,6 +30,7 @@ const positiveInt = (name: string, v: string | undefined, max: number, dflt: num
 @Injectable()
 export class ConsoleApiService {
   private readonly servedCache = new Map<string, { at: number; rows: Promise<ServedLike[]> }>();
+  private readonly refreshing = new Set<string>();
   private judge?: Promise<Judge>;
 
   constructor(
@@ -72,10 +73,15 @@ export class ConsoleApiService {
     };
   }
 
-  /** Every version that served, most recent first (cached for 5 s: the Versions page joins it to each page). */
-  private served(token: string | null, model: string): Promise<ServedLike[]> {
+  /**
+   * Every version that served, most recent first. The Versions page joins it to each page, so it
+   * is cached per model and refreshed in the background once 5 s old (stale-while-revalidate):
+   * at 10 000 served versions a fresh read is ten registry pages. `fresh` waits for a new read.
+   */
+  private served(token: string | null, model: string, fresh = false): Promise<ServedLike[]> {
     const hit = this.servedCache.get(model);
-    if (hit && Date.now() - hit.at < 5000) return hit.rows;
+    if (hit && !fresh && (Date.now() - hit.at < 5000 || this.refreshing.has(model))) return hit.rows;
+    this.refreshing.add(model);
     const rows = (async () => {
       const out: ServedLike[] = [];
       let cursor: string | undefined;
@@ -87,9 +93,13 @@ export class ConsoleApiService {
       }
       return out;
     })();
-    rows.catch(() => this.servedCache.delete(model));
-    this.servedCache.set(model, { at: Date.now(), rows });
-    return rows;
+    const entry = { at: Date.now(), rows };
+    rows.then(
+      () => this.servedCache.set(model, entry),
+      () => undefined,
+    ).finally(() => this.refreshing.delete(model));
+    // A stale answer now, the new one for the next page; the first read (or a fresh one) waits.
+    return hit && !fresh ? hit.rows : rows;
   }
 
   async versions(token: string | null, model: string, q: Record<string, string | undefined>) {
@@ -127,7 +137,7 @@ export class ConsoleApiService {
   async at(token: string | null, model: string, t: string | undefined) {
     if (!t || !isoTimeSchema.safeParse(t).success) throw new ValidationError('t must be an ISO 8601 time with offset, e.g. 2025-01-01T12:00:00Z', { t });
     const api = this.api(token);
-    const [history, served, plans] = await Promise.all([api.aliasHistory(model, 'production').catch(() => ({ moves: [] })), this.served(token, model), api.planHistory(model)]);
+    const [history, served, plans] = await Promise.all([api.aliasHistory(model, 'production').catch(() => ({ moves: [] })), this.served(token, model, true), api.planHistory(model)]);
     return atTime(t, history.moves, served, plans.changes);
   }
 
@@ -202,7 +212,7 @@ export class ConsoleApiService {
   }
 
   async costs(token: string | null, model: string) {
-    const served = await this.served(token, model);
+    const served = await this.served(token, model, true);
     const rows = served.map((s: any) => ({
       digest: s.digest,
       semver: s.semver,
