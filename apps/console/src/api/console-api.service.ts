@@ -181,7 +181,8 @@ export class ConsoleApiService {
   async drift(token: string | null, model: string, reportId: string | undefined) {
     const api = this.api(token);
     const { reports } = await api.driftReports(model, 200);
-    const chosen = reportId ? await api.driftReport(reportId) : reports[0];
+    // By default the newest report that compared something (a version without a profile has none).
+    const chosen = reportId ? await api.driftReport(reportId) : (reports.find((r: { decision: string }) => r.decision !== 'no_reference') ?? reports[0]);
     const previous = chosen?.previous_window_id ? reports.find((r: any) => r.window.id === chosen.previous_window_id && r.digest === chosen.digest) ?? null : null;
     return { model, reports, report: chosen ?? null, previous };
   }

@@ -73,7 +73,7 @@ export function DriftPage({ model }: { model: string }) {
             <tr key={x.id} aria-current={r?.id === x.id ? 'true' : undefined}>
               <td>
                 <button type="button" className="secondary" onClick={() => setQuery({ report: x.id })}>
-                  {x.window.id}
+                  {x.window.id} · {short(x.digest)}
                 </button>
               </td>
               <td>{short(x.digest)}</td>

@@ -55,7 +55,7 @@ export function LineageGraph({ model, lineage, driftReports }: { model: string; 
         {n.kind}
       </text>
       <text x={x + 8} y={yy + 28} fontSize={12}>
-        {n.label.length > 34 ? `${n.label.slice(0, 33)}…` : n.label}
+        {n.label.length > 31 ? `${n.label.slice(0, 30)}…` : n.label}
       </text>
       <title>{`${n.kind}: ${n.label}`}</title>
     </a>
