@@ -43,9 +43,9 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
 }
 
 /** Saves a full-page screenshot under .lynx-test/console/<name>.png (git-ignored). */
-export async function screenshot(page: Page, root: string, name: string): Promise<string> {
+export async function screenshot(page: Page, root: string, name: string, fullPage = true): Promise<string> {
   const file = path.join(root, '.lynx-test', 'console', `${name}.png`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage });
   return file;
 }

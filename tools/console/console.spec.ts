@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { readItems } from '@lynx/tutor';
 import { MODEL, http, lynx } from '../demo/context';
 import { ask, production, replay, semverFor, setPlan } from '../demo/steps';
 import { waitFor } from '../demo/wait';
@@ -44,10 +45,9 @@ describe('the console in Chromium', () => {
     const { ctx, m } = s;
     // Base answers; a copy of half the requests goes to lora (shadow pairs, inference events, costs).
     await setPlan(ctx, m, { strategy: 'shadow', primary: 'production', shadow: digests.lora, percent: 50 }, 'console test: shadow lora');
-    const t0 = Date.now();
     await replay(ctx, m, 200, 7);
-    // The picker takes whole seconds: the first whole second after the replay began.
-    times.shadow = new Date(Math.ceil(t0 / 1000) * 1000).toISOString();
+    // Sentences of the eval set too, so the Shadow page can grade both sides per bucket.
+    for (const item of (await readItems(path.join(root, 'data/eval/grammar-eval.jsonl'))).slice(0, 60)) await ask(ctx, item.input);
     await http(ctx, m, 'operator', 'POST', `${ctx.urls.drift}/v1/drift/windows/close`);
     // Lora through the gate (a verdict with its per-bucket table), then served alone for a while.
     await setPlan(ctx, m, { strategy: 'single' }, 'console test: production only');
@@ -59,6 +59,11 @@ describe('the console in Chromium', () => {
     }
     // The cost emitter posts usage a few seconds after each window: wait until both versions served.
     await waitFor('usage rollups of base and lora', 60_000, async () => ((await servedRequests(digests.base)) > 0 && (await servedRequests(digests.lora)) > 0 ? true : undefined));
+    // The picker takes whole seconds: the first whole second of base's serving, as the registry has it.
+    const { body } = await http<{ versions: Array<{ digest: string; first_served: string; last_served: string }> }>(ctx, undefined, 'reader', 'GET', `${ctx.urls.registry}/v1/models/${MODEL}/served`);
+    const baseServed = body.versions.find((v) => v.digest === digests.base)!;
+    times.shadow = new Date(Math.ceil(Date.parse(baseServed.first_served) / 1000) * 1000).toISOString();
+    expect(Date.parse(times.shadow)).toBeLessThanOrEqual(Date.parse(baseServed.last_served));
     browser = await launchChromium();
     operator = (await signIn(browser, s.consoleUrl, s.setup.tokens.operator)).page;
     reader = (await signIn(browser, s.consoleUrl, s.setup.tokens.reader)).page;
@@ -101,6 +106,9 @@ describe('the console in Chromium', () => {
     const first = await table.locator('tbody tr').first().getAttribute('data-digest');
     expect([digests.base, digests.lora]).toContain(first);
     await screenshot(operator, root, 'versions');
+    await operator.setViewportSize({ width: 1280, height: 300 });
+    await screenshot(operator, root, 'readme-versions', false); // the README's picture (docs/)
+    await operator.setViewportSize({ width: 1400, height: 900 });
     await operator.getByLabel('Tag (key or key=value)').fill('variant=int8');
     await operator.getByRole('button', { name: 'Filter' }).click();
     await waitUntil(async () => (await table.locator('tbody tr').count()) === 1);
@@ -135,6 +143,9 @@ describe('the console in Chromium', () => {
     expect(await operator.locator('section[aria-label^="Verdict"] table tbody tr').count()).toBeGreaterThan(1);
     await expectText(operator.locator('#moves ~ table').first(), /promote/);
     await screenshot(operator, root, 'version');
+    await operator.setViewportSize({ width: 1280, height: 720 });
+    await screenshot(operator, root, 'readme-version', false);
+    await operator.setViewportSize({ width: 1400, height: 900 });
     await graph.getByRole('link', { name: /parent version/ }).click();
     await expectText(operator.getByTestId('version-facts'), new RegExp(digests.base));
   });
@@ -171,6 +182,23 @@ describe('the console in Chromium', () => {
     expect((await production(s.ctx))?.digest).toBe(before);
   });
 
+  it('Traffic: an operator pauses, then aborts a canary; each change is a plan revision with its reason', async () => {
+    await setPlan(s.ctx, s.m, { strategy: 'canary', stable: 'production', canary: digests.int8, weight: 10 }, 'console test: canary int8');
+    await operator.goto(`${s.consoleUrl}/models/${MODEL}/traffic`);
+    await expectText(operator.getByTestId('plan'), /Plan: canary/);
+    const plan = async () => (await http<{ plan: { status?: string; weight: number } }>(s.ctx, undefined, 'reader', 'GET', `${s.ctx.urls.registry}/v1/traffic/${MODEL}`)).body.plan;
+    for (const [button, status] of [['Pause canary', 'paused'], ['Abort canary', 'aborted']] as const) {
+      await operator.getByRole('button', { name: button }).click();
+      await operator.getByLabel("Reason (kept in the registry's history)").fill(`console test: ${status}`);
+      await operator.getByRole('button', { name: 'Confirm' }).click();
+      await waitUntil(async () => (await plan()).status === status);
+      await expectText(operator.getByTestId('plan'), new RegExp(`Plan: canary .*${status}`));
+    }
+    expect((await plan()).weight).toBe(0);
+    await screenshot(operator, root, 'traffic-canary-aborted');
+    await setPlan(s.ctx, s.m, { strategy: 'single' }, 'console test: production only again');
+  });
+
   it('Drift, Shadow, Costs and Audit show the services’ figures', async () => {
     await operator.goto(`${s.consoleUrl}/models/${MODEL}/drift`);
     await operator.getByTestId('drift-windows').waitFor();
@@ -182,6 +210,7 @@ describe('the console in Chromium', () => {
     await expectText(summary, /Pairs\s*\d+/);
     await expectText(summary.locator('[data-field="agreement"]'), /\d+\.\d %/);
     expect(await operator.locator('figure.chart svg').count()).toBeGreaterThanOrEqual(2);
+    expect(await operator.getByTestId('shadow-buckets').locator('tbody tr').count()).toBeGreaterThan(0);
     await screenshot(operator, root, 'shadow');
 
     await operator.goto(`${s.consoleUrl}/models/${MODEL}/costs`);

@@ -18,8 +18,8 @@ export function CostsPage({ model }: { model: string }) {
       ) : (
         <>
           <div className="row">
-            <PlotFigure label="USD per 1k tokens per version, by rollup window" options={{ height: 220, width: 560, y: { grid: true, label: 'USD / 1k tokens' }, color: { legend: true }, marks: [Plot.dot(series, { x: 't', y: 'usd_per_1k_tokens', fill: 'version' })] }} />
-            <PlotFigure label="Cost per quality unit per version, by rollup window" options={{ height: 220, width: 560, y: { grid: true, label: 'CpQU' }, color: { legend: true }, marks: [Plot.dot(series.filter((p: any) => p.cpqu !== null), { x: 't', y: 'cpqu', fill: 'version' })] }} />
+            <PlotFigure label="USD per 1k tokens per version, by rollup window" options={{ height: 220, width: 560, marginLeft: 70, y: { grid: true, label: 'USD / 1k tokens' }, color: { legend: true }, marks: [Plot.dot(series, { x: 't', y: 'usd_per_1k_tokens', fill: 'version' })] }} />
+            <PlotFigure label="Cost per quality unit per version, by rollup window" options={{ height: 220, width: 560, marginLeft: 70, y: { grid: true, label: 'CpQU' }, color: { legend: true }, marks: [Plot.dot(series.filter((p: any) => p.cpqu !== null), { x: 't', y: 'cpqu', fill: 'version' })] }} />
           </div>
           <table data-testid="costs-table">
             <caption className="sr-only">Cost per version over all its serving</caption>
