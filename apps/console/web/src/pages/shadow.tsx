@@ -39,7 +39,7 @@ export function ShadowPage({ model }: { model: string }) {
           {buckets.length === 0 ? (
             <Empty>No pair could be graded: none of their inputs is in the eval set the console reads (LYNX_CONSOLE_EVAL_SET).</Empty>
           ) : (
-          <PlotFigure label="Accuracy per bucket, primary and shadow, with intervals" options={{ height: Math.max(160, buckets.length * 14), width: 800, marginLeft: 170, x: { domain: [0, 1], grid: true, label: 'accuracy' }, y: { label: null }, color: { legend: true, type: 'categorical' }, marks: [Plot.ruleY(buckets, { y: (d: any) => `${d.bucket} · ${d.side}`, x1: 'lower', x2: 'upper', stroke: 'side' }), Plot.dot(buckets, { y: (d: any) => `${d.bucket} · ${d.side}`, x: 'accuracy', fill: 'side' })] }} />
+          <PlotFigure label="Accuracy per bucket, primary and shadow, with intervals" options={{ height: Math.max(160, buckets.length * 14), width: 800, marginLeft: 210, x: { domain: [0, 1], grid: true, label: 'accuracy' }, y: { label: null }, color: { legend: true, type: 'categorical' }, marks: [Plot.ruleY(buckets, { y: (d: any) => `${d.bucket} · ${d.side}`, x1: 'lower', x2: 'upper', stroke: 'side' }), Plot.dot(buckets, { y: (d: any) => `${d.bucket} · ${d.side}`, x: 'accuracy', fill: 'side' })] }} />
           )}
           <table data-testid="shadow-buckets">
             <caption className="sr-only">Per-bucket accuracy</caption>
