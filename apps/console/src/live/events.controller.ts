@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Req, Res, UseGuards, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Public } from '@lynx/platform';
 import { SessionGuard } from '../session/session.guard';
@@ -12,8 +12,15 @@ import { LiveStats } from './live-stats';
 @Public()
 @UseGuards(SessionGuard)
 @Controller('api/events')
-export class EventsController {
+export class EventsController implements BeforeApplicationShutdown {
+  /** Open streams, ended at shutdown so the server's close does not wait on them. */
+  private readonly open = new Set<() => void>();
+
   constructor(@Inject(LiveStats) private readonly live: LiveStats) {}
+
+  beforeApplicationShutdown(): void {
+    for (const end of this.open) end();
+  }
 
   @Get()
   events(@Req() _req: unknown, @Res() reply: FastifyReply, @Query('model') model?: string) {
@@ -35,7 +42,13 @@ export class EventsController {
       clearInterval(tick);
       clearInterval(ping);
       this.live.off('change', onChange);
+      this.open.delete(end);
     };
+    const end = () => {
+      close();
+      res.end();
+    };
+    this.open.add(end);
     res.on('close', close);
   }
 }
