@@ -10,6 +10,8 @@ COPY . .
 ARG APP
 RUN test -n "$APP" || (echo "build with --build-arg APP=<app>" >&2; exit 1)
 RUN node tools/build/build-app.js "$APP"
+# The console also serves its single-page app, built beside its bundle (dist/apps/console/web).
+RUN if [ "$APP" = console ]; then npx vite build --config apps/console/web/vite.config.mjs; fi
 
 FROM node:20-bookworm-slim AS runtime
 ARG APP

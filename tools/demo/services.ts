@@ -5,7 +5,7 @@ import type { StackConfig } from '../stack/config';
 import { DemoSetup, url } from './setup';
 import { waitFor } from './wait';
 
-export type DemoApp = 'registry' | 'drift-worker' | 'cost-emitter' | 'model-server' | 'router';
+export type DemoApp = 'registry' | 'drift-worker' | 'cost-emitter' | 'model-server' | 'router' | 'gate' | 'console';
 
 /** The environment every app of this run shares: namespace, tokens file, stack and registry URLs. */
 function commonEnv(s: DemoSetup, stack: StackConfig): NodeJS.ProcessEnv {
@@ -52,6 +52,16 @@ export function appEnv(app: DemoApp, s: DemoSetup, stack: StackConfig, extra: No
       LYNX_COST_FLUSH_GRACE_SECONDS: '2',
       LYNX_COST_CATALOG_TTL_SECONDS: '1',
     },
+    // The gate promotes a completed canary, which takes role ci.
+    gate: { LYNX_GATE_PORT: String(s.ports.gate), LYNX_DATA_DIR: dir('gate'), LYNX_TOKEN: s.tokens.ci },
+    // The console calls every service as its signed-in user; it holds no token of its own.
+    console: {
+      LYNX_CONSOLE_PORT: String(s.ports.console),
+      LYNX_ROUTER_URL: url(s.ports.router),
+      LYNX_GATE_URL: url(s.ports.gate),
+      LYNX_DRIFT_URL: url(s.ports.drift),
+      LYNX_COST_URL: url(s.ports.cost),
+    },
   };
   return { ...commonEnv(s, stack), ...own[app], ...extra };
 }
@@ -62,6 +72,8 @@ const PORT_OF: Record<DemoApp, keyof DemoSetup['ports']> = {
   router: 'router',
   'drift-worker': 'drift',
   'cost-emitter': 'cost',
+  gate: 'gate',
+  console: 'console',
 };
 
 /** Runs the apps of one run as child processes; logs go to runs/<id>/services.log, not the terminal. */
@@ -75,7 +87,7 @@ export class DemoServices {
   }
 
   /** Starts the apps and resolves once each answers its probe (/readyz); rejects when one dies first. */
-  async start(apps: Array<{ app: DemoApp; env?: NodeJS.ProcessEnv; probe?: string }>): Promise<void> {
+  async start(apps: Array<{ app: DemoApp; env?: NodeJS.ProcessEnv; probe?: string }>, opts: { readyTimeoutMs?: number } = {}): Promise<void> {
     const commands: AppCommand[] = apps.map(({ app, env }) => ({
       name: app,
       command: process.execPath,
@@ -97,7 +109,7 @@ export class DemoServices {
     sup.start();
     await Promise.all(
       apps.map(({ app, probe }) =>
-        waitFor(`${app} ready`, 60_000, async () => {
+        waitFor(`${app} ready`, opts.readyTimeoutMs ?? 60_000, async () => {
           if (died) throw new Error(`${died} exited before it was ready:\n  ${(this.tails.get(died) ?? []).join('\n  ')}`);
           const res = await fetch(`${url(this.setup.ports[PORT_OF[app]])}${probe ?? '/readyz'}`).catch(() => undefined);
           return res?.ok ? true : undefined;

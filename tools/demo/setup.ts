@@ -20,7 +20,7 @@ export interface DemoSetup {
   namespace: string;
   tokens: Record<DemoRole, string>;
   tokensFile: string;
-  ports: Record<'registry' | 'router' | 'modelServer' | 'drift' | 'cost', number>;
+  ports: Record<'registry' | 'router' | 'modelServer' | 'drift' | 'cost' | 'gate' | 'console', number>;
   costsMd: string;
 }
 
@@ -48,7 +48,7 @@ export async function prepare(opts: SetupOptions): Promise<DemoSetup> {
   const tokensFile = path.join(workDir, 'tokens.json');
   const entries = DEMO_ROLES.map((role) => ({ sha256: createHash('sha256').update(tokens[role]).digest('hex'), role, name: `demo-${role}` }));
   fs.writeFileSync(tokensFile, `${JSON.stringify({ tokens: entries }, null, 2)}\n`, { mode: 0o600 });
-  const ports = { registry: await freePort(), router: await freePort(), modelServer: await freePort(), drift: await freePort(), cost: await freePort() };
+  const ports = { registry: await freePort(), router: await freePort(), modelServer: await freePort(), drift: await freePort(), cost: await freePort(), gate: await freePort(), console: await freePort() };
   return {
     runId,
     root: opts.root,

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AppCommand } from './supervisor';
@@ -20,4 +21,13 @@ export function appCommands(root: string, names: string[], built: boolean): AppC
     if (!fs.existsSync(path.join(root, bundle))) throw new Error(`${bundle} does not exist: run \`npx nx build ${name}\` first`);
     return { name, command: process.execPath, args: ['--enable-source-maps', bundle], cwd: root };
   });
+}
+
+/** The console serves pages `vite build` writes; build them once when they are missing (a fresh clone). */
+export function ensureConsolePages(root: string, log: (line: string) => void): void {
+  if (fs.existsSync(path.join(root, 'dist', 'apps', 'console', 'web', 'index.html'))) return;
+  log('start: building the console pages (npm run console:build)');
+  const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
+  const r = spawnSync(process.execPath, [vite, 'build', '--config', 'apps/console/web/vite.config.mjs'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('building the console pages failed: run `npm run console:build` to see why');
 }

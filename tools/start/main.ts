@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { stackConfig } from '../stack/config';
 import { StackError, up } from '../stack/stack';
-import { appCommands, discoverApps } from './apps';
+import { appCommands, discoverApps, ensureConsolePages } from './apps';
 import { Supervisor } from './supervisor';
 
 const root = path.join(__dirname, '..', '..');
@@ -23,6 +23,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   let commands;
   try {
+    if (names.includes('console')) ensureConsolePages(root, (line) => console.log(line));
     commands = appCommands(root, names, built);
   } catch (err) {
     console.error(`start: ${(err as Error).message}`);

@@ -47,6 +47,7 @@ export const PORTS = {
   'drift-worker': 7103,
   'cost-emitter': 7104,
   'model-server': 7110,
+  console: 7105,
 } as const;
 
 export type AppName = keyof typeof PORTS;

@@ -1,0 +1,67 @@
+import { ServiceError } from './service-error';
+import { UpstreamUnavailableError } from '@lynx/schema';
+import type { ConsoleConfig } from '../console-config';
+
+export type Service = 'registry' | 'router' | 'gate' | 'drift' | 'cost';
+
+const URL_VARIABLE: Record<Service, string> = {
+  registry: 'LYNX_REGISTRY_URL',
+  router: 'LYNX_ROUTER_URL',
+  gate: 'LYNX_GATE_URL',
+  drift: 'LYNX_DRIFT_URL',
+  cost: 'LYNX_COST_URL',
+};
+
+/**
+ * The console's one way out: a JSON call to a Lynx service as the signed-in user (their bearer
+ * token). Every endpoint the console relies on is named in endpoints.ts, so an API change is
+ * followed in one place.
+ */
+export class ServicesClient {
+  constructor(private readonly config: ConsoleConfig) {}
+
+  baseOf(service: Service): string {
+    return { registry: this.config.registryUrl, router: this.config.routerUrl, gate: this.config.gateUrl, drift: this.config.driftUrl, cost: this.config.costUrl }[service];
+  }
+
+  async call<T = any>(service: Service, token: string | null, method: string, path: string, body?: unknown): Promise<T> {
+    const target = this.baseOf(service) + path;
+    let res: Response;
+    try {
+      res = await fetch(target, {
+        method,
+        headers: {
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(15_000),
+      });
+    } catch (err) {
+      throw new UpstreamUnavailableError(`the ${service} at ${this.baseOf(service)} did not answer (${(err as Error).message}); start it or set ${URL_VARIABLE[service]}`, { service });
+    }
+    const text = await res.text();
+    let json: any;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    if (!res.ok) {
+      const e = json?.error;
+      throw new ServiceError(res.status, typeof e?.code === 'string' ? e.code : `http_${res.status}`, `${service}: ${typeof e?.message === 'string' ? e.message : text.slice(0, 300) || res.statusText}`, { service, ...(e?.details === undefined ? {} : { details: e.details }) });
+    }
+    return json as T;
+  }
+
+  /** Like call, but a 404 is an answer (undefined), not an error: "no plan", "no canary". */
+  async optional<T = any>(service: Service, token: string | null, path: string): Promise<T | undefined> {
+    try {
+      return await this.call<T>(service, token, 'GET', path);
+    } catch (err) {
+      if (err instanceof ServiceError && err.status === 404) return undefined;
+      throw err;
+    }
+  }
+}
