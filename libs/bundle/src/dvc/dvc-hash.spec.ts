@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dvcDirMd5, dvcFileMd5 } from './dvc-hash';
 import { dvcHashOf } from './dvc-tree';
 
-const md5 = (s: string) => require('node:crypto').createHash('md5').update(s).digest('hex');
+const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 
 describe('DVC hashes', () => {
   // Golden vectors from DVC's own tests (tests/func/test_add.py, test_dir_hash), as quoted in interop.md.
