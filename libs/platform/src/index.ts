@@ -21,3 +21,4 @@ export * from './errors/lynx-exception.filter';
 export * from './errors/openai-exception.filter';
 export * from './validation/zod-validation';
 export * from './lineage';
+export * from './mlflow';
