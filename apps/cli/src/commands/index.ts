@@ -12,6 +12,7 @@ import { registerDriftReportCommands } from './drift-reports';
 import { registerReplayCommands } from './replay';
 import { registerLineageCommands } from './lineage';
 import { registerTrafficCommands } from './traffic';
+import { registerMlflowCommands } from './mlflow';
 
 /** Each command module adds its subcommands to the program. Add one line per module. */
 export const COMMANDS: Array<(program: Command) => void> = [
@@ -28,4 +29,5 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerReplayCommands,
   registerLineageCommands,
   registerTrafficCommands,
+  registerMlflowCommands,
 ];
