@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const windows = new WindowStore(redis, prefix, { dedupTtlMs: 3_600_000, reservoir: 1000, textReservoir: 2000, maxCategories: 1000 });
   const docs = new DocStore(redis, prefix);
   const pipeline = new IngestPipeline(windows, docs);
-  const service = new WindowService(windows, docs, { thresholds: DRIFT_THRESHOLDS, minCount: 200, cooldownMs: 0 }, { publish: async () => undefined }, { add: async () => undefined });
+  const service = new WindowService(windows, docs, { thresholds: DRIFT_THRESHOLDS, minCount: 200, cooldownWindows: 0 }, { publish: async () => undefined }, { add: async () => undefined });
   try {
     await docs.putProfile(buildProfile({ model: 'grammar-tutor', digest: DIGEST, data: { name: 'corpus', digest: DIGEST }, items: await readItems(CORPUS_DIR) }));
     // 20 000 distinct sentences, cycled with fresh event ids (every event is new to the dedup marks).

@@ -34,11 +34,10 @@ export function appEnv(app: DemoApp, s: DemoSetup, stack: StackConfig, extra: No
       LYNX_DRIFT_DATA_ROOT: s.root,
       // Windows close when the demo says so, not on a timer.
       LYNX_DRIFT_SCHEDULE: 'false',
-      // No retrain cooldown (it defaults to a window, 7 days): the window that ends experiment 2
-      // also reports on the ~200 mirrored events of another digest of the model, whose KL can cross
-      // the retrain line from sampling noise alone; its cooldown then turned the drift experiment's
-      // shifted window into `watch` (seen once in CI on a loaded machine).
-      LYNX_DRIFT_COOLDOWN_MS: '1',
+      // No retrain cooldown (it defaults to one window): the window that ends experiment 2 also
+      // reports on the mirrored events of another digest of the model; had it asked to retrain,
+      // the cooldown would turn the drift experiment's shifted window into `watch`.
+      LYNX_DRIFT_COOLDOWN_WINDOWS: '0',
     },
     'cost-emitter': {
       LYNX_COST_EMITTER_PORT: String(s.ports.cost),

@@ -12,3 +12,6 @@ export * from './shadow-report';
 export * from './shadow-render';
 export * from './registry-client';
 export * from './gate-run';
+export * from './drift';
+export * from './triggers';
+export * from './paired';

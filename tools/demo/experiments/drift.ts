@@ -22,10 +22,11 @@ interface Report {
   top_movers: Array<{ feature: string; bucket?: string; reference_share?: number; current_share?: number }>;
 }
 
-/** Waits for the drift worker to have every stored event, then closes the window; returns base's report. */
+/** Waits for the drift worker to have every stored event, then closes the window (`lynx drift close`); returns base's report. */
 async function closeWindow(ctx: DemoContext, m: Manifest, digest: string): Promise<Report | undefined> {
   await waitFor('the drift worker to catch up', 60_000, async () => ((await ctx.nats.caughtUp('LYNX_INFERENCE', 'drift-worker')) ? true : undefined));
-  const { body } = await http<{ reports: Array<{ id: string; digest: string }> }>(ctx, m, 'operator', 'POST', `${ctx.urls.drift}/v1/drift/windows/close`);
+  const closed = await lynx(ctx, m, 'operator', ['drift', 'close', MODEL, '--json']);
+  const body = JSON.parse(closed.stdout) as { reports: Array<{ id: string; digest: string }> };
   const id = body.reports.find((r) => r.digest === digest)?.id;
   if (!id) return undefined;
   return (await lynx(ctx, m, 'reader', ['drift', 'show', id, '--json'], -1).then((r) => JSON.parse(r.stdout))) as Report;

@@ -38,10 +38,10 @@ export function formatReport(r: ReportSummary): string {
     ...r.metrics.map((m) => [m.feature, m.against, m.metric + (m.advisory ? '*' : ''), num(m.value), String(m.watch), m.retrain === null ? '—' : String(m.retrain), m.verdict]),
   ]);
   const movers = r.top_movers.map((m) => `  ${m.feature} ${m.bucket ?? ''}: ${pct(m.reference_share)} → ${pct(m.current_share)}`);
-  return [...head, '', metrics, '(* advisory: KS / chi-square p-values, not part of the decision)', '', 'top movers:', ...(movers.length ? movers : ['  none'])].join('\n');
+  return [...head, '', metrics, '(* advisory, not part of the decision: JS distance, KS / chi-square p-values; KL and PSI values are bias-corrected)', '', 'top movers:', ...(movers.length ? movers : ['  none'])].join('\n');
 }
 
-/** `lynx drift reports|show|profile`: the drift worker's reports and reference profiles. */
+/** `lynx drift reports|close|show|profile`: the drift worker's windows, reports and reference profiles. */
 export function registerDriftReportCommands(program: Command): void {
   const drift = driftCommand(program);
   drift
@@ -56,6 +56,26 @@ export function registerDriftReportCommands(program: Command): void {
       if (opts.json) return out(JSON.stringify(reports, null, 2));
       if (reports.length === 0) return out(`no drift reports for ${model}`);
       out(pad([['id', 'window end', 'digest', 'events', 'decision'], ...reports.map((r) => [r.id, r.window.end, r.digest.slice(0, 19), String(r.count), r.decision])]));
+    });
+
+  drift
+    .command('close <model>')
+    .description("close the drift worker's open window now and print <model>'s reports (each close counts as one window toward the retrain cooldown)")
+    .option('--json', 'print JSON')
+    .action(async (model: string, opts: { json?: boolean }) => {
+      const res = await new DriftClient().request<{ window_id: string; model: string; reports: Array<{ id: string; digest: string; count: number; decision: string }> }>(
+        'POST',
+        `/v1/drift/windows/close/${encodeURIComponent(model)}`,
+      );
+      if (opts.json) return out(JSON.stringify(res, null, 2));
+      if (res.reports.length === 0) return out(`closed window ${res.window_id}: no traffic for ${model} in it, so no report`);
+      out(
+        [
+          `closed window ${res.window_id}`,
+          pad([['report', 'digest', 'events', 'decision'], ...res.reports.map((r) => [r.id, r.digest.slice(0, 19), String(r.count), r.decision])]),
+          `details: lynx drift show <report>`,
+        ].join('\n'),
+      );
     });
 
   drift

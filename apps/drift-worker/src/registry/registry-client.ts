@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pullBundle } from '@lynx/bundle';
 import { LynxError, ERROR_CODES, NotFoundError, type Lineage, type ManifestFile } from '@lynx/schema';
 
 /** The part of a registry version the drift worker reads. */
@@ -8,6 +9,8 @@ export interface RegistryVersion {
   digest: string;
   lineage: Lineage;
   tags?: Record<string, string>;
+  /** Gate evaluations recorded for the version, oldest first (GET version includes them). */
+  evaluations?: Array<{ result: unknown; created_at?: string }>;
 }
 
 export interface RegisterInput {
@@ -24,6 +27,8 @@ export interface RegisterInput {
 export interface RegistryClient {
   getVersion(model: string, ref: string): Promise<RegistryVersion>;
   register(model: string, input: RegisterInput): Promise<RegistryVersion>;
+  /** Downloads a version's bundle into `dir` (verified against its digest). */
+  pull(model: string, ref: string, dir: string): Promise<string>;
 }
 
 /** The registry over HTTP with a bearer token (LYNX_TOKEN; registering needs role trainer). */
@@ -66,6 +71,10 @@ export class HttpRegistryClient implements RegistryClient {
     const res = await this.request('GET', `/v1/models/${encodeURIComponent(model)}/versions/${encodeURIComponent(ref)}`);
     if (!res.ok) return this.fail(res, `version ${model}@${ref}`);
     return (await res.json()) as RegistryVersion;
+  }
+
+  async pull(model: string, ref: string, dir: string): Promise<string> {
+    return (await pullBundle({ url: this.baseUrl, token: this.token }, model, ref, dir)).digest;
   }
 
   async register(model: string, input: RegisterInput): Promise<RegistryVersion> {

@@ -1,8 +1,8 @@
+import { decideDrift, type DriftCooldown, type DriftDecisionState } from '@lynx/gate';
 import type { DriftThresholds } from '@lynx/schema';
 import { CATEGORICALS, PROFILED_SCALARS } from '../features/features';
 import type { ReferenceProfile } from '../profiles/profile';
 import { compareWindow, rawLevel } from './compare';
-import { decide, type DecisionState } from './decide';
 import type { WindowAggregate } from './window-aggregate';
 import type { WorkerReport } from './worker-report';
 
@@ -11,9 +11,12 @@ export interface BuildReportInput {
   current: WindowAggregate;
   previous: WindowAggregate | null;
   reference: ReferenceProfile | null;
-  state: DecisionState;
-  cooldownUntil: number;
+  state: DriftDecisionState;
+  /** The model's retrain cooldown before this window (counted in windows). */
+  cooldown: DriftCooldown;
+  cooldownWindows: number;
   thresholds: DriftThresholds;
+  /** Minimum window: fewer events → insufficient_data (see driftMinimumWindow). */
   minCount: number;
   now: Date;
 }
@@ -56,18 +59,19 @@ function histograms(cur: WindowAggregate, ref: ReferenceProfile | null): WorkerR
 }
 
 /** One window's report for one (model, digest) and the decision state to keep. */
-export function buildReport(input: BuildReportInput): { report: WorkerReport; next: DecisionState } {
+export function buildReport(input: BuildReportInput): { report: WorkerReport; next: DriftDecisionState; cooldown: DriftCooldown } {
   const { current: cur, reference: ref } = input;
   const { metrics, topMovers } = compareWindow(cur, ref, input.previous, input.thresholds);
   const raw = ref ? rawLevel(metrics) : null;
-  const d = decide({
+  const d = decideDrift({
+    windowId: input.window.id,
     hasReference: ref !== null,
     count: cur.count,
     minCount: input.minCount,
     raw: raw ?? 'none',
     state: input.state,
-    cooldownUntil: input.cooldownUntil,
-    now: input.now.getTime(),
+    cooldown: input.cooldown,
+    cooldownWindows: input.cooldownWindows,
   });
   // no_reference reports no numbers against a reference it does not have.
   const shown = d.decision === 'no_reference' ? metrics.filter((m) => m.against === 'previous') : metrics;
@@ -88,5 +92,5 @@ export function buildReport(input: BuildReportInput): { report: WorkerReport; ne
     retrain_requested: d.decision === 'retrain',
     histograms: histograms(cur, ref),
   };
-  return { report, next: { ...d.next, lastWindowId: input.window.id } };
+  return { report, next: { ...d.next, lastWindowId: input.window.id }, cooldown: d.cooldown };
 }

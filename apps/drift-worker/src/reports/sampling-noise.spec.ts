@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { DriftCooldown, DriftDecisionState } from '@lynx/gate';
 import { DRIFT_THRESHOLDS } from '@lynx/schema';
 import { correct, generateTraffic, loadModel, parseShift, readItems, runTraining, type TrafficOptions, type TutorModel } from '@lynx/tutor';
 import { CORPUS_DIR } from '@lynx/tutor/testing';
@@ -6,7 +7,6 @@ import { makeTempDir } from '@lynx/platform/testing';
 import { CATEGORICALS, PROFILED_SCALARS, SCALARS, binIndex, sentenceFeatures, splitCategory } from '../features/features';
 import { buildProfile, type ReferenceProfile } from '../profiles/profile';
 import { buildReport } from './build-report';
-import type { DecisionState } from './decide';
 import type { WindowAggregate } from './window-aggregate';
 
 // Pure: the window aggregate is built here the way the Redis script counts it (categorical buckets,
@@ -51,31 +51,42 @@ describe('drift decisions under sampling noise (1 000-event windows)', () => {
 
   /** Closes consecutive windows of traffic and returns each report. */
   function run(windows: TrafficOptions[]) {
-    let state: DecisionState = {};
+    let state: DriftDecisionState = {};
+    let cooldown: DriftCooldown = { left: 0 };
     let previous: WindowAggregate | null = null;
     return windows.map((opts, i) => {
       const current = aggregate(`w${i}`, tutor, profile, opts);
-      const { report, next } = buildReport({
+      const r = buildReport({
         window: { id: `w${i}`, start: new Date(i * 1000).toISOString(), end: new Date((i + 1) * 1000).toISOString() },
-        current, previous, reference: profile, state, cooldownUntil: 0, thresholds: DRIFT_THRESHOLDS, minCount: 200, now: new Date((i + 1) * 1000),
+        current, previous, reference: profile, state, cooldown, cooldownWindows: 1, thresholds: DRIFT_THRESHOLDS, minCount: 500, now: new Date((i + 1) * 1000),
       });
-      state = next;
+      const report = r.report;
+      state = r.next;
+      cooldown = r.cooldown;
       previous = current;
       return report;
     });
   }
   const lemmaKl = (r: ReturnType<typeof run>[number]) => r.metrics.find((m) => m.feature === 'lemma' && m.metric === 'kl' && m.against === 'reference')!;
 
-  it('unshifted traffic stays `none` over consecutive windows, even where the lemma KL crosses its watch line by noise', () => {
+  it('unshifted traffic stays `none` over consecutive windows: the plug-in lemma KL carries its bias, the corrected value does not', () => {
     const reports = run([21, 22, 23, 24, 25, 26].map((seed) => ({ seed, count: 1000 })));
     expect(reports.map((r) => r.decision)).toEqual(Array(6).fill('none'));
     for (const r of reports) expect(r.raw_level).toBe('none');
-    // The noise the gate is for: the plug-in lemma KL of 1 000 events sits near (k−1)/(2n).
+    // The plug-in lemma KL of 1 000 events sits near (k−1)/(2n); the deciding value is centred on 0.
     const k = Object.keys(profile.categorical.lemma).length;
-    const kls = reports.map((r) => lemmaKl(r).value);
-    expect(Math.max(...kls)).toBeGreaterThan(((k - 1) / 2000) * 0.5);
-    const crossed = reports.map(lemmaKl).filter((m) => m.value >= m.watch);
-    for (const m of crossed) expect(m).toMatchObject({ verdict: 'ok', significant: false, unconfirmed: 'watch' });
+    const rows = reports.map(lemmaKl);
+    expect(Math.max(...rows.map((m) => m.kl!))).toBeGreaterThan(((k - 1) / 2000) * 0.5);
+    for (const m of rows) {
+      expect(m.value).toBeLessThan(m.kl! - ((k - 1) / 2000) * 0.9);
+      expect(Math.abs(m.value)).toBeLessThan(m.watch);
+      expect(m.verdict).toBe('ok');
+    }
+  });
+
+  it('a window under the minimum is insufficient_data whatever it shows', () => {
+    const [report] = run([{ seed: 22, count: 300, shifts: [parseShift('tense.past_participle=+30%')], newLemmas: 20 }]);
+    expect(report.decision).toBe('insufficient_data');
   });
 
   it('the shifted traffic of the end-to-end test (past participles +30 %, 20 new lemmas) is still `retrain`', () => {

@@ -6,6 +6,8 @@ import type { RegistryClient } from '../registry/registry-client';
 import { DocStore } from '../store/doc-store';
 import { REGISTRY_CLIENT } from '../store/store.module';
 import { WindowStore } from '../store/window-store';
+import { FeedbackStore } from '../triggers/feedback-store';
+import { HttpGateEvaluations } from './gate-evaluation-client';
 import { RetrainProcessor } from './retrain.processor';
 import { RetrainService } from './retrain.service';
 
@@ -14,8 +16,9 @@ import { RetrainService } from './retrain.service';
   providers: [
     {
       provide: RetrainService,
-      inject: [DocStore, WindowStore, REGISTRY_CLIENT, DRIFT_CONFIG],
-      useFactory: (d: DocStore, w: WindowStore, r: RegistryClient, c: DriftConfig) => new RetrainService(d, w, r, c),
+      inject: [DocStore, WindowStore, REGISTRY_CLIENT, DRIFT_CONFIG, FeedbackStore],
+      useFactory: (d: DocStore, w: WindowStore, r: RegistryClient, c: DriftConfig, f: FeedbackStore) =>
+        new RetrainService(d, w, r, c, new HttpGateEvaluations(c.gateUrl, c.token), f),
     },
     RetrainProcessor,
   ],

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
+import type { DriftCooldown, DriftDecisionState } from '@lynx/gate';
 import type { ReferenceProfile } from '../profiles/profile';
-import type { DecisionState } from '../reports/decide';
 import type { WorkerReport } from '../reports/worker-report';
 
 /**
@@ -8,8 +8,8 @@ import type { WorkerReport } from '../reports/worker-report';
  *   profile:<digest>          JSON ReferenceProfile (one per served version)
  *   report:<id>               JSON WorkerReport
  *   reports / reports:<model> sorted sets of report ids by window end
- *   state:<model>|<digest>    JSON DecisionState (hysteresis)
- *   cooldown:<model>          epoch ms until which no new retrain is requested
+ *   state:<model>|<digest>    JSON DriftDecisionState (hysteresis)
+ *   cooldown:<model>          JSON DriftCooldown: windows left before the model may ask to retrain again
  */
 export class DocStore {
   constructor(
@@ -57,20 +57,27 @@ export class DocStore {
     return raws.filter((r): r is string => r !== null).map((r) => JSON.parse(r) as WorkerReport);
   }
 
-  async getState(memberKey: string): Promise<DecisionState> {
+  async getState(memberKey: string): Promise<DriftDecisionState> {
     const raw = await this.redis.get(this.key('state', memberKey));
-    return raw ? (JSON.parse(raw) as DecisionState) : {};
+    return raw ? (JSON.parse(raw) as DriftDecisionState) : {};
   }
 
-  async putState(memberKey: string, state: DecisionState): Promise<void> {
+  async putState(memberKey: string, state: DriftDecisionState): Promise<void> {
     await this.redis.set(this.key('state', memberKey), JSON.stringify(state));
   }
 
-  async cooldownUntil(model: string): Promise<number> {
-    return Number((await this.redis.get(this.key('cooldown', model))) ?? 0);
+  async getCooldown(model: string): Promise<DriftCooldown> {
+    const raw = await this.redis.get(this.key('cooldown', model));
+    // A wall-clock cooldown written by an older worker (a bare number) is read as none left.
+    const parsed = raw ? (JSON.parse(raw) as unknown) : null;
+    return parsed && typeof parsed === 'object' ? (parsed as DriftCooldown) : { left: 0 };
   }
 
-  async setCooldown(model: string, untilMs: number): Promise<void> {
-    await this.redis.set(this.key('cooldown', model), String(untilMs));
+  /**
+   * A member's decision state and its model's cooldown in one MULTI: a close that stops between
+   * them would, on its re-run, see its own retrain's cooldown and report `watch` instead.
+   */
+  async putStateAndCooldown(memberKey: string, state: DriftDecisionState, model: string, cooldown: DriftCooldown): Promise<void> {
+    await this.redis.multi().set(this.key('state', memberKey), JSON.stringify(state)).set(this.key('cooldown', model), JSON.stringify(cooldown)).exec();
   }
 }

@@ -5,6 +5,7 @@ import { DRIFT_CONFIG, loadDriftConfig, type DriftConfig } from '../config/drift
 import { IngestPipeline } from '../ingest/ingest-pipeline';
 import { HttpRegistryClient, type RegistryClient } from '../registry/registry-client';
 import { DocStore } from './doc-store';
+import { FeedbackStore } from '../triggers/feedback-store';
 import { WindowStore } from './window-store';
 
 export const REGISTRY_CLIENT = 'LYNX_DRIFT_REGISTRY_CLIENT';
@@ -31,6 +32,11 @@ export class DriftStoreModule {
           useFactory: (redis: Redis, names: LynxNames, c: DriftConfig) => new WindowStore(redis, names.redisKey('drift'), c),
         },
         { provide: DocStore, inject: [REDIS_CLIENT, LynxNames], useFactory: (redis: Redis, names: LynxNames) => new DocStore(redis, names.redisKey('drift')) },
+        {
+          provide: FeedbackStore,
+          inject: [REDIS_CLIENT, LynxNames, DRIFT_CONFIG],
+          useFactory: (redis: Redis, names: LynxNames, c: DriftConfig) => new FeedbackStore(redis, names.redisKey('drift'), c.dedupTtlMs),
+        },
         { provide: IngestPipeline, inject: [WindowStore, DocStore], useFactory: (w: WindowStore, d: DocStore) => new IngestPipeline(w, d) },
         {
           provide: REGISTRY_CLIENT,
@@ -38,7 +44,7 @@ export class DriftStoreModule {
           useFactory: (c: LynxConfig) => options.registry ?? new HttpRegistryClient(c.registryUrl, env.LYNX_TOKEN || undefined),
         },
       ],
-      exports: [DRIFT_CONFIG, WindowStore, DocStore, IngestPipeline, REGISTRY_CLIENT],
+      exports: [DRIFT_CONFIG, WindowStore, DocStore, FeedbackStore, IngestPipeline, REGISTRY_CLIENT],
     };
   }
 }

@@ -9,6 +9,7 @@ import { closeJobOptions } from './window.processor';
 import { WindowService } from './window.service';
 
 export const WINDOW_TICK_SCHEDULER = 'drift-window-tick';
+export const RETRAIN_CRON_SCHEDULER = 'drift-retrain-schedule';
 
 /** Registers the repeatable window tick and closes windows on demand (POST /v1/drift/windows/close). */
 @Injectable()
@@ -29,6 +30,14 @@ export class WindowScheduler implements OnApplicationBootstrap, OnApplicationShu
       await this.queue.upsertJobScheduler(WINDOW_TICK_SCHEDULER, { every: this.config.windowMs }, { name: 'tick', opts: { removeOnComplete: 100, removeOnFail: 100 } });
     } else {
       await this.queue.removeJobScheduler(WINDOW_TICK_SCHEDULER);
+    }
+    // The schedule retrain trigger: BullMQ runs the cron; the job only evaluates scheduleTrigger,
+    // whose occurrence-based job id and cooldown keep one retrain per occurrence.
+    const cron = this.config.triggers.schedule.cron;
+    if (cron) {
+      await this.queue.upsertJobScheduler(RETRAIN_CRON_SCHEDULER, { pattern: cron, tz: 'UTC' }, { name: 'schedule', opts: { removeOnComplete: 100, removeOnFail: 100 } });
+    } else {
+      await this.queue.removeJobScheduler(RETRAIN_CRON_SCHEDULER);
     }
   }
 

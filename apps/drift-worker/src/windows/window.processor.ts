@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job, Queue } from 'bullmq';
 import { QUEUES } from '@lynx/schema';
+import { TriggerService, type FiredTrigger } from '../triggers/trigger.service';
 import { WindowService } from './window.service';
 
 export interface CloseJobResult {
@@ -20,7 +21,7 @@ export const closeJobOptions = (windowId: string) => ({
 
 /**
  * `tick` (the repeatable job, every window length) enqueues `close` for the window open at that
- * moment; `close` runs WindowService.close. Both are idempotent: a re-run of a tick finds the
+ * moment; `close` runs WindowService.close; `schedule` (the retrain cron) runs the schedule trigger. Both are idempotent: a re-run of a tick finds the
  * close job already there, a re-run of a close returns the stored reports.
  */
 @Processor(QUEUES.driftWindows)
@@ -28,11 +29,14 @@ export class WindowProcessor extends WorkerHost {
   constructor(
     @Inject(WindowService) private readonly windows: WindowService,
     @InjectQueue(QUEUES.driftWindows) private readonly queue: Queue,
+    @Inject(TriggerService) private readonly triggers: TriggerService,
   ) {
     super();
   }
 
-  async process(job: Job<{ window_id?: string }>): Promise<CloseJobResult | { enqueued: string }> {
+  async process(job: Job<{ window_id?: string }>): Promise<CloseJobResult | { enqueued: string } | { fired: FiredTrigger[] }> {
+    // The schedule trigger's cron job (LYNX_DRIFT_RETRAIN_CRON).
+    if (job.name === 'schedule') return { fired: await this.triggers.scheduleTick() };
     if (job.name === 'tick') {
       const id = await this.windows.currentWindowId();
       await this.queue.add('close', { window_id: id }, closeJobOptions(id));

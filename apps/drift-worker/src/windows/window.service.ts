@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { NotFoundError, SUBJECTS } from '@lynx/schema';
 import type { DriftConfig } from '../config/drift-config';
+import { minimumWindow } from '../reports/minimum-window';
 import type { Scalar } from '../features/features';
 import type { ReferenceProfile } from '../profiles/profile';
 import { buildReport, reportId } from '../reports/build-report';
@@ -10,6 +11,11 @@ import { WindowStore, splitMember } from '../store/window-store';
 
 export interface Publisher {
   publish(subject: string, payload: unknown, msgId: string): Promise<unknown>;
+}
+
+/** The other retrain triggers, evaluated for each version as its window closes (TriggerService). */
+export interface WindowTriggers {
+  afterWindow(windowId: string, model: string, digest: string, now: Date): Promise<unknown>;
 }
 
 export interface RetrainEnqueuer {
@@ -39,9 +45,10 @@ export class WindowService {
   constructor(
     private readonly windows: WindowStore,
     private readonly docs: DocStore,
-    private readonly config: Pick<DriftConfig, 'thresholds' | 'minCount' | 'cooldownMs'>,
+    private readonly config: Pick<DriftConfig, 'thresholds' | 'minCount' | 'cooldownWindows'>,
     private readonly publisher: Publisher,
     private readonly retrain: RetrainEnqueuer,
+    private readonly triggers?: WindowTriggers,
   ) {}
 
   async currentWindowId(): Promise<string> {
@@ -60,28 +67,31 @@ export class WindowService {
       const state = await this.docs.getState(m);
       const existing = await this.docs.getReport(reportId(windowId, model, digest));
       if (existing && state.lastWindowId === windowId) {
+        // A re-run: the triggers' job ids and cooldowns make evaluating them again harmless.
+        await this.triggers?.afterWindow(windowId, model, digest, now);
         reports.push(existing);
         continue;
       }
       const reference = await this.docs.getProfile(digest);
       const current = WindowStore.padBins(await this.windows.readAggregate(windowId, m), binsOf(reference));
       const prev = previousId ? WindowStore.padBins(await this.windows.readAggregate(previousId, m), binsOf(reference)) : null;
-      const { report, next } = buildReport({
+      const { report, next, cooldown } = buildReport({
         window,
         current,
         previous: prev && prev.count > 0 ? prev : null,
         reference,
         state,
-        cooldownUntil: await this.docs.cooldownUntil(model),
+        cooldown: await this.docs.getCooldown(model),
+        cooldownWindows: this.config.cooldownWindows,
         thresholds: this.config.thresholds,
-        minCount: this.config.minCount,
+        minCount: minimumWindow(this.config.minCount, reference, this.config.thresholds),
         now,
       });
       await this.docs.putReport(report);
-      if (report.decision === 'retrain') await this.docs.setCooldown(model, now.getTime() + this.config.cooldownMs);
-      await this.docs.putState(m, next);
+      await this.docs.putStateAndCooldown(m, next, model, cooldown);
       await this.publisher.publish(SUBJECTS.driftReport, report, report.id);
       if (report.decision === 'retrain') await this.requestRetrain(report, now);
+      await this.triggers?.afterWindow(windowId, model, digest, now);
       reports.push(report);
     }
     // Keep this window and the one before it (the next close compares with this one).

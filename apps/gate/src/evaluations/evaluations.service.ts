@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Job, Queue } from 'bullmq';
-import { GateRegistryClient, buildGateVerdict, evaluateAgainstBaseline, loadGateInputs, pullCandidate } from '@lynx/gate';
+import { GateRegistryClient, type PowerTable, buildGateVerdict, evaluateAgainstBaseline, gatePower, loadGateInputs, pullCandidate } from '@lynx/gate';
 import { NotFoundError, QUEUES } from '@lynx/schema';
 import { GATE_CONFIG, type GateConfig } from '../config/gate-config';
 import { type EvaluationJobData, type EvaluationRequest, evaluationJobId } from './evaluation-job';
@@ -9,10 +9,17 @@ import { type EvaluationJobData, type EvaluationRequest, evaluationJobId } from 
 export interface EvaluationOutcome {
   verdict_id: string;
   passed: boolean;
+  /** pass, fail or inconclusive (only pass may promote). */
+  verdict: 'pass' | 'fail' | 'inconclusive';
+  /** Gating buckets that failed / could not decide. */
+  failing: string[];
+  inconclusive: string[];
   candidate_digest: string;
   baseline_digest: string;
   eval_set_digest: string;
   buckets: unknown[];
+  /** What the eval set can decide per bucket (the report's power section). */
+  power: PowerTable;
 }
 
 /** Queues gate evaluations and runs them: the same steps as `lynx gate evaluate`, results kept in the registry. */
@@ -61,18 +68,30 @@ export class EvaluationsService {
     const pulled = await pullCandidate(this.registry, data.model, data.digest);
     try {
       const e = await evaluateAgainstBaseline(inputs, pulled.dir, pulled.baseDir, data.tolerance);
-      await this.registry.addEvaluation(data.model, data.digest, e.result);
+      const { items: _items, ...numbers } = e.result;
+      await this.registry.addEvaluation(data.model, data.digest, numbers);
       const verdict = await this.registry.recordVerdict(
         data.model,
-        buildGateVerdict({ model: data.model, candidate: e.result, comparison: e.comparison, baselineFileDigest: e.baselineFileDigest }),
+        buildGateVerdict({
+          model: data.model,
+          candidate: e.result,
+          comparison: e.comparison,
+          baselineFileDigest: e.baselineFileDigest,
+          baselineDigest: e.baseline.baseline_digest,
+          baselineOutcomesDigest: e.baseline.outcomes_digest,
+        }),
       );
       return {
         verdict_id: verdict.id,
         passed: e.comparison.passed,
+        verdict: e.comparison.verdict,
+        failing: e.comparison.decision.failing,
+        inconclusive: e.comparison.decision.inconclusive,
         candidate_digest: data.digest,
         baseline_digest: data.baseline_digest,
         eval_set_digest: e.result.eval_set_digest,
         buckets: e.comparison.buckets,
+        power: gatePower(e, e.comparison.tolerance),
       };
     } finally {
       await pulled.cleanup();

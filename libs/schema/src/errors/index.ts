@@ -27,3 +27,6 @@ export * from './upstream-unavailable-error';
 export * from './path-outside-root-error';
 export * from './eval-set-mismatch-error';
 export * from './upstream-timeout-error';
+export * from './duplicate-eval-item-error';
+export * from './unknown-eval-item-error';
+export * from './incomplete-eval-outcomes-error';

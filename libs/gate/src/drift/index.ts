@@ -1,0 +1,5 @@
+export * from './pooled-chi-square';
+export * from './histogram-drift';
+export * from './drift-level';
+export * from './drift-minimum-window';
+export * from './decide-drift';
