@@ -23,8 +23,8 @@ print(mlflow.artifacts.download_artifacts(artifact_uri=sys.argv[2], dst_path=sys
 async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 60_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
-    const v = await fn().catch((e) => e as T);
-    if (ok(v) || Date.now() > deadline) return v;
+    const v = await fn().catch(() => undefined);
+    if ((v !== undefined && ok(v)) || Date.now() > deadline) return v as T;
     await new Promise((r) => setTimeout(r, 500));
   }
 }
@@ -91,10 +91,10 @@ with mlflow.start_run() as run:
     mlflow.log_params({"variant": "base", "lr": 0.1})
     mlflow.log_metric("dev_accuracy", 0.61)
     mlflow.log_artifacts(sys.argv[3], "model")
-    print(run.info.run_id)`,
+    print("RUN_ID=" + run.info.run_id)`,
       [mlflow.url, `${model}-py`, baseDir],
     );
-    runId = py.trim().split('\n').pop()!;
+    runId = /RUN_ID=([0-9a-f]{32})/.exec(py)![1];
     digest = (await lynx('push', '--mlflow-run', runId, '--model', model)).trim();
     expect(digest).toBe(await bundleDigest(baseDir));
     const version = (await registry.call('GET', `/v1/models/${model}/versions/${digest}`)).body as any;
@@ -110,7 +110,7 @@ with mlflow.start_run() as run:
     await lynx('gate', 'promote', `${model}@${digest}`, '--semver', 'v1.0.0', '--bootstrap', '--reason', 'first production');
     const dest = join(tmp.dir, 'resolved');
     const folder = await eventually(
-      () => runPython(DOWNLOAD, [mlflow.url, `models:/${model}@production`, dest]).then((o) => o.trim().split('\n').pop()!),
+      () => runPython(DOWNLOAD, [mlflow.url, `models:/${model}@production`, dest]).then((o) => /^(\/.*)$/m.exec(o)![1]),
       (v) => typeof v === 'string' && !String(v).startsWith('Error'),
     );
     expect(await bundleDigest(folder)).toBe(digest);
@@ -129,13 +129,14 @@ mlflow.MlflowClient().log_artifact(sys.argv[2], sys.argv[3], "model")`,
       [mlflow.url, runId, join(tmp.dir, 'NOTES.md')],
     );
     const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    let changed: string;
-    try {
-      changed = (await lynx('push', '--mlflow-run', runId, '--model', model)).trim();
-    } finally {
-      expect(stderr.mock.calls.map((c) => String(c[0])).join('')).toMatch(/changed since it was registered as sha256:/);
-      stderr.mockRestore();
-    }
+    let said = '';
+    const changed = await lynx('push', '--mlflow-run', runId, '--model', model)
+      .then((o) => o.trim())
+      .finally(() => {
+        said = stderr.mock.calls.map((c) => String(c[0])).join('');
+        stderr.mockRestore();
+      });
+    expect(said).toMatch(/changed since it was registered as sha256:/);
     expect(changed).not.toBe(digest);
     expect(changed).toMatch(/^sha256:[0-9a-f]{64}$/);
   });

@@ -199,7 +199,8 @@ export class MlflowClient {
     try {
       return (await this.call<{ model_version: MlflowModelVersion }>('GET', 'registered-models/alias', undefined, { name, alias })).model_version;
     } catch (err) {
-      if (err instanceof MlflowError && err.notFound) return undefined;
+      // A missing model is RESOURCE_DOES_NOT_EXIST; a missing alias of an existing one, INVALID_PARAMETER_VALUE.
+      if (err instanceof MlflowError && (err.notFound || /alias .* not found/i.test(err.message))) return undefined;
       throw err;
     }
   }
