@@ -9,6 +9,7 @@ echo "== type-check"; tsc -p tsconfig.json --noEmit
 # so compute the graph first: a fresh clone would otherwise pass lint unchecked.
 echo "== lint"; nx show projects >/dev/null; eslint . --max-warnings=0
 echo "== circular imports"; madge --circular --extensions ts --ts-config tsconfig.base.json apps libs
+echo "== python tools (mlflow, dvc, evidently, litellm)"; bash tools/python/venv.sh
 echo "== jest"
 mkdir -p .lynx-test
 status=0
