@@ -12,6 +12,7 @@ echo "== lint"; nx show projects >/dev/null; eslint . --max-warnings=0
 echo "== circular imports"; madge --circular --extensions ts --ts-config tsconfig.base.json apps libs
 # The console's browser tests serve the built pages: build them from this checkout first.
 echo "== console pages"; vite build --config apps/console/web/vite.config.mjs
+echo "== python tools (mlflow, dvc, evidently, litellm)"; bash tools/python/venv.sh
 echo "== jest"
 mkdir -p .lynx-test
 status=0

@@ -6,6 +6,7 @@ import { BlobsModule } from './blobs/blobs.module';
 import { EvaluationsModule } from './evaluations/evaluations.module';
 import { EventsModule } from './events/events.module';
 import { LineageModule } from './lineage/lineage.module';
+import { MlflowMirrorModule } from './mlflow/mlflow-mirror.module';
 import { RpcModule } from './rpc/rpc.module';
 import { STORE_OVERRIDES, StoreModule } from './store/store.module';
 import { TrafficModule } from './traffic/traffic.module';
@@ -37,6 +38,7 @@ export class RegistryAppModule {
         TrafficModule,
         RpcModule,
         LineageModule,
+        MlflowMirrorModule.forRoot(options.env),
       ],
       providers: [{ provide: STORE_OVERRIDES, useValue: options.databaseSchema ? { schema: options.databaseSchema } : {} }],
       exports: [STORE_OVERRIDES],

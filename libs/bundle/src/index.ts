@@ -9,3 +9,4 @@ export * from './data-snapshot';
 export { type RegistryEndpoint } from './transfer/http';
 export * from './transfer/pull';
 export * from './transfer/push';
+export * from './dvc';

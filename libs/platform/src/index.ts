@@ -20,3 +20,5 @@ export * from './auth/token-store';
 export * from './errors/lynx-exception.filter';
 export * from './errors/openai-exception.filter';
 export * from './validation/zod-validation';
+export * from './lineage';
+export * from './mlflow';

@@ -4,3 +4,6 @@ export * from './testing/registry-child';
 export * from './testing/free-port';
 export * from './testing/spawn-listening';
 export * from './testing/passing-verdict';
+export * from './testing/openlineage-schema';
+export * from './testing/python-venv';
+export * from './testing/mlflow-server';

@@ -28,10 +28,25 @@ export const manifestSchema = z.strictObject({
 });
 export type Manifest = z.infer<typeof manifestSchema>;
 
+/** What DVC records of the same data (`md5` with `.dir` for a folder), so lineage walks back to DVC hashes too. */
+export const dvcHashSchema = z.strictObject({
+  md5: z.string().regex(/^[0-9a-f]{32}(\.dir)?$/, 'expected a DVC md5 (32 hex digits, .dir for a folder)'),
+  size: z.number().int().nonnegative(),
+  nfiles: z.number().int().nonnegative().optional(),
+});
+
 export const lineageDataSchema = z.strictObject({
   name: z.string().min(1).max(256),
   digest: digestSchema,
   uri: z.string().max(2048).optional(),
+  dvc: dvcHashSchema.optional(),
+});
+
+/** The MLflow run a version was pushed from (`lynx push --mlflow-run`). */
+export const mlflowLineageSchema = z.strictObject({
+  run_id: z.string().regex(/^[0-9a-f]{32}$/, 'expected an MLflow run id (32 hex digits)'),
+  experiment_id: z.string().min(1).max(256),
+  artifact_uri: z.string().min(1).max(2048),
 });
 
 export const lineageSchema = z.strictObject({
@@ -40,6 +55,7 @@ export const lineageSchema = z.strictObject({
   data: z.array(lineageDataSchema).max(1000),
   params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
   parent_digest: digestSchema.optional(),
+  mlflow: mlflowLineageSchema.optional(),
 });
 export type Lineage = z.infer<typeof lineageSchema>;
 

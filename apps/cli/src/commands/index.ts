@@ -13,6 +13,7 @@ import { registerReplayCommands } from './replay';
 import { registerLineageCommands } from './lineage';
 import { registerTrafficCommands } from './traffic';
 import { registerCanaryCommands } from './canary';
+import { registerMlflowCommands } from './mlflow';
 
 /** Each command module adds its subcommands to the program. Add one line per module. */
 export const COMMANDS: Array<(program: Command) => void> = [
@@ -30,4 +31,5 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerLineageCommands,
   registerTrafficCommands,
   registerCanaryCommands,
+  registerMlflowCommands,
 ];

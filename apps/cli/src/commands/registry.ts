@@ -3,6 +3,8 @@ import { RegistryClient, parseModelRef } from '../registry-client';
 import { allServed } from '../registry/served-pages';
 import { pullBundle, pushBundle } from '../registry/transfer';
 import { short, table } from '../registry/table';
+import { CliError, EXIT } from '../exit';
+import { pushFromMlflow } from '../mlflow/push-from-mlflow';
 
 const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 const collect = (value: string, prev: string[] = []) => [...prev, value];
@@ -13,8 +15,8 @@ const collect = (value: string, prev: string[] = []) => [...prev, value];
  */
 export function registerRegistryCommands(program: Command): void {
   program
-    .command('push <dir>')
-    .description('upload a bundle folder (only missing blobs) and register it; prints the digest')
+    .command('push [dir]')
+    .description('upload a bundle folder (only missing blobs) and register it; prints the digest. With --mlflow-run, the bundle comes from an MLflow run or model instead')
     .requiredOption('--model <name>', 'logical model name')
     .option('--run-id <id>', 'training run id (default: from <dir>.run.json)')
     .option('--commit <sha>', 'code commit (default: from <dir>.run.json)')
@@ -23,7 +25,18 @@ export function registerRegistryCommands(program: Command): void {
     .option('--tag <k=v>', 'tag (repeatable)', collect)
     .option('--parent <digest>', 'digest of the bundle this one derives from')
     .option('--description <text>', 'free text')
-    .action(async (dir: string, opts) => {
+    .option('--mlflow-run <ref>', 'an MLflow run id, runs:/<id>/<path> or models:/<name>@<alias>: download its artifacts (LYNX_MLFLOW_TRACKING_URI) and register them with the run\'s lineage')
+    .option('--artifact-path <path>', 'with a bare run id: the folder of the run\'s artifacts that holds the model', 'model')
+    .action(async (dir: string | undefined, opts) => {
+      if (opts.mlflowRun) {
+        if (dir) throw new CliError('give either a bundle folder or --mlflow-run, not both', EXIT.error);
+        const pushed = await pushFromMlflow(new RegistryClient(), opts.mlflowRun, opts.artifactPath, opts);
+        if (pushed.alreadyRegistered) process.stderr.write(`MLflow run ${pushed.runId} is already registered as ${pushed.digest}\n`);
+        else if (pushed.previous.length) process.stderr.write(`the artifacts of MLflow run ${pushed.runId} changed since it was registered as ${pushed.previous.join(', ')}: registered the new digest\n`);
+        out(pushed.digest);
+        return;
+      }
+      if (!dir) throw new CliError('push needs a bundle folder, or --mlflow-run <ref>', EXIT.error);
       const { digest } = await pushBundle(new RegistryClient(), dir, opts);
       out(digest);
     });

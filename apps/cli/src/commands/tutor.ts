@@ -6,6 +6,8 @@ import { wilsonInterval } from '@lynx/math';
 import { type EvalResult, evalResultSchema } from '@lynx/schema';
 import { DEFAULT_SEED, dataDigest, evaluate, isVariant, loadModel, readItems, runRecordPath, runTraining } from '@lynx/tutor';
 import { CliError } from '../exit';
+import { logTrainingRun } from '../mlflow/log-training-run';
+import { MLFLOW_TRACKING_URI_VARIABLE } from '../mlflow/tracking-uri';
 
 const DEFAULT_EVAL_SET = 'data/eval/grammar-eval.jsonl';
 
@@ -16,6 +18,8 @@ interface TrainOpts {
   seed: string;
   base?: string;
   push?: boolean;
+  mlflow?: boolean;
+  mlflowExperiment: string;
 }
 
 interface EvalOpts {
@@ -39,6 +43,9 @@ export function registerTutorCommands(program: Command): void {
     .option('--seed <n>', 'seed of the dev split', String(DEFAULT_SEED))
     .option('--base <dir>', 'base bundle (required for lora: the adapter names its digest)')
     .option('--push', 'register the bundle in the registry after training')
+    .option('--mlflow', 'also log the run to MLflow (LYNX_MLFLOW_TRACKING_URI; on by default when it is set)')
+    .option('--no-mlflow', 'do not log to MLflow even when LYNX_MLFLOW_TRACKING_URI is set')
+    .option('--mlflow-experiment <name>', 'MLflow experiment of the run', 'grammar-tutor')
     .action(async (opts: TrainOpts) => {
       if (!isVariant(opts.variant)) throw new CliError(`unknown variant "${opts.variant}" (base, lora, int8, regressed)`);
       const seed = Number(opts.seed);
@@ -65,6 +72,10 @@ export function registerTutorCommands(program: Command): void {
         bar?.stop();
         const dev = record.metrics.dev;
         process.stderr.write(`dev accuracy ${dev.accuracy.toFixed(4)} (n=${dev.n}); run ${record.run_id} → ${runRecordPath(opts.out)}\n`);
+        if (opts.mlflow ?? Boolean(process.env[MLFLOW_TRACKING_URI_VARIABLE])) {
+          const logged = await logTrainingRun(record, opts.out, opts.mlflowExperiment);
+          process.stderr.write(`MLflow run ${logged.runId} (experiment ${logged.experimentId}); push it with: lynx push --mlflow-run ${logged.runId} --model <name>\n`);
+        }
         process.stdout.write(`${record.bundle_digest}\n`);
       } catch (err) {
         bar?.stop();

@@ -15,6 +15,8 @@ export interface PushOptions {
   parent?: string;
   description?: string;
   tag?: string[];
+  /** Lineage and metrics from elsewhere than run.json (an MLflow run), merged in. */
+  extra?: { data?: Array<{ name: string; digest: string; uri?: string; dvc?: { md5: string; size: number; nfiles?: number } }>; metrics?: Record<string, number>; mlflow?: { run_id: string; experiment_id: string; artifact_uri: string } };
 }
 
 function progressBar(label: string, total: number): { tick(n: number): void; stop(): void } {
@@ -68,10 +70,11 @@ function forUser(err: unknown): never {
 /** Hashes the bundle, uploads the blobs the registry lacks, registers the version with its lineage. */
 export async function pushBundle(client: RegistryClient, dir: string, opts: PushOptions): Promise<{ digest: string; uploaded: number }> {
   const run = await readRunRecord(dir);
-  const data = pairs(opts.data, 'data').map(([name, digest]) => ({ name, digest }));
+  const data: NonNullable<NonNullable<PushOptions['extra']>['data']> = pairs(opts.data, 'data').map(([name, digest]) => ({ name, digest }));
+  data.push(...(opts.extra?.data ?? []));
   if (run?.data?.digest) data.push({ name: basename(String(run.data.path ?? 'data')), digest: run.data.digest, ...(run.data.path ? { uri: String(run.data.path) } : {}) });
   const params = { ...primitiveParams(run?.params), ...Object.fromEntries(pairs(opts.param, 'param')) };
-  const metrics: Record<string, number> = {};
+  const metrics: Record<string, number> = { ...opts.extra?.metrics };
   for (const [k, v] of Object.entries(run?.metrics ?? {})) if (typeof v === 'number') metrics[k] = v;
   const devAccuracy = run?.metrics?.dev?.overall?.accuracy;
   if (typeof devAccuracy === 'number') metrics.dev_accuracy = devAccuracy;
@@ -82,6 +85,7 @@ export async function pushBundle(client: RegistryClient, dir: string, opts: Push
     data,
     ...(Object.keys(params).length ? { params } : {}),
     ...(parent ? { parent_digest: parent } : {}),
+    ...(opts.extra?.mlflow ? { mlflow: opts.extra.mlflow } : {}),
   };
   const fields = {
     lineage,

@@ -31,7 +31,7 @@ export interface RunRecord {
   parent_digest: string | null;
   data: { path: string; digest: string; items: number };
   code_commit: string | null;
-  metrics: { train_items: number; dev_items: number; dev: TutorBucketResult; train_seconds: number };
+  metrics: { train_items: number; dev_items: number; dev: TutorBucketResult; dev_buckets?: Record<string, TutorBucketResult>; train_seconds: number };
 }
 
 export const DEFAULT_SEED = 42;
@@ -66,6 +66,7 @@ export async function runTraining(options: TrainOptions): Promise<RunRecord> {
   }
   const digest = await saveBundle(options.out, stored, params, parentDigest);
   const served = await loadModel(options.out, options.base);
+  const devResult = evaluate(served, dev);
   const record: RunRecord = {
     run_id: randomUUID(),
     variant: options.variant,
@@ -77,7 +78,8 @@ export async function runTraining(options: TrainOptions): Promise<RunRecord> {
     metrics: {
       train_items: train.length,
       dev_items: dev.length,
-      dev: evaluate(served, dev).overall,
+      dev: devResult.overall,
+      dev_buckets: devResult.buckets,
       train_seconds: Number(process.hrtime.bigint() - started) / 1e9,
     },
   };

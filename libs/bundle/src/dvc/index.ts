@@ -1,0 +1,2 @@
+export * from './dvc-hash';
+export * from './dvc-tree';

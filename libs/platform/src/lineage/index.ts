@@ -1,0 +1,2 @@
+export * from './openlineage-event';
+export * from './openlineage-emitter';
