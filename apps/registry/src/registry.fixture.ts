@@ -10,6 +10,7 @@ export const TOKENS: Record<Role, string> = {
   reader: 'tok-reader',
   trainer: 'tok-trainer',
   operator: 'tok-operator',
+  gate: 'tok-gate',
   ci: 'tok-ci',
   admin: 'tok-admin',
 };
