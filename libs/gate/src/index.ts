@@ -12,3 +12,4 @@ export * from './shadow-report';
 export * from './shadow-render';
 export * from './registry-client';
 export * from './gate-run';
+export * from './paired';

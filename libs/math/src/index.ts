@@ -15,3 +15,7 @@ export { quantileBinEdges } from './quantile-bin-edges';
 export { countIntoBins } from './count-into-bins';
 export { binIndex } from './bin-index';
 export { sampleSizeTwoProportions } from './sample-size-two-proportions';
+export { tangoScoreStatistic } from './tango-score-statistic';
+export { tangoScoreBound, type BoundSide } from './tango-score-bound';
+export { pairedScoreTestPower } from './paired-score-test-power';
+export { pairedSampleSize } from './paired-sample-size';

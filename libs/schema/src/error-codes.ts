@@ -37,6 +37,9 @@ export const ERROR_CODES = {
   adapterBaseNotLoaded: 'adapter_base_not_loaded',
   modelAlreadyLoaded: 'model_already_loaded',
   evalSetMismatch: 'eval_set_mismatch',
+  duplicateEvalItem: 'duplicate_eval_item',
+  unknownEvalItem: 'unknown_eval_item',
+  incompleteEvalOutcomes: 'incomplete_eval_outcomes',
   // The deploy gate's trust: verdicts, baselines, identities.
   verdictNotPassing: 'verdict_not_passing',
   baselineMismatch: 'baseline_mismatch',
