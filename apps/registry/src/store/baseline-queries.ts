@@ -43,7 +43,7 @@ export async function baselineHistory(db: Kysely<Database>, model: string): Prom
  * superseded baseline is refused afterwards (baseline_mismatch). Nothing is written when a check fails.
  */
 export async function recordBaseline(db: Kysely<Database>, input: NewBaseline, by: Actor): Promise<{ baseline: BaselineRecord; created: boolean }> {
-  checkBaselineOutcomes(input.items, input.buckets);
+  checkBaselineOutcomes(input.items, input.buckets, input.tolerance, input.alpha);
   const items = sortOutcomes(input.items);
   const buckets = sortBuckets(input.buckets);
   return db.transaction().execute(async (trx) => {

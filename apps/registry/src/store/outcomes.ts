@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { canonicalJson } from '@lynx/tutor';
-import { DuplicateItemsError, MissingItemsError, UnknownItemsError, ValidationError } from '@lynx/schema';
+import { decidePairedGate, itemOutcomesDigest } from '@lynx/gate';
+import { DuplicateEvalItemError, IncompleteEvalOutcomesError, UnknownEvalItemError } from '@lynx/schema';
 import type { Database } from './db';
 import { json } from './mappers';
 import type { BaselineBucket, ItemOutcome } from './registry-store';
@@ -16,9 +17,9 @@ export function sortOutcomes(items: ItemOutcome[]): ItemOutcome[] {
   return items.map((i) => ({ id: i.id, correct: i.correct })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-/** `sha256:` + SHA-256 of the canonical JSON (@lynx/tutor canonicalJson) of the outcomes sorted by id. */
+/** The gate's digest of outcomes (@lynx/gate itemOutcomesDigest: their sorted JSONL), so eval_baseline.json's outcomes_digest names the same set. */
 export function outcomesDigest(sorted: ItemOutcome[]): string {
-  return sha256(canonicalJson(sorted));
+  return itemOutcomesDigest(sorted);
 }
 
 /** A bucket list in canonical order: buckets by name, item ids sorted. */
@@ -38,21 +39,14 @@ function duplicates(ids: string[]): string[] {
   return [...dup];
 }
 
-/** Refuses a baseline whose outcomes repeat an item or whose buckets name items it has no outcome for. */
-export function checkBaselineOutcomes(items: ItemOutcome[], buckets: BaselineBucket[]): void {
-  const dup = duplicates(items.map((i) => i.id));
-  if (dup.length) throw new DuplicateItemsError(`${dup.length} item id(s) appear more than once in the outcomes`, { items: dup.slice(0, LIST_LIMIT), count: dup.length });
-  const names = duplicates(buckets.map((b) => b.name));
-  if (names.length) throw new ValidationError(`bucket names must be unique: ${names.join(', ')}`, { buckets: names });
-  const known = new Set(items.map((i) => i.id));
-  for (const b of buckets) {
-    const inBucket = duplicates(b.item_ids);
-    if (inBucket.length) throw new DuplicateItemsError(`bucket ${b.name} lists ${inBucket.length} item id(s) twice`, { bucket: b.name, items: inBucket.slice(0, LIST_LIMIT) });
-    const unknown = b.item_ids.filter((id) => !known.has(id));
-    if (unknown.length) {
-      throw new UnknownItemsError(`bucket ${b.name} names ${unknown.length} item(s) with no baseline outcome`, { bucket: b.name, items: unknown.slice(0, LIST_LIMIT), count: unknown.length });
-    }
-  }
+/**
+ * Refuses a baseline the paired decision could not use: a repeated item, a bucket naming an item
+ * with no outcome, a repeated bucket, an empty bucket, no gating bucket, a bad tolerance or alpha.
+ * The check is the decision itself (the baseline against itself), so registration and
+ * recomputation can never disagree on what is valid.
+ */
+export function checkBaselineOutcomes(items: ItemOutcome[], buckets: BaselineBucket[], tolerance: number, alpha: number): void {
+  decidePairedGate({ baseline: items, candidate: items, buckets: buckets.map((b) => ({ name: b.name, itemIds: b.item_ids, gating: b.gating })), tolerance, alpha });
 }
 
 /**
@@ -61,16 +55,16 @@ export function checkBaselineOutcomes(items: ItemOutcome[], buckets: BaselineBuc
  */
 export function checkCandidateOutcomes(baselineItems: ItemOutcome[], items: ItemOutcome[]): void {
   const dup = duplicates(items.map((i) => i.id));
-  if (dup.length) throw new DuplicateItemsError(`${dup.length} item id(s) appear more than once in the verdict's outcomes`, { items: dup.slice(0, LIST_LIMIT), count: dup.length });
+  if (dup.length) throw new DuplicateEvalItemError(`${dup.length} item id(s) appear more than once in the verdict's outcomes`, { items: dup.slice(0, LIST_LIMIT), count: dup.length });
   const known = new Set(baselineItems.map((i) => i.id));
   const unknown = items.filter((i) => !known.has(i.id)).map((i) => i.id);
   if (unknown.length) {
-    throw new UnknownItemsError(`${unknown.length} item id(s) of the verdict are not in the baseline's eval set`, { items: unknown.slice(0, LIST_LIMIT), count: unknown.length });
+    throw new UnknownEvalItemError(`${unknown.length} item id(s) of the verdict are not in the baseline's eval set`, { items: unknown.slice(0, LIST_LIMIT), count: unknown.length });
   }
   if (items.length !== baselineItems.length) {
     const have = new Set(items.map((i) => i.id));
     const missing = baselineItems.filter((i) => !have.has(i.id)).map((i) => i.id);
-    throw new MissingItemsError(`the verdict has no outcome for ${missing.length} item(s) of the baseline`, { items: missing.slice(0, LIST_LIMIT), count: missing.length });
+    throw new IncompleteEvalOutcomesError(`the verdict has no outcome for ${missing.length} item(s) of the baseline`, { items: missing.slice(0, LIST_LIMIT), count: missing.length });
   }
 }
 

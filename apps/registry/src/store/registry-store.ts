@@ -178,7 +178,7 @@ export interface NewVerdict {
   registered_baseline_digest?: string | null;
 }
 
-export interface VerdictRecord extends Omit<NewVerdict, 'items'> {
+export interface VerdictRecord extends Omit<NewVerdict, 'items' | 'source' | 'registered_baseline_digest'> {
   id: string;
   created_at: string;
   created_by: string;
