@@ -23,7 +23,7 @@ export default [
             { sourceTag: 'type:bundle', onlyDependOnLibsWithTags: ['type:schema'] },
             { sourceTag: 'type:schema', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'type:math', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'type:tools', onlyDependOnLibsWithTags: ['type:platform', 'type:schema', 'type:math', 'type:bundle', 'type:tutor'] },
+            { sourceTag: 'type:tools', onlyDependOnLibsWithTags: ['type:platform', 'type:schema', 'type:math', 'type:bundle', 'type:tutor', 'type:gate'] },
           ],
         },
       ],

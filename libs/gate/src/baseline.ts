@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '@lynx/tutor';
 import { type EvalBaseline, type EvalResult, evalBaselineSchema } from '@lynx/schema';
 
+const PAIRED_FIELDS = ['outcomes_path', 'outcomes_digest', 'gating', 'report_only', 'alpha', 'fail_alpha', 'discordance'] as const;
+type PairedField = (typeof PAIRED_FIELDS)[number];
+
 const sha256 = (text: string | Buffer) => `sha256:${createHash('sha256').update(text).digest('hex')}`;
 
 /**
@@ -10,8 +13,11 @@ const sha256 = (text: string | Buffer) => `sha256:${createHash('sha256').update(
  * `{buckets, eval_set_digest, tolerance_pp}`. It ignores the digest fields themselves and any
  * formatting, so the same measurements always have the same baseline_digest.
  */
-export function baselineDigest(b: Pick<EvalBaseline, 'buckets' | 'eval_set_digest' | 'tolerance_pp'>): string {
-  return sha256(canonicalJson({ buckets: b.buckets, eval_set_digest: b.eval_set_digest, tolerance_pp: b.tolerance_pp }));
+export function baselineDigest(b: Pick<EvalBaseline, 'buckets' | 'eval_set_digest' | 'tolerance_pp'> & Partial<Pick<EvalBaseline, PairedField>>): string {
+  const content: Record<string, unknown> = { buckets: b.buckets, eval_set_digest: b.eval_set_digest, tolerance_pp: b.tolerance_pp };
+  // The paired gate's fields join the digest when present, so older baselines keep their digest.
+  for (const k of PAIRED_FIELDS) if (b[k] !== undefined) content[k] = b[k];
+  return sha256(canonicalJson(content));
 }
 
 /**
@@ -34,6 +40,7 @@ export function serializeBaseline(b: EvalBaseline): string {
     tolerance_pp: b.tolerance_pp,
     buckets,
   };
+  for (const k of PAIRED_FIELDS) if (b[k] !== undefined) (ordered as Record<string, unknown>)[k] = b[k];
   return `${JSON.stringify(ordered, null, 2)}\n`;
 }
 
@@ -51,15 +58,16 @@ export function parseBaseline(text: string): EvalBaseline {
  * A new baseline from an eval result: its buckets (accuracy, n) and eval-set digest; the
  * previous baseline's digest is kept as previous_baseline_digest (null for the first one).
  */
-export function buildBaseline(result: EvalResult, tolerance: number, previous?: EvalBaseline): EvalBaseline {
+export function buildBaseline(result: EvalResult, tolerance: number, previous?: EvalBaseline, paired?: Pick<EvalBaseline, PairedField>): EvalBaseline {
   const buckets: EvalBaseline['buckets'] = {};
   for (const name of Object.keys(result.buckets).sort()) buckets[name] = { accuracy: result.buckets[name].accuracy, n: result.buckets[name].n };
-  const content = { eval_set_digest: result.eval_set_digest, tolerance_pp: tolerance, buckets };
+  const content = { eval_set_digest: result.eval_set_digest, tolerance_pp: tolerance, buckets, ...paired };
   return evalBaselineSchema.parse({
     eval_set_digest: content.eval_set_digest,
     baseline_digest: baselineDigest(content),
     previous_baseline_digest: previous ? previous.baseline_digest : null,
     tolerance_pp: tolerance,
     buckets,
+    ...paired,
   });
 }

@@ -1,6 +1,6 @@
 import { type EvalResult, UpstreamUnavailableError, evalResultSchema } from '@lynx/schema';
 import type { EvalSet, GradedItem } from './evaluate';
-import { gradeAnswer, tallyGraded } from './evaluate';
+import { gradeAnswer, outcomesOf, tallyGraded } from './evaluate';
 
 export interface EndpointEvalOptions {
   /** Base URL of any OpenAI-compatible server (with or without the trailing /v1). */
@@ -53,6 +53,7 @@ export async function evaluateEndpoint(evalSet: EvalSet, opts: EndpointEvalOptio
     eval_set_digest: evalSet.digest,
     ...tallyGraded(graded),
     created_at: (opts.now ?? new Date()).toISOString(),
+    items: outcomesOf(graded),
   });
   return { ...result, errors };
 }

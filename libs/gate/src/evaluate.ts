@@ -1,6 +1,6 @@
 import { bundleDigest } from '@lynx/bundle';
 import { type EvalBaseline, type EvalResult, EvalSetMismatchError, evalResultSchema } from '@lynx/schema';
-import { type TutorItem, dataDigest, evaluate, grade, loadModel, readItems } from '@lynx/tutor';
+import { type TutorItem, correct, dataDigest, grade, loadModel, readItems } from '@lynx/tutor';
 
 export interface EvalSet {
   path: string;
@@ -24,10 +24,20 @@ export function checkEvalSet(evalSet: Pick<EvalSet, 'path' | 'digest'>, baseline
   }
 }
 
-/** Evaluates a tutor bundle folder in process (an adapter needs its base folder). */
-export async function evaluateBundleDir(dir: string, evalSet: EvalSet, baseDir?: string, now = new Date()): Promise<EvalResult> {
+/**
+ * Evaluates a tutor bundle folder in process (an adapter needs its base folder), keeping each
+ * item's outcome (`items`) for the paired comparison. `onProgress(done, total)` is called every
+ * 500 items.
+ */
+export async function evaluateBundleDir(dir: string, evalSet: EvalSet, baseDir?: string, now = new Date(), onProgress?: (done: number, total: number) => void): Promise<EvalResult> {
   const model = await loadModel(dir, baseDir);
-  const scored = evaluate(model, evalSet.items);
+  const graded: GradedItem[] = [];
+  for (const item of evalSet.items) {
+    graded.push({ item, ok: grade(correct(model, item.input), item) });
+    if (onProgress && graded.length % 500 === 0) onProgress(graded.length, evalSet.items.length);
+  }
+  onProgress?.(graded.length, evalSet.items.length);
+  const scored = tallyGraded(graded);
   return evalResultSchema.parse({
     model_digest: await bundleDigest(dir),
     eval_set_digest: evalSet.digest,
@@ -35,7 +45,13 @@ export async function evaluateBundleDir(dir: string, evalSet: EvalSet, baseDir?:
     overall: scored.overall,
     buckets: scored.buckets,
     created_at: now.toISOString(),
+    items: outcomesOf(graded),
   });
+}
+
+/** Per-item outcomes in eval-set order. */
+export function outcomesOf(graded: readonly GradedItem[]): Array<{ id: string; correct: boolean }> {
+  return graded.map((g) => ({ id: g.item.id, correct: g.ok }));
 }
 
 export interface GradedItem {

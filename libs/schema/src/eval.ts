@@ -13,6 +13,9 @@ export type EvalBucket = z.infer<typeof evalBucketSchema>;
 /** Bucket keys look like `tense.past_simple`. */
 export const bucketNameSchema = z.string().min(1).max(128);
 
+/** One eval item's outcome for one model (the paired gate compares these item by item). */
+export const itemOutcomeSchema = z.strictObject({ id: z.string().min(1).max(128), correct: z.boolean() });
+
 export const evalResultSchema = z.strictObject({
   model: modelNameSchema.optional(),
   model_digest: digestSchema,
@@ -21,6 +24,8 @@ export const evalResultSchema = z.strictObject({
   overall: evalBucketSchema,
   buckets: z.record(bucketNameSchema, evalBucketSchema),
   created_at: isoTimeSchema,
+  /** Per-item outcomes, in eval-set order; the gate's paired comparison needs them. */
+  items: z.array(itemOutcomeSchema).optional(),
 });
 export type EvalResult = z.infer<typeof evalResultSchema>;
 
@@ -33,10 +38,22 @@ export const evalBaselineSchema = z.strictObject({
   previous_baseline_digest: digestSchema.nullable(),
   tolerance_pp: z.number().min(0).max(1),
   buckets: z.record(bucketNameSchema, baselineBucketSchema),
+  // The paired gate's fields (absent in baselines written before it):
+  /** The baseline model's per-item outcomes: a JSONL file (path relative to the baseline file) and its sha256. */
+  outcomes_path: z.string().min(1).optional(),
+  outcomes_digest: digestSchema.optional(),
+  /** Buckets that gate promotion, and buckets the eval set cannot power (shown, never gating). */
+  gating: z.array(bucketNameSchema).optional(),
+  report_only: z.array(bucketNameSchema).optional(),
+  /** One-sided pass-side level per bucket; family-wise fail-side level; assumed discordance for the power plan. */
+  alpha: z.number().gt(0).lt(0.5).optional(),
+  fail_alpha: z.number().gt(0).lt(0.5).optional(),
+  discordance: z.number().gt(0).lt(1).optional(),
 });
 export type EvalBaseline = z.infer<typeof evalBaselineSchema>;
 
-export const BUCKET_VERDICTS = ['pass', 'regression', 'new', 'missing'] as const;
+// 'regression' is the old point-estimate rule's refusal; the paired gate says 'fail' or 'inconclusive'.
+export const BUCKET_VERDICTS = ['pass', 'regression', 'new', 'missing', 'fail', 'inconclusive'] as const;
 
 export const gateBucketResultSchema = z.strictObject({
   bucket: bucketNameSchema,
@@ -48,6 +65,13 @@ export const gateBucketResultSchema = z.strictObject({
   ci_upper: accuracy.nullable(),
   p_value: z.number().min(0).max(1).nullable(),
   verdict: z.enum(BUCKET_VERDICTS),
+  // The paired gate's fields: does the bucket gate, discordant pairs b (baseline right, candidate
+  // wrong) and c (the reverse), and the one-sided bounds of candidate − baseline.
+  gating: z.boolean().optional(),
+  b: countSchema.optional(),
+  c: countSchema.optional(),
+  lower: z.number().min(-1).max(1).optional(),
+  upper: z.number().min(-1).max(1).optional(),
 });
 export type GateBucketResult = z.infer<typeof gateBucketResultSchema>;
 
@@ -63,5 +87,12 @@ export const gateVerdictSchema = z.strictObject({
   passed: z.boolean(),
   buckets: z.array(gateBucketResultSchema),
   created_at: isoTimeSchema,
+  // The paired gate's fields: the three-state decision, its levels, and the outcomes it compared (by digest).
+  decision: z.enum(['pass', 'fail', 'inconclusive']).optional(),
+  alpha: z.number().gt(0).lt(0.5).optional(),
+  fail_alpha: z.number().gt(0).lt(0.5).optional(),
+  baseline_digest: digestSchema.optional(),
+  baseline_outcomes_digest: digestSchema.optional(),
+  candidate_outcomes_digest: digestSchema.optional(),
 });
 export type GateVerdict = z.infer<typeof gateVerdictSchema>;

@@ -7,6 +7,7 @@ export { generateItems, type GenerateOptions } from './generator/generate';
 export type { TutorItem } from './generator/item';
 export { HELD_OUT_LEMMAS, CORPUS_SPEC, EVAL_SPEC, corpusLemmas } from './data/generation';
 export { readItems, toJsonl, dataDigest } from './data/io';
+export { evalQuotaBuckets, generateEvalSet, selectByQuota } from './data/eval-set';
 export { VARIANTS, VARIANT_PARAMS, isVariant, type Variant, type TrainParams } from './model/config';
 export type { TutorModel } from './model/model';
 export { trainModel, splitCorpus } from './model/train';

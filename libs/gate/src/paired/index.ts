@@ -2,3 +2,5 @@ export * from './types';
 export * from './constants';
 export * from './decide-paired-gate';
 export * from './outcomes';
+export * from './power';
+export * from './baseline-outcomes';

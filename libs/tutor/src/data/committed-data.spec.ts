@@ -1,24 +1,25 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ALL_LEMMAS } from '../lexicon';
 import { generateItems } from '../generator/generate';
 import { CORPUS_DIR, EVAL_SET_FILE } from '../testing';
 import { readItems, toJsonl } from './io';
+import { evalQuotaBuckets, generateEvalSet } from './eval-set';
 import { CORPUS_SPEC, EVAL_SPEC, HELD_OUT_LEMMAS, corpusLemmas } from './generation';
 
 describe('committed tutor data', () => {
   it('is what tools/data/generate.ts writes (nobody edited it by hand)', async () => {
-    const evalSet = generateItems({ seed: EVAL_SPEC.seed, count: EVAL_SPEC.count, lemmas: ALL_LEMMAS, idPrefix: EVAL_SPEC.idPrefix });
-    expect(await readFile(EVAL_SET_FILE, 'utf8')).toBe(toJsonl(evalSet));
+    expect(await readFile(EVAL_SET_FILE, 'utf8')).toBe(toJsonl(generateEvalSet()));
     const corpus = generateItems({ seed: CORPUS_SPEC.seed, count: CORPUS_SPEC.count, lemmas: corpusLemmas(), idPrefix: CORPUS_SPEC.idPrefix });
     const files = (await readdir(CORPUS_DIR)).filter((f) => f.endsWith('.jsonl')).sort();
     const text = (await Promise.all(files.map((f) => readFile(join(CORPUS_DIR, f), 'utf8')))).join('');
     expect(text).toBe(toJsonl(corpus));
   });
 
-  it('meets the eval-set size floors', async () => {
+  it('meets the eval-set size floors: every quota bucket has the items the gate needs', async () => {
     const counts = new Map<string, number>();
     for (const item of await readItems(EVAL_SET_FILE)) for (const b of item.buckets) counts.set(b, (counts.get(b) ?? 0) + 1);
+    for (const b of evalQuotaBuckets()) expect([b, counts.get(b)]).toEqual([b, expect.any(Number)]);
+    for (const b of evalQuotaBuckets()) expect(counts.get(b)).toBeGreaterThanOrEqual(EVAL_SPEC.minPerBucket);
     for (const t of ['present_simple', 'past_simple', 'past_participle', 'simple_future', 'infinitive']) {
       expect(counts.get(`tense.${t}`)).toBeGreaterThanOrEqual(240);
     }

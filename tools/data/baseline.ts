@@ -1,0 +1,69 @@
+// Regenerates eval_baseline.json and data/eval/baseline-outcomes.jsonl from the committed data:
+// trains base and the lora adapter on data/corpus (deterministic: the same bytes every run),
+// evaluates lora on data/eval/grammar-eval.jsonl item by item, plans which buckets the eval set
+// can gate (@lynx/gate planGatePower) and writes the baseline with its per-item outcomes.
+// The baseline model is lora: the production model the gate compares candidates with.
+//   node -r ./tools/register.js tools/data/baseline.ts   (npm run data:baseline)
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  GATE_ASSUMED_DISCORDANCE,
+  GATE_FAIL_ALPHA,
+  GATE_PASS_ALPHA,
+  buildBaseline,
+  evaluateBundleDir,
+  itemOutcomesDigest,
+  loadEvalSet,
+  parseBaseline,
+  planGatePower,
+  serializeBaseline,
+  serializeItemOutcomes,
+} from '@lynx/gate';
+import { evalQuotaBuckets, runTraining } from '@lynx/tutor';
+
+const TOLERANCE = 0.02;
+const OUTCOMES = 'data/eval/baseline-outcomes.jsonl';
+
+async function main(): Promise<void> {
+  const root = join(__dirname, '..', '..');
+  const work = await mkdtemp(join(tmpdir(), 'lynx-baseline-'));
+  try {
+    const corpus = join(root, 'data', 'corpus');
+    await runTraining({ corpus, variant: 'base', out: join(work, 'base') });
+    await runTraining({ corpus, variant: 'lora', out: join(work, 'lora'), base: join(work, 'base') });
+    const evalSet = await loadEvalSet(join(root, 'data', 'eval', 'grammar-eval.jsonl'));
+    const result = await evaluateBundleDir(join(work, 'lora'), evalSet, join(work, 'base'));
+    const outcomes = result.items ?? [];
+    await writeFile(join(root, OUTCOMES), serializeItemOutcomes(outcomes));
+
+    const sizes = Object.fromEntries(Object.entries(result.buckets).map(([name, b]) => [name, b.n]));
+    const plan = planGatePower(sizes, evalQuotaBuckets(), { tolerance: TOLERANCE });
+    const previousText = await readFile(join(root, 'eval_baseline.json'), 'utf8').catch(() => undefined);
+    const previous = previousText ? parseBaseline(previousText) : undefined;
+    const next = buildBaseline(result, TOLERANCE, previous, {
+      outcomes_path: OUTCOMES,
+      outcomes_digest: itemOutcomesDigest(outcomes),
+      gating: plan.buckets.filter((b) => b.gating).map((b) => b.name),
+      report_only: plan.buckets.filter((b) => !b.gating).map((b) => b.name),
+      alpha: GATE_PASS_ALPHA,
+      fail_alpha: GATE_FAIL_ALPHA,
+      discordance: GATE_ASSUMED_DISCORDANCE,
+    });
+    if (previous && previous.baseline_digest === next.baseline_digest) {
+      process.stdout.write(`eval_baseline.json unchanged (${next.baseline_digest})\n`);
+      return;
+    }
+    await writeFile(join(root, 'eval_baseline.json'), serializeBaseline(next));
+    process.stdout.write(
+      `eval_baseline.json ${next.baseline_digest}: model ${result.model_digest}, ${outcomes.length} items, ${plan.gatingCount} gating buckets (${plan.buckets[0]?.needed} items needed each), ${next.report_only?.length} report-only\n`,
+    );
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`${(err as Error).stack}\n`);
+  process.exitCode = 1;
+});
