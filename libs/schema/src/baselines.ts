@@ -1,15 +1,10 @@
 import { z } from 'zod';
 import { digestSchema, isoTimeSchema, modelNameSchema } from './common';
-import { bucketNameSchema } from './eval';
+import { bucketNameSchema, itemOutcomeSchema } from './eval';
 
 // The registered baseline (per model, append-only history) and the per-item outcomes that a
 // baseline and a verdict carry, so the registry can recompute a gate decision itself.
 
-/** One eval item's outcome: the model answered it correctly or not. */
-export const itemOutcomeSchema = z.strictObject({
-  id: z.string().min(1).max(128),
-  correct: z.boolean(),
-});
 export type ItemOutcomeBody = z.infer<typeof itemOutcomeSchema>;
 
 /** Eval sets are a few thousand items; the cap keeps one request's work bounded. */
