@@ -1,7 +1,7 @@
 import { LynxError } from '@lynx/schema';
 
-/** Exit codes every command shares: 0 ok, 1 a check failed (regression, drift), 2 an error. */
-export const EXIT = { ok: 0, failed: 1, error: 2 } as const;
+/** Exit codes every command shares: 0 ok, 1 a check failed (regression, drift), 2 an error, 3 the evidence cannot decide (the gate's inconclusive). */
+export const EXIT = { ok: 0, failed: 1, error: 2, inconclusive: 3 } as const;
 
 /** Thrown by commands for a user-facing failure: printed without a stack, exits with `exitCode`. */
 export class CliError extends Error {

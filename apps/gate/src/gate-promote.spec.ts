@@ -47,8 +47,11 @@ describe('lynx gate promote against the registry', () => {
     const auditBefore = await client.audit(model);
     const refused = await lynx(['gate', 'promote', `${model}@${digests.regressed}`, '--semver', 'v0.2.0'], as('ci'));
     expect(refused.code).toBe(1);
-    expect(refused.stdout).toMatch(/tense\.past_participle\s+0\.9677\s+0\.\d+\s+-0\.\d+\s+\d+.*REGRESSION/);
-    expect(refused.stderr).toMatch(/regression/);
+    // gates, n, baseline, candidate, b, c, diff, lower, upper, verdict: the paired row of the failing bucket
+    expect(refused.stdout).toMatch(/tense\.past_participle\s+yes\s+\d+\s+0\.\d+\s+0\.\d+\s+\d+\s+\d+\s+-0\.\d+\s+-0\.\d+\s+-0\.\d+\s+FAIL/);
+    expect(refused.stdout).toMatch(/gate: FAIL \([^)]*tense\.past_participle/);
+    expect(refused.stdout).toMatch(/power of the eval set/);
+    expect(refused.stderr).toMatch(/gate: fail against the baseline/);
     expect(await client.production(model)).toBe(digests.base);
     expect(await semvers()).toEqual(['v0.1.0']);
     const newEntries = (await client.audit(model)).filter((e) => !auditBefore.some((b) => b.id === e.id));
@@ -72,7 +75,9 @@ describe('lynx gate promote against the registry', () => {
     const tampered = join(tmp.dir, 'grammar-eval.jsonl');
     await copyFile(join(__dirname, '../../../data/eval/grammar-eval.jsonl'), tampered);
     const text = await readFile(tampered, 'utf8');
-    await writeFile(tampered, text.replace('"target":"My parents liked the film yesterday."', '"target":"My parents like the film yesterday."'));
+    const edited = text.replace(/"target":"([^"]*)\."/, '"target":"$1!"');
+    expect(edited).not.toBe(text);
+    await writeFile(tampered, edited);
     const auditBefore = (await client.audit(model)).length;
     const res = await lynx(['gate', 'promote', `${model}@${digests.lora}`, '--semver', 'v0.9.0', '--eval-set', tampered], as('ci'));
     expect(res.code).toBe(2);

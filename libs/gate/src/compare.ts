@@ -1,54 +1,68 @@
-import { twoProportionZTest, wilsonInterval } from '@lynx/math';
-import type { EvalBaseline, EvalResult, GateBucketResult } from '@lynx/schema';
+import { type EvalBaseline, type EvalResult, type GateBucketResult, ValidationError } from '@lynx/schema';
+import { GATE_FAIL_ALPHA, GATE_PASS_ALPHA } from './paired/constants';
+import { decidePairedGate } from './paired/decide-paired-gate';
+import type { BucketVerdict, GateBucketSpec, ItemOutcome, PairedGateDecision } from './paired/types';
 
 export interface GateComparison {
+  /** verdict === 'pass': the only outcome that may promote. */
   passed: boolean;
+  verdict: BucketVerdict;
   tolerance: number;
+  /** One row per bucket (sorted): the paired numbers, in the verdict body's shape. */
   buckets: GateBucketResult[];
+  decision: PairedGateDecision;
 }
 
-// Accuracies are stored rounded to 6 decimals; a candidate equal to the threshold must pass.
-const EPSILON = 1e-9;
+/** What the paired comparison needs from the baseline side. */
+export interface PairedBaseline {
+  baseline: EvalBaseline;
+  baselineOutcomes: ItemOutcome[];
+  bucketSpecs: GateBucketSpec[];
+}
+
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
 
-/**
- * Compares a candidate's eval result with the baseline, bucket by bucket: a bucket passes when
- * candidate ≥ baseline − tolerance. A baseline bucket the candidate lacks is `missing` (fails);
- * a candidate bucket the baseline lacks is `new` (reported, never fails). Each row carries the
- * candidate's Wilson 95 % interval and the two-sided two-proportion z-test p-value against the
- * baseline's counts (baseline passes = round(accuracy · n)), so a reader sees whether a delta is
- * noise; the verdict itself is the tolerance rule, as the baseline promises.
- */
-export function compareToBaseline(baseline: EvalBaseline, candidate: EvalResult, tolerance = baseline.tolerance_pp): GateComparison {
-  if (!(tolerance >= 0 && tolerance <= 1)) throw new RangeError(`tolerance must be in [0, 1], got ${tolerance}`);
-  const names = [...new Set([...Object.keys(baseline.buckets), ...Object.keys(candidate.buckets)])].sort();
-  const buckets = names.map((bucket): GateBucketResult => {
-    const base = baseline.buckets[bucket];
-    const cand = candidate.buckets[bucket];
-    const ci = cand && cand.n > 0 ? wilsonInterval(cand.passed, cand.n) : undefined;
-    const row = {
-      bucket,
-      baseline: base ? base.accuracy : null,
-      candidate: cand ? cand.accuracy : null,
-      delta: base && cand ? round(cand.accuracy - base.accuracy) : null,
-      n: cand ? cand.n : 0,
-      ci_lower: ci ? round(ci.lower) : null,
-      ci_upper: ci ? round(ci.upper) : null,
-      p_value: null as number | null,
-    };
-    if (!base) return { ...row, verdict: 'new' };
-    if (!cand || cand.n === 0) return { ...row, verdict: 'missing' };
-    if (base.n > 0) {
-      const basePassed = Math.min(base.n, Math.round(base.accuracy * base.n));
-      row.p_value = twoProportionZTest(cand.passed, cand.n, basePassed, base.n).pValue;
-    }
-    const ok = cand.accuracy >= base.accuracy - tolerance - EPSILON;
-    return { ...row, verdict: ok ? 'pass' : 'regression' };
-  });
-  return { passed: buckets.every((b) => b.verdict === 'pass' || b.verdict === 'new'), tolerance, buckets };
+/** The verdict body's rows from a paired decision; `delta` is candidate − baseline on the same items. */
+export function bucketRows(decision: PairedGateDecision): GateBucketResult[] {
+  return decision.buckets.map((b) => ({
+    bucket: b.name,
+    baseline: round(b.baselineAccuracy),
+    candidate: round(b.candidateAccuracy),
+    delta: round(b.diff),
+    n: b.n,
+    ci_lower: null,
+    ci_upper: null,
+    p_value: null,
+    verdict: b.verdict,
+    gating: b.gating,
+    b: b.b,
+    c: b.c,
+    lower: b.lower,
+    upper: b.upper,
+  }));
 }
 
-/** The buckets that failed the gate (regression or missing). */
+/**
+ * Compares a candidate's per-item outcomes with the baseline model's on the same items, bucket by
+ * bucket (decidePairedGate): pass, fail or inconclusive. The candidate's eval result must carry
+ * `items` (every evaluation path in @lynx/gate records them).
+ */
+export function compareToBaseline(paired: PairedBaseline, candidate: EvalResult, tolerance = paired.baseline.tolerance_pp): GateComparison {
+  if (!candidate.items) {
+    throw new ValidationError('the candidate eval result has no per-item outcomes (items); evaluate it with `lynx gate evaluate`, which records them');
+  }
+  const decision = decidePairedGate({
+    baseline: paired.baselineOutcomes,
+    candidate: candidate.items,
+    buckets: paired.bucketSpecs,
+    tolerance,
+    alpha: paired.baseline.alpha ?? GATE_PASS_ALPHA,
+    failAlpha: paired.baseline.fail_alpha ?? GATE_FAIL_ALPHA,
+  });
+  return { passed: decision.verdict === 'pass', verdict: decision.verdict, tolerance, buckets: bucketRows(decision), decision };
+}
+
+/** The gating buckets that failed. */
 export function failingBuckets(comparison: GateComparison): GateBucketResult[] {
-  return comparison.buckets.filter((b) => b.verdict === 'regression' || b.verdict === 'missing');
+  return comparison.buckets.filter((b) => b.gating && b.verdict === 'fail');
 }

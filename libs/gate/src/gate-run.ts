@@ -5,12 +5,19 @@ import type { EvalBaseline, EvalResult } from '@lynx/schema';
 import { parseBaseline, baselineFileDigest } from './baseline';
 import { type GateComparison, compareToBaseline } from './compare';
 import { type EvalSet, checkEvalSet, evaluateBundleDir, loadEvalSet } from './evaluate';
+import { bucketSpecsFromItems, loadBaselineOutcomes } from './paired/baseline-outcomes';
+import { type PowerTable, planGatePower } from './paired/power';
+import type { GateBucketSpec, ItemOutcome } from './paired/types';
 import type { GateRegistryClient } from './registry-client';
 
 export interface GateInputs {
   baseline: EvalBaseline;
   baselineFileDigest: string;
   evalSet: EvalSet;
+  /** The baseline model's per-item outcomes (checked against the baseline's outcomes_digest). */
+  baselineOutcomes: ItemOutcome[];
+  /** The eval set's buckets, gating as the baseline lists them. */
+  bucketSpecs: GateBucketSpec[];
 }
 
 /**
@@ -23,7 +30,8 @@ export async function loadGateInputs(evalSetPath: string, baselinePath: string):
   const baseline = parseBaseline(text);
   const evalSet = await loadEvalSet(evalSetPath);
   checkEvalSet(evalSet, baseline);
-  return { baseline, baselineFileDigest: baselineFileDigest(text), evalSet };
+  const baselineOutcomes = await loadBaselineOutcomes(baseline, baselinePath);
+  return { baseline, baselineFileDigest: baselineFileDigest(text), evalSet, baselineOutcomes, bucketSpecs: bucketSpecsFromItems(evalSet.items, baseline) };
 }
 
 /** `grammar-tutor@sha256:…` / `grammar-tutor@v1.2.0` / `grammar-tutor@production`; undefined for a plain path. */
@@ -64,8 +72,24 @@ export interface GateEvaluation extends GateInputs {
   comparison: GateComparison;
 }
 
-/** Evaluates a bundle folder in process and compares it with the baseline. */
-export async function evaluateAgainstBaseline(inputs: GateInputs, dir: string, baseDir?: string, tolerance?: number): Promise<GateEvaluation> {
-  const result = await evaluateBundleDir(dir, inputs.evalSet, baseDir);
-  return { ...inputs, result, comparison: compareToBaseline(inputs.baseline, result, tolerance ?? inputs.baseline.tolerance_pp) };
+/** Evaluates a bundle folder in process and compares it item by item with the baseline. */
+export async function evaluateAgainstBaseline(
+  inputs: GateInputs,
+  dir: string,
+  baseDir?: string,
+  tolerance?: number,
+  onProgress?: (done: number, total: number) => void,
+): Promise<GateEvaluation> {
+  const result = await evaluateBundleDir(dir, inputs.evalSet, baseDir, new Date(), onProgress);
+  return { ...inputs, result, comparison: compareToBaseline(inputs, result, tolerance ?? inputs.baseline.tolerance_pp) };
+}
+
+/**
+ * The power section of a gate report: the eval set's bucket sizes planned with the baseline's
+ * levels and assumed discordance, starting from the baseline's gating list.
+ */
+export function gatePower(inputs: Pick<GateInputs, 'baseline' | 'bucketSpecs'>, tolerance = inputs.baseline.tolerance_pp, discordance = inputs.baseline.discordance): PowerTable {
+  const sizes = Object.fromEntries(inputs.bucketSpecs.map((s) => [s.name, s.itemIds.length]));
+  const candidates = inputs.baseline.gating ?? inputs.bucketSpecs.map((s) => s.name);
+  return planGatePower(sizes, candidates, { tolerance, alpha: inputs.baseline.alpha, failAlpha: inputs.baseline.fail_alpha, discordance });
 }

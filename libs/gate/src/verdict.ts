@@ -1,5 +1,6 @@
 import { type EvalResult, type GateVerdict, gateVerdictSchema } from '@lynx/schema';
 import type { GateComparison } from './compare';
+import { itemOutcomesDigest } from './paired/outcomes';
 
 export type VerdictBody = Omit<GateVerdict, 'verdict_id'>;
 
@@ -8,6 +9,9 @@ export interface VerdictInput {
   candidate: EvalResult;
   comparison: GateComparison;
   baselineFileDigest: string;
+  /** The baseline's content digest and outcomes digest, so the registry can recompute the decision. */
+  baselineDigest?: string;
+  baselineOutcomesDigest?: string;
   now?: Date;
 }
 
@@ -23,6 +27,12 @@ export function buildGateVerdict(input: VerdictInput): VerdictBody {
     passed: input.comparison.passed,
     buckets: input.comparison.buckets,
     created_at: (input.now ?? new Date()).toISOString(),
+    decision: input.comparison.verdict,
+    alpha: input.comparison.decision.alpha,
+    fail_alpha: input.comparison.decision.failAlpha,
+    baseline_digest: input.baselineDigest,
+    baseline_outcomes_digest: input.baselineOutcomesDigest,
+    candidate_outcomes_digest: input.candidate.items ? itemOutcomesDigest(input.candidate.items) : undefined,
   });
 }
 

@@ -8,7 +8,11 @@ import {
   compareToBaseline,
   evaluateAgainstBaseline,
   evaluateEndpoint,
+  formatBoundLegend,
   formatGateTable,
+  formatPowerTable,
+  gatePower,
+  itemOutcomesDigest,
   loadGateInputs,
   parseModelRef,
   pullCandidate,
@@ -59,6 +63,7 @@ async function inputs(evalSet: string, baseline: string): Promise<GateInputs> {
     return await loadGateInputs(evalSet, baseline);
   } catch (err) {
     if (err instanceof EvalSetMismatchError) throw new CliError(`eval_set_mismatch: ${err.message}`, EXIT.error);
+    if (err instanceof LynxError) throw new CliError(`${err.code}: ${err.message}`, EXIT.error);
     throw new CliError(`cannot read the gate's inputs: ${(err as Error).message}`, EXIT.error);
   }
 }
@@ -74,34 +79,90 @@ async function evaluateCandidate(inp: GateInputs, opts: EvaluateOpts): Promise<G
       const result = await evaluateEndpoint(inp.evalSet, { url: opts.endpoint, model: opts.model, modelDigest: digest, token: process.env.LYNX_ENDPOINT_TOKEN, concurrency: Number(opts.concurrency), onProgress: bar.update });
       if (result.errors > 0) process.stderr.write(`lynx: ${result.errors} of ${result.overall.n} requests failed and count as wrong answers\n`);
       const { errors: _errors, ...clean } = result;
-      return { ...inp, result: clean, comparison: compareToBaseline(inp.baseline, clean, tol ?? inp.baseline.tolerance_pp) };
+      return { ...inp, result: clean, comparison: compareToBaseline(inp, clean, tol ?? inp.baseline.tolerance_pp) };
     } finally {
       bar.stop();
     }
   }
-  if (!ref) return evaluateAgainstBaseline(inp, opts.candidate, opts.base, tol);
-  const pulled = await pullCandidate(gateRegistry(), ref.model, ref.ref);
+  const bar = progressBar('evaluate');
   try {
-    return await evaluateAgainstBaseline(inp, pulled.dir, opts.base ?? pulled.baseDir, tol);
+    if (!ref) return await evaluateAgainstBaseline(inp, opts.candidate, opts.base, tol, bar.update);
+    const pulled = await pullCandidate(gateRegistry(), ref.model, ref.ref);
+    try {
+      return await evaluateAgainstBaseline(inp, pulled.dir, opts.base ?? pulled.baseDir, tol, bar.update);
+    } finally {
+      await pulled.cleanup();
+    }
   } finally {
-    await pulled.cleanup();
+    bar.stop();
   }
 }
 
+/** The verdict line: PASS, FAIL (gating buckets that fail) or INCONCLUSIVE (gating buckets that cannot tell). */
+function verdictLine(e: GateEvaluation): string {
+  const d = e.comparison.decision;
+  if (d.verdict === 'pass') return 'gate: PASS\n';
+  if (d.verdict === 'fail') return `gate: FAIL (${d.failing.join(', ')})\n`;
+  return `gate: INCONCLUSIVE (${d.inconclusive.join(', ')}) - the eval set cannot tell these buckets from a drop of the tolerance; not promoted\n`;
+}
+
+/** A non-pass ends the command with 1 (fail) or 3 (inconclusive). */
+function refusal(e: GateEvaluation, message: string): CliError {
+  return new CliError(message, e.comparison.verdict === 'fail' ? EXIT.failed : EXIT.inconclusive);
+}
+
 function report(e: GateEvaluation, json: boolean | undefined, extra: Record<string, unknown> = {}): void {
-  const out = { passed: e.comparison.passed, tolerance: e.comparison.tolerance, baseline_digest: e.baseline.baseline_digest, baseline_file_digest: e.baselineFileDigest, candidate: e.result, buckets: e.comparison.buckets, ...extra };
+  const d = e.comparison.decision;
+  const power = gatePower(e, e.comparison.tolerance);
+  const { items, ...candidate } = e.result;
+  const out = {
+    passed: e.comparison.passed,
+    verdict: d.verdict,
+    tolerance: e.comparison.tolerance,
+    alpha: d.alpha,
+    fail_alpha: d.failAlpha,
+    fail_alpha_per_bucket: d.failAlphaPerBucket,
+    baseline_digest: e.baseline.baseline_digest,
+    baseline_file_digest: e.baselineFileDigest,
+    baseline_outcomes_digest: e.baseline.outcomes_digest ?? null,
+    candidate,
+    candidate_outcomes_digest: items ? itemOutcomesDigest(items) : null,
+    failing: d.failing,
+    inconclusive: d.inconclusive,
+    buckets: e.comparison.buckets,
+    power,
+    ...extra,
+  };
   if (json) {
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     return;
   }
   process.stdout.write(`candidate ${e.result.model_digest}\neval set ${e.evalSet.digest} (matches the baseline)\nbaseline  ${e.baseline.baseline_digest}\n`);
   process.stdout.write(formatGateTable(e.comparison.buckets));
-  process.stdout.write(e.comparison.passed ? 'gate: PASS\n' : `gate: FAIL (${e.comparison.buckets.filter((b) => b.verdict === 'regression' || b.verdict === 'missing').map((b) => b.bucket).join(', ')})\n`);
+  process.stdout.write(formatBoundLegend(e.comparison.tolerance, d.alpha, d.failAlphaPerBucket));
+  process.stdout.write(`\npower of the eval set\n${formatPowerTable(power)}\n`);
+  process.stdout.write(verdictLine(e));
 }
 
 async function writeOut(path: string | undefined, e: GateEvaluation): Promise<void> {
-  if (path) await writeFile(path, `${JSON.stringify({ ...e.result, gate: { passed: e.comparison.passed, tolerance: e.comparison.tolerance, baseline_digest: e.baseline.baseline_digest, buckets: e.comparison.buckets } }, null, 2)}\n`);
+  const gate = { passed: e.comparison.passed, verdict: e.comparison.verdict, tolerance: e.comparison.tolerance, baseline_digest: e.baseline.baseline_digest, buckets: e.comparison.buckets };
+  if (path) await writeFile(path, `${JSON.stringify({ ...e.result, gate }, null, 2)}\n`);
 }
+
+/** The verdict body for the registry, with what it needs to recompute the decision. */
+function verdictBody(model: string, e: GateEvaluation) {
+  return buildGateVerdict({
+    model,
+    candidate: e.result,
+    comparison: e.comparison,
+    baselineFileDigest: e.baselineFileDigest,
+    baselineDigest: e.baseline.baseline_digest,
+    baselineOutcomesDigest: e.baseline.outcomes_digest,
+  });
+}
+
+/** The eval result the registry keeps beside the version: the numbers, without the per-item list. */
+const withoutItems = ({ items: _items, ...rest }: GateEvaluation['result']) => rest;
 
 const wrap = (err: unknown): never => {
   if (err instanceof CliError) throw err;
@@ -119,9 +180,10 @@ const withGateOptions = (command: Command): Command =>
     .option('--json', 'print the result as JSON');
 
 /**
- * The deploy gate: `lynx gate evaluate` (eval-set check → evaluate → per-bucket compare → table;
- * exit 0 pass, 1 regression, 2 error) and `lynx gate promote` (the same, then on a pass record
- * the verdict and promote with it; on a regression record only the refusal).
+ * The deploy gate: `lynx gate evaluate` (eval-set check → evaluate → paired per-bucket decision →
+ * table with the power section; exit 0 pass, 1 fail, 3 inconclusive, 2 error), `lynx gate
+ * promote` (the same, then on a pass record the verdict and promote with it; otherwise record only
+ * the refusal) and `lynx gate power` (what the eval set can decide, per bucket).
  */
 export function registerGateCommands(program: Command): void {
   const gate = program.command('gate').description('evaluate a candidate against eval_baseline.json and promote it only on a pass');
@@ -138,7 +200,30 @@ export function registerGateCommands(program: Command): void {
       const e = await evaluateCandidate(inp, opts).catch(wrap);
       await writeOut(opts.out, e);
       report(e, opts.json);
-      if (!e.comparison.passed) throw new CliError('gate: regression against the baseline', EXIT.failed);
+      if (!e.comparison.passed) throw refusal(e, `gate: ${e.comparison.verdict} against the baseline`);
+    });
+
+  gate
+    .command('power')
+    .description('per bucket: items, whether it gates, items needed to decide the tolerance, smallest drop detected')
+    .option('--eval-set <path>', 'eval set (.jsonl)', DEFAULT_EVAL_SET)
+    .option('--baseline <file>', 'baseline file', DEFAULT_BASELINE)
+    .option('--tolerance <fraction>', 'allowed drop per bucket (default: the baseline tolerance_pp)')
+    .option('--discordance <fraction>', 'assumed share of items an unchanged candidate disagrees on (default: the baseline\'s)')
+    .option('--json', 'print the table as JSON')
+    .action(async (opts: { evalSet: string; baseline: string; tolerance?: string; discordance?: string; json?: boolean }) => {
+      const inp = await inputs(opts.evalSet, opts.baseline);
+      const disc = opts.discordance === undefined ? undefined : Number(opts.discordance);
+      if (disc !== undefined && !(disc > 0 && disc < 0.5)) throw new CliError(`--discordance must be a fraction in (0, 0.5), got "${opts.discordance}"`);
+      let power;
+      try {
+        power = gatePower(inp, tolerance(opts.tolerance) ?? inp.baseline.tolerance_pp, disc);
+      } catch (err) {
+        wrap(err);
+      }
+      if (!power) return;
+      if (opts.json) process.stdout.write(`${JSON.stringify(power, null, 2)}\n`);
+      else process.stdout.write(`eval set ${inp.evalSet.digest} (${inp.evalSet.items.length} items)\nbaseline ${inp.baseline.baseline_digest}\n${formatPowerTable(power)}`);
     });
 
   withGateOptions(gate.command('promote <candidate>'))
@@ -160,16 +245,14 @@ export function registerGateCommands(program: Command): void {
       await writeOut(opts.out, e);
       const digest = e.result.model_digest;
       if (!opts.bootstrap && !e.comparison.passed) {
-        // The refusal is the one thing a failed gate writes: the audit log keeps it.
-        const refused = await registry.recordVerdict(ref.model, buildGateVerdict({ model: ref.model, candidate: e.result, comparison: e.comparison, baselineFileDigest: e.baselineFileDigest })).catch(wrap);
+        // The refusal is the one thing a failed or inconclusive gate writes: the audit log keeps it.
+        const refused = await registry.recordVerdict(ref.model, verdictBody(ref.model, e)).catch(wrap);
         report(e, opts.json, { verdict_id: refused.id, promoted: false });
-        throw new CliError(`gate: regression against the baseline; ${ref.model}@${digest} not promoted (verdict ${refused.id})`, EXIT.failed);
+        throw refusal(e, `gate: ${e.comparison.verdict} against the baseline; ${ref.model}@${digest} not promoted (verdict ${refused.id})`);
       }
-      const body = opts.bootstrap
-        ? buildBootstrapVerdict(ref.model, e.result, e.comparison.tolerance)
-        : buildGateVerdict({ model: ref.model, candidate: e.result, comparison: e.comparison, baselineFileDigest: e.baselineFileDigest });
+      const body = opts.bootstrap ? buildBootstrapVerdict(ref.model, withoutItems(e.result), e.comparison.tolerance) : verdictBody(ref.model, e);
       const verdict = await registry.recordVerdict(ref.model, body).catch(wrap);
-      await registry.addEvaluation(ref.model, digest, e.result).catch(wrap);
+      await registry.addEvaluation(ref.model, digest, withoutItems(e.result)).catch(wrap);
       const promoted = await registry.promote(ref.model, { digest, semver: opts.semver, verdict_id: verdict.id, reason }).catch(wrap);
       report(e, opts.json, { verdict_id: verdict.id, promoted: true, semver: promoted.semver, bootstrap: !!opts.bootstrap });
       if (!opts.json) process.stdout.write(`promoted ${ref.model}@${digest} as ${opts.semver} (verdict ${verdict.id}${opts.bootstrap ? ', bootstrap' : ''})\n`);

@@ -144,8 +144,18 @@ export class CanaryService extends EventEmitter implements OnApplicationBootstra
     const pulled = await pullCandidate(this.registry, model, digest);
     try {
       const e = await evaluateAgainstBaseline(inputs, pulled.dir, pulled.baseDir);
-      const verdict = await this.registry.recordVerdict(model, buildGateVerdict({ model, candidate: e.result, comparison: e.comparison, baselineFileDigest: e.baselineFileDigest }));
-      if (!e.comparison.passed) throw new Error(`canary ${digest} completed but failed the gate (verdict ${verdict.id}); not promoted`);
+      const verdict = await this.registry.recordVerdict(
+        model,
+        buildGateVerdict({
+          model,
+          candidate: e.result,
+          comparison: e.comparison,
+          baselineFileDigest: e.baselineFileDigest,
+          baselineDigest: e.baseline.baseline_digest,
+          baselineOutcomesDigest: e.baseline.outcomes_digest,
+        }),
+      );
+      if (!e.comparison.passed) throw new Error(`canary ${digest} completed but the gate says ${e.comparison.verdict} (verdict ${verdict.id}); not promoted`);
       await this.registry.promote(model, { digest, semver, verdict_id: verdict.id, reason: `canary completed at 100 %` });
     } finally {
       await pulled.cleanup();

@@ -9,6 +9,11 @@ import { type EvaluationJobData, type EvaluationRequest, evaluationJobId } from 
 export interface EvaluationOutcome {
   verdict_id: string;
   passed: boolean;
+  /** pass, fail or inconclusive (only pass may promote). */
+  verdict: 'pass' | 'fail' | 'inconclusive';
+  /** Gating buckets that failed / could not decide. */
+  failing: string[];
+  inconclusive: string[];
   candidate_digest: string;
   baseline_digest: string;
   eval_set_digest: string;
@@ -61,14 +66,25 @@ export class EvaluationsService {
     const pulled = await pullCandidate(this.registry, data.model, data.digest);
     try {
       const e = await evaluateAgainstBaseline(inputs, pulled.dir, pulled.baseDir, data.tolerance);
-      await this.registry.addEvaluation(data.model, data.digest, e.result);
+      const { items: _items, ...numbers } = e.result;
+      await this.registry.addEvaluation(data.model, data.digest, numbers);
       const verdict = await this.registry.recordVerdict(
         data.model,
-        buildGateVerdict({ model: data.model, candidate: e.result, comparison: e.comparison, baselineFileDigest: e.baselineFileDigest }),
+        buildGateVerdict({
+          model: data.model,
+          candidate: e.result,
+          comparison: e.comparison,
+          baselineFileDigest: e.baselineFileDigest,
+          baselineDigest: e.baseline.baseline_digest,
+          baselineOutcomesDigest: e.baseline.outcomes_digest,
+        }),
       );
       return {
         verdict_id: verdict.id,
         passed: e.comparison.passed,
+        verdict: e.comparison.verdict,
+        failing: e.comparison.decision.failing,
+        inconclusive: e.comparison.decision.inconclusive,
         candidate_digest: data.digest,
         baseline_digest: data.baseline_digest,
         eval_set_digest: e.result.eval_set_digest,

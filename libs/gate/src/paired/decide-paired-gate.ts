@@ -1,7 +1,7 @@
-import { tangoScoreBound } from '@lynx/math';
 import { DuplicateEvalItemError, IncompleteEvalOutcomesError, UnknownEvalItemError, ValidationError } from '@lynx/schema';
 import { GATE_FAIL_ALPHA } from './constants';
-import type { BucketVerdict, PairedBucketResult, PairedGateDecision, PairedGateInput } from './types';
+import { decideFromCounts } from './decide-from-counts';
+import type { PairedBucketCounts, PairedGateDecision, PairedGateInput } from './types';
 
 const SHOWN = 5; // ids quoted in an error message; details carry the count
 
@@ -75,56 +75,28 @@ export function decidePairedGate(input: PairedGateInput): PairedGateDecision {
     names.add(spec.name);
     if (spec.itemIds.length === 0) throw new ValidationError(`bucket ${spec.name} has no items; drop it or give it items`, { bucket: spec.name });
   }
-  const gatingCount = input.buckets.filter((s) => s.gating).length;
-  if (gatingCount === 0) throw new ValidationError('no bucket gates: a gate that checks nothing cannot pass a candidate; mark at least one bucket gating');
-  const failAlphaPerBucket = failAlpha / gatingCount;
+  if (!input.buckets.some((s) => s.gating)) throw new ValidationError('no bucket gates: a gate that checks nothing cannot pass a candidate; mark at least one bucket gating');
 
-  const buckets = input.buckets
-    .map((spec): PairedBucketResult => {
-      const seen = new Set<string>();
-      let baselineCorrect = 0;
-      let candidateCorrect = 0;
-      let b = 0;
-      let c = 0;
-      for (const id of spec.itemIds) {
-        if (seen.has(id)) throw new DuplicateEvalItemError(`bucket ${spec.name} lists item ${id} twice; list each item once`, { bucket: spec.name, id });
-        seen.add(id);
-        const x = base.get(id);
-        if (x === undefined) {
-          throw new UnknownEvalItemError(`bucket ${spec.name} names item ${id}, which the baseline never measured; the bucket list belongs to another eval set`, { bucket: spec.name, id });
-        }
-        const y = cand.get(id) as boolean;
-        if (x) baselineCorrect++;
-        if (y) candidateCorrect++;
-        if (x && !y) b++;
-        if (!x && y) c++;
+  const counts = input.buckets.map((spec): PairedBucketCounts => {
+    const seen = new Set<string>();
+    let baselineCorrect = 0;
+    let candidateCorrect = 0;
+    let b = 0;
+    let c = 0;
+    for (const id of spec.itemIds) {
+      if (seen.has(id)) throw new DuplicateEvalItemError(`bucket ${spec.name} lists item ${id} twice; list each item once`, { bucket: spec.name, id });
+      seen.add(id);
+      const x = base.get(id);
+      if (x === undefined) {
+        throw new UnknownEvalItemError(`bucket ${spec.name} names item ${id}, which the baseline never measured; the bucket list belongs to another eval set`, { bucket: spec.name, id });
       }
-      const n = spec.itemIds.length;
-      // Tango's Δ = p12 − p21 with the candidate first: n12 = c (only the candidate right), n21 = b.
-      const lower = tangoScoreBound(c, b, n, alpha, 'lower');
-      const upper = tangoScoreBound(c, b, n, failAlphaPerBucket, 'upper');
-      const verdict: BucketVerdict = lower > -tolerance ? 'pass' : upper < -tolerance ? 'fail' : 'inconclusive';
-      return {
-        name: spec.name,
-        gating: spec.gating,
-        n,
-        baselineCorrect,
-        candidateCorrect,
-        baselineAccuracy: baselineCorrect / n,
-        candidateAccuracy: candidateCorrect / n,
-        b,
-        c,
-        diff: (c - b) / n,
-        lower,
-        upper,
-        verdict,
-      };
-    })
-    .sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
-
-  const gating = buckets.filter((r) => r.gating);
-  const failing = gating.filter((r) => r.verdict === 'fail').map((r) => r.name);
-  const inconclusive = gating.filter((r) => r.verdict === 'inconclusive').map((r) => r.name);
-  const verdict: BucketVerdict = failing.length > 0 ? 'fail' : inconclusive.length > 0 ? 'inconclusive' : 'pass';
-  return { verdict, tolerance, alpha, failAlpha, failAlphaPerBucket, buckets, failing, inconclusive };
+      const y = cand.get(id) as boolean;
+      if (x) baselineCorrect++;
+      if (y) candidateCorrect++;
+      if (x && !y) b++;
+      if (!x && y) c++;
+    }
+    return { name: spec.name, gating: spec.gating, n: spec.itemIds.length, baselineCorrect, candidateCorrect, b, c };
+  });
+  return decideFromCounts(counts, { tolerance, alpha, failAlpha });
 }

@@ -30,6 +30,17 @@ export interface PairedGateInput {
 
 export type BucketVerdict = 'pass' | 'fail' | 'inconclusive';
 
+/** A bucket's paired tally: what the decision needs from the per-item outcomes. */
+export interface PairedBucketCounts {
+  name: string;
+  gating: boolean;
+  n: number;
+  baselineCorrect: number;
+  candidateCorrect: number;
+  b: number;
+  c: number;
+}
+
 export interface PairedBucketResult {
   name: string;
   gating: boolean;
