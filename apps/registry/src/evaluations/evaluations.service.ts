@@ -62,6 +62,7 @@ export class EvaluationsService {
         source: verdictSource(who),
         items: body.items,
         registered_baseline_digest: body.registered_baseline_digest,
+        strict: prod,
       },
       { actor: who.name, role: who.role },
     );

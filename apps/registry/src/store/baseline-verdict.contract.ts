@@ -87,7 +87,8 @@ export function describeBaselinesAndVerdicts(store: () => RegistryStore, model: 
 
   it('recomputes verdicts: a tampered pass, unknown, duplicate or missing items are refused and nothing is stored', async () => {
     const { s, m, versions } = await line('tamper');
-    await rejects(s.recordVerdict(verdictOf(m, versions[0], BASE), gate), 'baseline_required', 409);
+    await rejects(s.recordVerdict(verdictOf(m, versions[0], BASE, { strict: true }), gate), 'baseline_required', 409);
+    expect(await s.recordVerdict(verdictOf(m, versions[2], BASE), gate)).toMatchObject({ outcomes_digest: null, decision: null });
     const b = (await s.recordBaseline(baseline(m), ci)).baseline;
     await rejects(s.recordVerdict(verdictOf(m, versions[0], REGRESSED), gate), 'verdict_not_passing', 409);
     await rejects(s.recordVerdict(verdictOf(m, versions[0], [...BASE.slice(1), { id: 'stranger', correct: true }]), gate), 'unknown_eval_item');
@@ -95,7 +96,7 @@ export function describeBaselinesAndVerdicts(store: () => RegistryStore, model: 
     await rejects(s.recordVerdict(verdictOf(m, versions[0], BASE.slice(1)), gate), 'incomplete_eval_outcomes');
     await rejects(s.recordVerdict(verdictOf(m, versions[0], BASE, { eval_set_digest: digestOf('other-set') }), gate), 'eval_set_mismatch', 409);
     await rejects(s.recordVerdict(verdictOf(m, versions[0], BASE, { registered_baseline_digest: digestOf('old') }), gate), 'baseline_mismatch', 409);
-    expect(await s.listVerdicts(m)).toEqual([]);
+    expect((await s.listVerdicts(m)).map((v) => v.digest)).toEqual([versions[2]]);
     // An honest refusal is kept, with the registry's own recomputation.
     const refused = await s.recordVerdict(verdictOf(m, versions[0], REGRESSED, { passed: false }), gate);
     expect(refused).toMatchObject({ passed: false, source: 'gate', registered_baseline_digest: b.digest, decision: { verdict: 'fail', not_passing: [{ bucket: 'second', verdict: 'fail' }] } });

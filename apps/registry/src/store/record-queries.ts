@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { ConflictError, ModelNotFoundError } from '@lynx/schema';
 import { lockModel, writeAudit } from './audit-log';
 import { writeEvent } from './outbox';
+import { currentBaseline } from './baseline-queries';
 import { checkNewVerdict } from './verdict-checks';
 import type { Database } from './db';
 import { iso, json, toAudit, toEvaluation, toVerdict } from './mappers';
@@ -60,14 +61,16 @@ export async function listEvaluations(db: Kysely<Database>, model: string, diges
 /**
  * Stores a verdict. With per-item outcomes, the model's row lock is taken first and the outcomes are
  * checked and recomputed against the current registered baseline (verdict-checks.ts); a failed
- * check stores nothing.
+ * check stores nothing. Outside strict mode, outcomes of a model with no registered baseline are
+ * not kept (a later promotion then recomputes only once a baseline exists).
  */
 export async function recordVerdict(db: Kysely<Database>, input: NewVerdict, by: Actor): Promise<VerdictRecord> {
   return db.transaction().execute(async (trx) => {
     let checked: Awaited<ReturnType<typeof checkNewVerdict>> | undefined;
     if (input.items) {
       if (!(await lockModel(trx, input.model))) throw new ModelNotFoundError(`model ${input.model} not found`, { model: input.model });
-      checked = await checkNewVerdict(trx, input);
+      // Outside prod a model may have no registered baseline yet: nothing to check the outcomes against.
+      if (input.strict || (await currentBaseline(trx, input.model))) checked = await checkNewVerdict(trx, input);
     }
     const row = await trx
       .insertInto('verdicts')

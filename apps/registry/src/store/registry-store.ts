@@ -176,9 +176,11 @@ export interface NewVerdict {
   items?: ItemOutcome[];
   /** The registered baseline the verdict was computed against (must be the model's current one). */
   registered_baseline_digest?: string | null;
+  /** LYNX_ENV=prod: outcomes need a registered baseline to be checked against (else baseline_required); elsewhere they are kept unchecked until one exists. */
+  strict?: boolean;
 }
 
-export interface VerdictRecord extends Omit<NewVerdict, 'items' | 'source' | 'registered_baseline_digest'> {
+export interface VerdictRecord extends Omit<NewVerdict, 'items' | 'source' | 'registered_baseline_digest' | 'strict'> {
   id: string;
   created_at: string;
   created_by: string;
