@@ -7,23 +7,10 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  GATE_ASSUMED_DISCORDANCE,
-  GATE_FAIL_ALPHA,
-  GATE_PASS_ALPHA,
-  buildBaseline,
-  evaluateBundleDir,
-  itemOutcomesDigest,
-  loadEvalSet,
-  parseBaseline,
-  planGatePower,
-  serializeBaseline,
-  serializeItemOutcomes,
-} from '@lynx/gate';
-import { evalQuotaBuckets, runTraining } from '@lynx/tutor';
+import { DEFAULT_OUTCOMES_PATH, buildPairedBaseline, evaluateBundleDir, loadEvalSet, parseBaseline, serializeBaseline } from '@lynx/gate';
+import { runTraining } from '@lynx/tutor';
 
 const TOLERANCE = 0.02;
-const OUTCOMES = 'data/eval/baseline-outcomes.jsonl';
 
 async function main(): Promise<void> {
   const root = join(__dirname, '..', '..');
@@ -34,29 +21,19 @@ async function main(): Promise<void> {
     await runTraining({ corpus, variant: 'lora', out: join(work, 'lora'), base: join(work, 'base') });
     const evalSet = await loadEvalSet(join(root, 'data', 'eval', 'grammar-eval.jsonl'));
     const result = await evaluateBundleDir(join(work, 'lora'), evalSet, join(work, 'base'));
-    const outcomes = result.items ?? [];
-    await writeFile(join(root, OUTCOMES), serializeItemOutcomes(outcomes));
-
-    const sizes = Object.fromEntries(Object.entries(result.buckets).map(([name, b]) => [name, b.n]));
-    const plan = planGatePower(sizes, evalQuotaBuckets(), { tolerance: TOLERANCE });
     const previousText = await readFile(join(root, 'eval_baseline.json'), 'utf8').catch(() => undefined);
     const previous = previousText ? parseBaseline(previousText) : undefined;
-    const next = buildBaseline(result, TOLERANCE, previous, {
-      outcomes_path: OUTCOMES,
-      outcomes_digest: itemOutcomesDigest(outcomes),
-      gating: plan.buckets.filter((b) => b.gating).map((b) => b.name),
-      report_only: plan.buckets.filter((b) => !b.gating).map((b) => b.name),
-      alpha: GATE_PASS_ALPHA,
-      fail_alpha: GATE_FAIL_ALPHA,
-      discordance: GATE_ASSUMED_DISCORDANCE,
-    });
+    // The gating list is planned afresh from the quota buckets (not the previous list), so a
+    // regenerated eval set can gate more.
+    const { baseline: next, outcomesText } = buildPairedBaseline(result, TOLERANCE, previous ? { ...previous, gating: undefined } : undefined, DEFAULT_OUTCOMES_PATH);
+    await writeFile(join(root, DEFAULT_OUTCOMES_PATH), outcomesText);
     if (previous && previous.baseline_digest === next.baseline_digest) {
       process.stdout.write(`eval_baseline.json unchanged (${next.baseline_digest})\n`);
       return;
     }
     await writeFile(join(root, 'eval_baseline.json'), serializeBaseline(next));
     process.stdout.write(
-      `eval_baseline.json ${next.baseline_digest}: model ${result.model_digest}, ${outcomes.length} items, ${plan.gatingCount} gating buckets (${plan.buckets[0]?.needed} items needed each), ${next.report_only?.length} report-only\n`,
+      `eval_baseline.json ${next.baseline_digest}: model ${result.model_digest}, ${result.items?.length} items, ${next.gating?.length} gating buckets, ${next.report_only?.length} report-only\n`,
     );
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -102,7 +102,9 @@ describe('lynx gate promote against the registry', () => {
       expect(again.json().id).toBe(res.json().id);
       const job = await done;
       expect(job.id).toBe(res.json().id);
-      expect(job.returnvalue).toMatchObject({ passed: false, candidate_digest: digests.regressed });
+      expect(job.returnvalue).toMatchObject({ passed: false, verdict: 'fail', candidate_digest: digests.regressed });
+      expect(job.returnvalue.failing).toContain('tense.past_participle');
+      expect(job.returnvalue.power.gatingCount).toBeGreaterThan(0);
       const got = (await http.inject({ method: 'GET', url: `/v1/gate/evaluations/${job.id}` })).json();
       expect(got).toMatchObject({ state: 'completed', result: { verdict_id: job.returnvalue.verdict_id } });
       const audit = await client.audit(model);

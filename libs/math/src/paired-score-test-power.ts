@@ -12,9 +12,8 @@ import { MathInputError } from './math-input-error';
  *   expected table (the same formula as in tangoScoreStatistic).
  *
  * Reference: J.-M. Nam (1997), "Establishing equivalence of two treatments and sample size
- * requirements in matched-pairs design", Biometrics 53, 1422–1430 (the score-test power and
- * sample size, eq. 3.2); J.-P. Liu, H.-M. Hsueh, E. Hsieh, J.J. Chen (2002), Statistics in
- * Medicine 21, 231–245. For the mirror test H0: Δ ≥ Δ0 swap p12 and p21 and negate Δ0.
+ * requirements in matched-pairs design", Biometrics 53, 1422–1430 (power and sample size of the
+ * score test for matched pairs). For the mirror test H0: Δ ≥ Δ0 swap p12 and p21 and negate Δ0.
  *
  * @example pairedScoreTestPower(2000, 0.02, 0.02, -0.02, 0.05) // → 0.99629
  */

@@ -18,8 +18,8 @@ export type BoundSide = 'lower' | 'upper';
  * confidence intervals for paired binomial proportions", Statistics in Medicine 33, 2850–2875,
  * recommend it alongside Newcombe's (1998) hybrid score interval.
  *
- * Reference: T. Tango (1998), Statistics in Medicine 17, 891–908; correction: Statistics in
- * Medicine 18 (1999), 3511 (the restricted estimate used in tangoScoreStatistic).
+ * Reference: T. Tango (1998), "Equivalence test and confidence interval for the difference in
+ * proportions for the paired-sample design", Statistics in Medicine 17, 891–908.
  *
  * @example tangoScoreBound(5, 1, 100, 0.025, 'lower') // → -0.0109506 (95 % two-sided: [-0.01095, 0.10342])
  */

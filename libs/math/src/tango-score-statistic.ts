@@ -14,7 +14,7 @@ import { MathInputError } from './math-input-error';
  * T(0)²). T is approximately standard normal under H0 and decreasing in Δ0.
  *
  * Reference: T. Tango (1998), "Equivalence test and confidence interval for the difference in
- * proportions for the paired-sample design", Statistics in Medicine 17, 891–908, eq. (3)–(4).
+ * proportions for the paired-sample design", Statistics in Medicine 17, 891–908.
  *
  * When the variance vanishes (no discordant pairs and Δ0 = 0) the data say nothing against H0:
  * T = 0.

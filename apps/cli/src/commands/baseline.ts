@@ -1,6 +1,7 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import { buildBaseline, parseBaseline, serializeBaseline } from '@lynx/gate';
+import { DEFAULT_OUTCOMES_PATH, buildBaseline, buildPairedBaseline, parseBaseline, serializeBaseline } from '@lynx/gate';
 import { type EvalBaseline, evalResultSchema } from '@lynx/schema';
 import { CliError } from '../exit';
 import { registerBaseline, registerBaselineRegistryCommands } from './baseline-registry';
@@ -69,7 +70,18 @@ async function writeBaselineFile(opts: UpdateOpts & { from: string }): Promise<v
   const previous = await readPrevious(opts.baseline);
   const tol = opts.tolerance === undefined ? (previous?.tolerance_pp ?? 0.02) : Number(opts.tolerance);
   if (!(tol >= 0 && tol <= 1)) throw new CliError(`--tolerance must be a fraction in [0, 1], got "${opts.tolerance}"`);
-  const next = buildBaseline(parsed.data, tol, previous);
+  let next = buildBaseline(parsed.data, tol, previous);
+  if (parsed.data.items) {
+    // The paired gate compares item by item: keep the model's outcomes beside the baseline, by digest.
+    const paired = buildPairedBaseline(parsed.data, tol, previous, DEFAULT_OUTCOMES_PATH);
+    const outcomesFile = join(dirname(opts.baseline), DEFAULT_OUTCOMES_PATH);
+    await mkdir(dirname(outcomesFile), { recursive: true });
+    await writeFile(`${outcomesFile}.${process.pid}.tmp`, paired.outcomesText);
+    await rename(`${outcomesFile}.${process.pid}.tmp`, outcomesFile);
+    next = paired.baseline;
+  } else {
+    process.stderr.write(`lynx: ${opts.from} has no per-item outcomes; the gate cannot compare against this baseline item by item. Use \`lynx gate evaluate --out\`.\n`);
+  }
   const temp = `${opts.baseline}.${process.pid}.tmp`;
   await writeFile(temp, serializeBaseline(next));
   await rename(temp, opts.baseline);

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Job, Queue } from 'bullmq';
-import { GateRegistryClient, buildGateVerdict, evaluateAgainstBaseline, loadGateInputs, pullCandidate } from '@lynx/gate';
+import { GateRegistryClient, type PowerTable, buildGateVerdict, evaluateAgainstBaseline, gatePower, loadGateInputs, pullCandidate } from '@lynx/gate';
 import { NotFoundError, QUEUES } from '@lynx/schema';
 import { GATE_CONFIG, type GateConfig } from '../config/gate-config';
 import { type EvaluationJobData, type EvaluationRequest, evaluationJobId } from './evaluation-job';
@@ -18,6 +18,8 @@ export interface EvaluationOutcome {
   baseline_digest: string;
   eval_set_digest: string;
   buckets: unknown[];
+  /** What the eval set can decide per bucket (the report's power section). */
+  power: PowerTable;
 }
 
 /** Queues gate evaluations and runs them: the same steps as `lynx gate evaluate`, results kept in the registry. */
@@ -90,6 +92,7 @@ export class EvaluationsService {
         baseline_digest: data.baseline_digest,
         eval_set_digest: e.result.eval_set_digest,
         buckets: e.comparison.buckets,
+        power: gatePower(e, e.comparison.tolerance),
       };
     } finally {
       await pulled.cleanup();

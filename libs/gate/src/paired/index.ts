@@ -5,3 +5,4 @@ export * from './decide-from-counts';
 export * from './outcomes';
 export * from './power';
 export * from './baseline-outcomes';
+export * from './paired-baseline';
