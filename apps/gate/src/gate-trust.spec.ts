@@ -65,7 +65,7 @@ describe('a verdict from the gate service promotes in prod', () => {
 
       const bad = await evaluate(digests.regressed);
       expect(bad).toMatchObject({ passed: false, verdict: 'fail' });
-      const badVerdict = await gate.verdict(bad.verdict_id);
+      const badVerdict = await gate.verdict(model, bad.verdict_id);
       expect(badVerdict).toMatchObject({ source: 'gate', created_by: 'gate-user', passed: false, decision: { verdict: 'fail' } });
       const refused = await registry.call('POST', `/v1/models/${model}/promote`, { digest: digests.regressed, semver: 'v0.2.0', verdict_id: bad.verdict_id, reason: 'try' }, 'gate');
       expect([refused.status, refused.body.error.code]).toEqual([409, 'verdict_not_passing']);
@@ -73,7 +73,7 @@ describe('a verdict from the gate service promotes in prod', () => {
       const good = await evaluate(digests.lora);
       expect(good).toMatchObject({ passed: true, verdict: 'pass' });
       const current = await registry.call('GET', `/v1/models/${model}/baselines/current`, undefined, 'reader');
-      expect(await gate.verdict(good.verdict_id)).toMatchObject({ source: 'gate', registered_baseline_digest: current.body.digest, decision: { verdict: 'pass' } });
+      expect(await gate.verdict(model, good.verdict_id)).toMatchObject({ source: 'gate', registered_baseline_digest: current.body.digest, decision: { verdict: 'pass' } });
       const promoted = await gate.promote(model, { digest: digests.lora, semver: 'v0.2.0', verdict_id: good.verdict_id, reason: 'lora passes the gate' });
       expect(promoted).toMatchObject({ digest: digests.lora, semver: 'v0.2.0' });
       expect(await gate.production(model)).toBe(digests.lora);

@@ -91,8 +91,8 @@ export class GateRegistryClient {
   }
 
   /** A recorded verdict as the registry keeps it (with its source and the registry's own recomputation). */
-  verdict(id: string): Promise<Record<string, unknown>> {
-    return this.call('GET', `/v1/models/_/verdicts/${encodeURIComponent(id)}`);
+  verdict(model: string, id: string): Promise<Record<string, unknown>> {
+    return this.call('GET', `${this.m(model)}/verdicts/${encodeURIComponent(id)}`);
   }
 
   /** The model's current registered baseline (without its outcomes), or null when none is registered. */
