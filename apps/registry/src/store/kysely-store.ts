@@ -34,7 +34,11 @@ export class KyselyRegistryStore implements RegistryStore {
   // instead of at its next poll.
   private readonly committed = new EventEmitter().setMaxListeners(0);
 
-  constructor(private readonly db: Kysely<Database>) {}
+  /** `schema`: the PostgreSQL schema of this instance, where the migrator keeps its own tables. */
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly schema?: string,
+  ) {}
 
   /** The underlying query builder, for tests that must bypass the store. */
   get kysely(): Kysely<Database> {
@@ -42,7 +46,9 @@ export class KyselyRegistryStore implements RegistryStore {
   }
 
   async migrate(): Promise<void> {
-    const { error } = await new Migrator({ db: this.db, provider: migrationProvider }).migrateToLatest();
+    // Kysely looks its migration tables up by name in every schema unless told which one: with a
+    // second instance's schema on the same server it skipped creating its own and failed.
+    const { error } = await new Migrator({ db: this.db, provider: migrationProvider, ...(this.schema ? { migrationTableSchema: this.schema } : {}) }).migrateToLatest();
     if (error) throw error;
   }
 
