@@ -22,7 +22,7 @@ describe('a verdict from the gate service promotes in prod', () => {
 
   beforeAll(async () => {
     [registry, tmp] = await Promise.all([
-      startRegistryChild({ prefix: 'gtrust', roles: ['reader', 'trainer', 'operator', 'gate', 'admin'], env: { LYNX_ENV: 'prod' } }),
+      startRegistryChild({ prefix: 'gtrust', roles: ['reader', 'trainer', 'operator', 'gate', 'admin'], env: { LYNX_ENV: 'prod' }, readyTimeoutMs: 120_000 }),
       makeTempDir('lynx-gate-trust-'),
     ]);
     trained = await trainAllVariants(tmp.dir);

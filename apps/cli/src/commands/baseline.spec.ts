@@ -18,7 +18,7 @@ describe('lynx baseline against the registry', () => {
   };
 
   beforeAll(async () => {
-    [registry, tmp] = await Promise.all([startRegistryChild({ prefix: 'cli-base', env: { LYNX_ENV: 'dev' } }), makeTempDir('lynx-cli-baseline-')]);
+    [registry, tmp] = await Promise.all([startRegistryChild({ prefix: 'cli-base', env: { LYNX_ENV: 'dev' }, readyTimeoutMs: 120_000 }), makeTempDir('lynx-cli-baseline-')]);
     process.env.LYNX_REGISTRY_URL = registry.url;
     const bundle = join(tmp.dir, 'b');
     await mkdir(bundle);
