@@ -7,3 +7,4 @@ export * from './testing/passing-verdict';
 export * from './testing/openlineage-schema';
 export * from './testing/python-venv';
 export * from './testing/mlflow-server';
+export * from './testing/oidc-issuer';

@@ -12,3 +12,4 @@ export * from './openai';
 export * from './drift-thresholds';
 export * from './costs';
 export * from './canary-metrics';
+export * from './baselines';

@@ -2,15 +2,18 @@ import { EventEmitter } from 'node:events';
 import { sql, type Kysely } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import * as moves from './alias-moves';
+import * as baselines from './baseline-queries';
 import type { Database } from './db';
 import { iso } from './mappers';
 import { migrationProvider } from './migrations';
+import { getOutcomes } from './outcomes';
 import * as outbox from './outbox';
 import * as records from './record-queries';
 import type {
   Actor,
   AliasRecord,
   MoveAliasInput,
+  NewBaseline,
   NewEvaluation,
   NewVerdict,
   NewVersion,
@@ -31,7 +34,11 @@ export class KyselyRegistryStore implements RegistryStore {
   // instead of at its next poll.
   private readonly committed = new EventEmitter().setMaxListeners(0);
 
-  constructor(private readonly db: Kysely<Database>) {}
+  /** `schema`: the PostgreSQL schema of this instance, where the migrator keeps its own tables. */
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly schema?: string,
+  ) {}
 
   /** The underlying query builder, for tests that must bypass the store. */
   get kysely(): Kysely<Database> {
@@ -39,7 +46,9 @@ export class KyselyRegistryStore implements RegistryStore {
   }
 
   async migrate(): Promise<void> {
-    const { error } = await new Migrator({ db: this.db, provider: migrationProvider }).migrateToLatest();
+    // Kysely looks its migration tables up by name in every schema unless told which one: with a
+    // second instance's schema on the same server it skipped creating its own and failed.
+    const { error } = await new Migrator({ db: this.db, provider: migrationProvider, ...(this.schema ? { migrationTableSchema: this.schema } : {}) }).migrateToLatest();
     if (error) throw error;
   }
 
@@ -86,6 +95,10 @@ export class KyselyRegistryStore implements RegistryStore {
   recordVerdict = (input: NewVerdict, by: Actor) => this.signalled(records.recordVerdict(this.db, input, by));
   getVerdict = (id: string) => records.getVerdict(this.db, id);
   listVerdicts = (model: string, digest?: string) => records.listVerdicts(this.db, model, digest);
+  recordBaseline = (input: NewBaseline, by: Actor) => baselines.recordBaseline(this.db, input, by);
+  currentBaseline = (model: string) => baselines.currentBaseline(this.db, model);
+  baselineHistory = (model: string) => baselines.baselineHistory(this.db, model);
+  getOutcomes = (digest: string) => getOutcomes(this.db, digest);
   recordUsage = (input: UsageRollup) => usage.recordUsage(this.db, input);
   listServed = (model: string, page?: ServedFilter) => usage.listServed(this.db, model, page);
   servedVersion = (model: string, digest: string) => usage.servedVersion(this.db, model, digest);

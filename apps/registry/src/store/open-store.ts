@@ -21,19 +21,20 @@ export interface StoreOptions {
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+const DEFAULT_SCHEMA = 'lynx_registry';
 
 /** Opens the configured backend and runs pending migrations. */
 export async function openRegistryStore(options: StoreOptions): Promise<RegistryStore> {
   const pglite = options.databaseUrl ? undefined : await openPGlite(options);
   const db = pglite ? new Kysely<Database>({ dialect: new PostgresDialect({ pool: pglite }) }) : await openPostgres(options.databaseUrl!, options);
-  const store = new KyselyRegistryStore(db);
+  const store = new KyselyRegistryStore(db, pglite ? undefined : (options.schema ?? DEFAULT_SCHEMA));
   await store.migrate();
   await pglite?.startMaintenance();
   return store;
 }
 
 async function openPostgres(url: string, options: StoreOptions): Promise<Kysely<Database>> {
-  const schema = options.schema ?? 'lynx_registry';
+  const schema = options.schema ?? DEFAULT_SCHEMA;
   if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid database schema name: ${schema}`);
   // One schema per instance: every connection of the pool starts with it as search_path.
   const setup = new Pool({ connectionString: url, max: 1 });
