@@ -7,6 +7,7 @@ import { OidcVerifier } from './auth/oidc-verifier';
 import { TokenStore } from './auth/token-store';
 import { loadConfig, type LynxConfig } from './config/config';
 import { LYNX_CONFIG } from './config/config.constants';
+import { LINEAGE_EMITTER, LineageEmitter } from './lineage/lineage-emitter';
 import { LynxExceptionFilter } from './errors/lynx-exception.filter';
 import { HealthModule } from './health/health.module';
 import { ReadinessRegistry } from './health/readiness-registry';
@@ -61,11 +62,18 @@ export class PlatformModule {
         },
       },
       { provide: OIDC_VERIFIER, inject: [LYNX_CONFIG], useFactory: (c: LynxConfig) => (c.oidc ? new OidcVerifier(c.oidc) : null) },
+      {
+        provide: LINEAGE_EMITTER,
+        inject: [LYNX_CONFIG, LynxLogger],
+        useFactory: (c: LynxConfig, logger: LynxLogger) =>
+          new LineageEmitter(c.openLineageUrl, c.namespace, (err) => logger.warn({ msg: 'openlineage event not sent', err: err.message }, 'Lineage')),
+      },
       { provide: APP_GUARD, useClass: AuthGuard },
       { provide: APP_FILTER, inject: [LynxLogger], useFactory: (logger: LynxLogger) => new LynxExceptionFilter(logger) },
     ];
     const exports: Array<string | symbol | Provider | (abstract new (...args: never[]) => unknown)> = [
       LYNX_CONFIG,
+      LINEAGE_EMITTER,
       LynxLogger,
       LynxNames,
       METRICS_REGISTRY,

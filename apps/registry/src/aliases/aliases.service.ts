@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { LYNX_CONFIG, type LynxConfig, type Principal } from '@lynx/platform';
+import { LINEAGE_EMITTER, LYNX_CONFIG, LineageEmitter, modelDataset, type LynxConfig, type Principal } from '@lynx/platform';
 import {
   ALIASES,
   ForbiddenError,
@@ -20,6 +20,7 @@ export class AliasesService {
   constructor(
     @Inject(REGISTRY_STORE) private readonly store: RegistryStore,
     @Inject(LYNX_CONFIG) private readonly config: LynxConfig,
+    @Inject(LINEAGE_EMITTER) private readonly lineage: LineageEmitter,
   ) {}
 
   async move(model: string, alias: string, body: AliasMoveRequest, who: Principal) {
@@ -46,7 +47,12 @@ export class AliasesService {
       throw new ForbiddenError(`role ci required to promote a release semver; ${who.name} has ${who.role}`, { required: 'ci', role: who.role });
     }
     const require_verdict = prod || !dev;
-    const move = await this.store.promote({ model, ...body, require_verdict, strict: prod }, { actor: who.name, role: who.role });
+    const move = await this.lineage.run(
+      'promote',
+      { inputs: [modelDataset(model, body.digest)], details: { model, semver: body.semver, verdict_id: body.verdict_id ?? null, actor: who.name, role: who.role } },
+      () => this.store.promote({ model, ...body, require_verdict, strict: prod }, { actor: who.name, role: who.role }),
+      (m) => ({ outputs: [{ ...modelDataset(model, m.to_digest), name: `${model}@${ALIASES.production}` }] }),
+    );
     return { model, alias: ALIASES.production, digest: move.to_digest, semver: body.semver, move };
   }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { digestFromFiles, validateManifestFiles } from '@lynx/bundle';
-import type { Principal } from '@lynx/platform';
+import { LINEAGE_EMITTER, LineageEmitter, modelDataset, type Principal } from '@lynx/platform';
 import { MissingBlobsError, ValidationError, modelNameSchema, type RegisterVersionRequest } from '@lynx/schema';
 import { BlobsService } from '../blobs/blobs.service';
 import { REGISTRY_STORE } from '../store/store.module';
@@ -20,6 +20,7 @@ export class VersionsService {
   constructor(
     @Inject(REGISTRY_STORE) private readonly store: RegistryStore,
     @Inject(BlobsService) private readonly blobs: BlobsService,
+    @Inject(LINEAGE_EMITTER) private readonly lineage: LineageEmitter,
   ) {}
 
   /**
@@ -38,9 +39,15 @@ export class VersionsService {
     const wrongSize = files.filter((f, i) => stats[i]?.size !== f.size).map((f, i) => ({ path: f.path, declared: f.size, actual: stats[i]?.size }));
     if (wrongSize.length) throw new ValidationError('manifest sizes do not match the uploaded blobs', { files: wrongSize });
     // A new version's version.registered event commits with it (outbox).
-    return this.store.registerVersion(
-      { model, digest, manifest: { files }, lineage: body.lineage, metrics: body.metrics, tags: body.tags, description: body.description },
-      { actor: who.name, role: who.role },
+    const data = body.lineage.data.map((d) => ({ namespace: 'lynx-data', name: d.uri ?? d.name, version: d.dvc?.md5 ?? d.digest, type: 'FILE' as const }));
+    return this.lineage.run(
+      'register',
+      { inputs: data, outputs: [modelDataset(model, digest)], details: { model, run_id: body.lineage.run_id ?? null, mlflow_run_id: body.lineage.mlflow?.run_id ?? null, actor: who.name } },
+      () =>
+        this.store.registerVersion(
+          { model, digest, manifest: { files }, lineage: body.lineage, metrics: body.metrics, tags: body.tags, description: body.description },
+          { actor: who.name, role: who.role },
+        ),
     );
   }
 

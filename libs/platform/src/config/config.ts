@@ -43,6 +43,8 @@ export interface LynxConfig {
   allowCiTokens: boolean;
   /** GitHub Actions OIDC trust policy; unset when LYNX_OIDC_ISSUER is not set. */
   oidc?: OidcConfig;
+  /** Where OpenLineage RunEvents go (Marquez's URL, or a file); unset: nowhere. */
+  openLineageUrl?: string;
 }
 
 /**
@@ -95,6 +97,7 @@ const envSchema = z.object({
     })
     .optional(),
   LYNX_OIDC_ENVIRONMENT: z.string().min(1).optional(),
+  LYNX_OPENLINEAGE_URL: z.string().min(1).optional(),
 });
 
 const OIDC_REQUIRED = ['LYNX_OIDC_AUDIENCE', 'LYNX_OIDC_REPOSITORY', 'LYNX_OIDC_WORKFLOW_REF'] as const;
@@ -153,5 +156,6 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
     namespace: e.LYNX_NAMESPACE,
     allowCiTokens: e.LYNX_ALLOW_CI_TOKENS === 'true',
     oidc: oidcConfig(e),
+    openLineageUrl: e.LYNX_OPENLINEAGE_URL,
   };
 }

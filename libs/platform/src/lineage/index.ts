@@ -1,2 +1,3 @@
 export * from './openlineage-event';
 export * from './openlineage-emitter';
+export * from './lineage-emitter';
