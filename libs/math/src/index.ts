@@ -15,3 +15,7 @@ export { quantileBinEdges } from './quantile-bin-edges';
 export { countIntoBins } from './count-into-bins';
 export { binIndex } from './bin-index';
 export { sampleSizeTwoProportions } from './sample-size-two-proportions';
+export { obrienFlemingSpending } from './obrien-fleming-spending';
+export { groupSequentialExit, type GroupSequentialExit } from './group-sequential-exit';
+export { groupSequentialBounds } from './group-sequential-bounds';
+export { groupSequentialDrift } from './group-sequential-drift';
