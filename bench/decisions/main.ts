@@ -2,9 +2,12 @@
 // functions the services call, over seeded simulated data; prints each decision's error rates
 // against its targets. `npm run bench:decisions [-- --trials N --seed S --only name]`.
 import type { DecisionSection, SectionRunner } from './section';
+import { runAb } from './ab';
 
 // Each decision adds its runner here (one file per decision under bench/decisions/).
-const sections: Record<string, SectionRunner> = {};
+const sections: Record<string, SectionRunner> = {
+  ab: runAb,
+};
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
