@@ -12,3 +12,5 @@ export * from './shadow-report';
 export * from './shadow-render';
 export * from './registry-client';
 export * from './gate-run';
+export * from './shadow-decision';
+export * from './ab-outcomes';

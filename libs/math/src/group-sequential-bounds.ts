@@ -19,7 +19,7 @@ export function groupSequentialBounds(
   timings: readonly number[],
   alpha = 0.05,
   spending: (t: number, alpha: number) => number = obrienFlemingSpending,
-  gridPoints = 401,
+  gridPoints = 101,
 ): number[] {
   const fn = 'groupSequentialBounds';
   assertTimings(fn, timings);

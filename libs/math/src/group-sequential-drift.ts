@@ -11,7 +11,7 @@ import { MathInputError } from './math-input-error';
  *
  * @example groupSequentialDrift([4.877, 3.357, 2.680, 2.290, 2.031], [0.2, 0.4, 0.6, 0.8, 1], 0.8) // → ≈ 2.84
  */
-export function groupSequentialDrift(bounds: readonly number[], timings: readonly number[], power = 0.8, gridPoints = 401): number {
+export function groupSequentialDrift(bounds: readonly number[], timings: readonly number[], power = 0.8, gridPoints = 101): number {
   const fn = 'groupSequentialDrift';
   if (typeof power !== 'number' || !(power > 0 && power < 1)) throw new MathInputError(fn, `power must be in (0, 1), got ${String(power)}`);
   const upper = (theta: number) => groupSequentialExit(bounds, timings, theta, gridPoints).upper.reduce((s, p) => s + p, 0);

@@ -21,7 +21,7 @@ export interface GroupSequentialExit {
  *
  * @example groupSequentialExit([4.562, 3.226, 2.634, 2.281, 2.040], [0.2, 0.4, 0.6, 0.8, 1]) // upper sums to ≈ 0.025
  */
-export function groupSequentialExit(bounds: readonly number[], timings: readonly number[], drift = 0, gridPoints = 401): GroupSequentialExit {
+export function groupSequentialExit(bounds: readonly number[], timings: readonly number[], drift = 0, gridPoints = 101): GroupSequentialExit {
   const fn = 'groupSequentialExit';
   assertTimings(fn, timings);
   assertGridPoints(fn, gridPoints);

@@ -37,11 +37,11 @@ describe('groupSequentialBounds', () => {
   });
   it('handles 20 looks (every 5 %), whose first share (~10⁻²³) underflows a quantile function', () => {
     const t = Array.from({ length: 20 }, (_, i) => (i + 1) / 20);
-    const b = groupSequentialBounds(t, 0.05, undefined, 201);
+    const b = groupSequentialBounds(t, 0.05);
     expect(b[0]).toBeGreaterThan(9);
     expect(Number.isFinite(b[0])).toBe(true);
     for (let i = 1; i < b.length; i++) expect(b[i]).toBeLessThan(b[i - 1]);
-    const e = groupSequentialExit(b, t, 0, 201);
+    const e = groupSequentialExit(b, t);
     expect(e.upper.reduce((s, p) => s + p, 0)).toBeCloseTo(0.025, 6);
   });
   it('refuses timings that do not increase', () => {

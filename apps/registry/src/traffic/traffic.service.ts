@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@lynx/platform';
-import { LynxError, ValidationError, type TrafficPlan } from '@lynx/schema';
+import { LynxError, ValidationError, trafficPlanSchema, type TrafficPlan } from '@lynx/schema';
 import { REGISTRY_STORE } from '../store/store.module';
 import type { RegistryStore } from '../store/registry-store';
+import { fixAbHorizon } from './ab-horizon';
 
 export interface PutTrafficBody {
   plan: TrafficPlan;
@@ -23,6 +24,8 @@ export function planRefs(plan: TrafficPlan): string[] {
       return [plan.stable, plan.canary];
     case 'bluegreen':
       return [plan.active, plan.preview];
+    case 'bandit':
+      return plan.arms.map((a) => a.ref);
   }
 }
 
@@ -52,8 +55,11 @@ export class TrafficService {
       }
     }
     if (unknown.length) throw new ValidationError(`the plan names refs that do not resolve: ${unknown.map((u) => u.ref).join(', ')}`, { refs: unknown });
+    const previous = await this.store.getTrafficPlan(model);
+    const stored = previous ? trafficPlanSchema.safeParse(previous.plan) : undefined;
+    const plan = fixAbHorizon(stored?.success ? stored.data : undefined, body.plan, new Date());
     // The store writes the traffic.changed event in the same transaction (outbox).
-    return this.store.putTrafficPlan({ model, ...body }, { actor: who.name, role: who.role });
+    return this.store.putTrafficPlan({ model, ...body, plan }, { actor: who.name, role: who.role });
   }
 
   async history(model: string) {
