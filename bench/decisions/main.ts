@@ -3,10 +3,12 @@
 // against its targets. `npm run bench:decisions [-- --trials N --seed S --only name]`.
 import type { DecisionSection, SectionRunner } from './section';
 import { runAb } from './ab';
+import { runBandit } from './bandit';
 
 // Each decision adds its runner here (one file per decision under bench/decisions/).
 const sections: Record<string, SectionRunner> = {
   ab: runAb,
+  bandit: runBandit,
 };
 
 function arg(name: string, fallback: string): string {

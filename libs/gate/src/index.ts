@@ -14,3 +14,5 @@ export * from './registry-client';
 export * from './gate-run';
 export * from './shadow-decision';
 export * from './ab-outcomes';
+export * from './bandit-allocation';
+export * from './bandit-guardrail';
