@@ -16,3 +16,4 @@ export * from './shadow-decision';
 export * from './ab-outcomes';
 export * from './bandit-allocation';
 export * from './bandit-guardrail';
+export * from './bandit-reallocation';
