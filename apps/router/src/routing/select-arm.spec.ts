@@ -32,7 +32,7 @@ describe('selectArm', () => {
     expect(selectArm(bg, { armHeader: 'preview', random: Math.random }).arm.name).toBe('preview');
   });
 
-  it('bandit arms are weighted by the gate's shares and sticky per hashed user', () => {
+  it('bandit arms are weighted by the gate’s shares and sticky per hashed user', () => {
     const plan = { strategy: 'bandit' as const, arms: [{ name: 'good', ref: 'a', weight: 95 }, { name: 'worse', ref: 'b', weight: 5 }] };
     const b: CompiledPlan = { model: 'm', revision: 3, plan, arms: [arm('good', 95, 'bandit'), arm('worse', 5, 'bandit')], stable: arm('good', 95, 'bandit'), loadedAt: '' };
     const picks = new Set(Array.from({ length: 20 }, () => selectArm(b, { userHash: 'u7', random: Math.random }).arm.name));
