@@ -16,7 +16,7 @@ export class GateAppModule {
         GateCoreModule.forRoot(options.env),
         EvaluationsModule,
         CanaryModule,
-        BanditModule,
+        BanditModule.forRoot(options.env),
       ],
     };
   }

@@ -63,7 +63,7 @@ describe('a bandit plan through the router, registry and gate', () => {
       label: 'router',
       timeoutMs: 150_000,
     });
-    app = await createLynxApp(GateAppModule.forRoot({ env: { ...registry.ns.env, LYNX_REGISTRY_URL: registry.url, LYNX_TOKEN: registry.tokens.ci, LYNX_GATE_AUTO_CANARY: 'false' } }), 'gate');
+    app = await createLynxApp(GateAppModule.forRoot({ env: { ...registry.ns.env, LYNX_REGISTRY_URL: registry.url, LYNX_TOKEN: registry.tokens.ci, LYNX_GATE_AUTO_CANARY: 'false', LYNX_GATE_BANDIT_TICK_MS: '3600000' } }), 'gate');
     await app.init();
     bandit = app.get(BanditService);
   }, 360_000);

@@ -3,14 +3,21 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { GateRegistryClient, makeJudge, reallocateBandit, type BanditArmStats, type BanditPlan } from '@lynx/gate';
 import { LynxLogger, LynxNames, NatsService, REDIS_CLIENT } from '@lynx/platform';
-import { LynxError } from '@lynx/schema';
+import { ConfigError, LynxError } from '@lynx/schema';
 import { readItems } from '@lynx/tutor';
 import { GATE_CONFIG, type GateConfig } from '../config/gate-config';
 import { BanditListener } from './bandit-listener';
 import { BanditStatsStore } from './bandit-stats';
 
-/** LYNX_GATE_BANDIT_TICK_MS: how often the service checks bandit plans (each plan's interval_s decides when it moves). */
-const tickSchema = z.coerce.number().int().min(100).max(3_600_000).default(5000);
+/** Nest token of LYNX_GATE_BANDIT_TICK_MS. */
+export const BANDIT_TICK_MS = 'LYNX_GATE_BANDIT_TICK_MS';
+
+/** LYNX_GATE_BANDIT_TICK_MS: how often the service checks bandit plans (each plan's interval_s decides when it moves); validated at start. */
+export function banditTickMs(env: NodeJS.ProcessEnv): number {
+  const r = z.coerce.number().int().min(100).max(3_600_000).default(5000).safeParse(env.LYNX_GATE_BANDIT_TICK_MS);
+  if (!r.success) throw new ConfigError(`LYNX_GATE_BANDIT_TICK_MS must be an integer from 100 to 3600000 (ms), got ${JSON.stringify(env.LYNX_GATE_BANDIT_TICK_MS)}`);
+  return r.data;
+}
 
 export interface BanditOutcome {
   model: string;
@@ -34,7 +41,6 @@ export class BanditService implements OnApplicationBootstrap, OnApplicationShutd
   private readonly stats: BanditStatsStore;
   private readonly last = new Map<string, number>();
   private running?: Promise<unknown>;
-  readonly tickMs: number;
 
   constructor(
     @Inject(GateRegistryClient) private readonly registry: GateRegistryClient,
@@ -43,9 +49,9 @@ export class BanditService implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(LynxNames) private readonly names: LynxNames,
     @Inject(NatsService) private readonly nats: NatsService,
     @Inject(LynxLogger) private readonly logger: LynxLogger,
+    @Inject(BANDIT_TICK_MS) readonly tickMs: number,
   ) {
     this.stats = new BanditStatsStore(redis, names);
-    this.tickMs = tickSchema.parse(process.env.LYNX_GATE_BANDIT_TICK_MS);
   }
 
   async onApplicationBootstrap(): Promise<void> {

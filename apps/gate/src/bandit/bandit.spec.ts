@@ -30,7 +30,7 @@ describe('bandit reallocation', () => {
   beforeAll(async () => {
     [registry, tmp] = await Promise.all([startRegistryChild({ prefix: 'gateb' }), makeTempDir('lynx-gate-bandit-')]);
     client = new GateRegistryClient(registry.url, registry.tokens.admin);
-    ns = testNamespace('gateb', { LYNX_REGISTRY_URL: registry.url, LYNX_TOKEN: registry.tokens.ci, LYNX_GATE_AUTO_CANARY: 'false' });
+    ns = testNamespace('gateb', { LYNX_REGISTRY_URL: registry.url, LYNX_TOKEN: registry.tokens.ci, LYNX_GATE_AUTO_CANARY: 'false', LYNX_GATE_BANDIT_TICK_MS: '3600000' });
     app = await createLynxApp(GateAppModule.forRoot({ env: ns.env }), 'gate');
     await app.init();
     bandit = app.get(BanditService);
