@@ -6,11 +6,15 @@ import { runDrift } from './drift';
 import { runTriggers } from './triggers';
 import { gateSection } from './gate';
 import { runCanary } from './canary';
+import { runAb } from './ab';
+import { runBandit } from './bandit';
 
 // Each decision adds its runner here (one file per decision under bench/decisions/).
 const sections: Record<string, SectionRunner> = {
   gate: gateSection,
   canary: runCanary,
+  ab: runAb,
+  bandit: runBandit,
   drift: runDrift,
   triggers: runTriggers,
 };

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule, lynxBullModule, type LynxConfig } from '@lynx/platform';
+import { BanditModule } from './bandit/bandit.module';
 import { CanaryModule } from './canary/canary.module';
 import { GateCoreModule } from './core.module';
 import { EvaluationsModule } from './evaluations/evaluations.module';
@@ -15,6 +16,7 @@ export class GateAppModule {
         GateCoreModule.forRoot(options.env),
         EvaluationsModule,
         CanaryModule,
+        BanditModule.forRoot(options.env),
       ],
     };
   }

@@ -17,3 +17,8 @@ export * from './gate-run';
 export * from './drift';
 export * from './triggers';
 export * from './paired';
+export * from './shadow-decision';
+export * from './ab-outcomes';
+export * from './bandit-allocation';
+export * from './bandit-guardrail';
+export * from './bandit-reallocation';

@@ -5,6 +5,11 @@ const ms = (x: number | null) => (x === null ? '-' : `${x.toFixed(1)} ms`);
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const mdCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const okMark = (x: boolean | null) => (x === null ? '?' : x ? '✓' : '✗');
+const ci = (i: { lower: number; upper: number } | null | undefined) => (i ? ` [${(i.lower * 100).toFixed(1)}, ${(i.upper * 100).toFixed(1)}]` : '');
+const withCi = (x: number | null, i: { lower: number; upper: number } | null | undefined) => `${pct(x)}${ci(i)}`;
+const bucketCi = (b: { accuracy: number; ci_lower: number; ci_upper: number } | undefined) => (b ? withCi(b.accuracy, { lower: b.ci_lower, upper: b.ci_upper }) : '-');
+/** The agreement line: rate, 95 % interval and counts. */
+const agreement = (r: ShadowReport) => `Agreement: ${withCi(r.agreement_rate, r.agreement_ci)}`;
 
 function bucketNames(r: ShadowReport): string[] {
   return [...new Set([...Object.keys(r.primary.buckets), ...Object.keys(r.shadow.buckets)])].sort();
@@ -19,7 +24,7 @@ function sideRows(r: ShadowReport): Array<[string, string, string]> {
     row('latency p99', (s) => ms(s.latency_p99_ms)),
     row('tokens (prompt / completion / total)', (s) => `${s.tokens.prompt} / ${s.tokens.completion} / ${s.tokens.total}`),
     row('judged answers', (s) => String(s.graded)),
-    row('accuracy (judged)', (s) => pct(s.accuracy)),
+    row('accuracy (judged, 95 % CI)', (s) => withCi(s.accuracy, s.accuracy_ci)),
   ];
 }
 
@@ -28,15 +33,17 @@ export function renderShadowMarkdown(r: ShadowReport): string {
   const out = [
     `# Shadow report: ${r.model}`,
     '',
+    `**${mdCell(r.decision.headline)}**`,
+    '',
     `${r.pairs} request pairs from ${r.since ?? '-'} to ${r.until ?? '-'}; ${r.compared} with both answers.`,
     '',
-    `**Agreement: ${pct(r.agreement_rate)}** (${r.agreed}/${r.compared}); ${r.disagreements} disagreements.`,
+    `**${agreement(r)}** (${r.agreed}/${r.compared}); ${r.disagreements} disagreements.`,
     '',
     '| | primary | shadow |',
     '| --- | ---: | ---: |',
     ...sideRows(r).map(([a, b, c]) => `| ${a} | ${mdCell(b)} | ${mdCell(c)} |`),
     '',
-    '## Accuracy per bucket (where the grader can judge)',
+    '## Accuracy per bucket (where the grader can judge; 95 % Wilson intervals)',
     '',
     '| bucket | n | primary | shadow | delta |',
     '| --- | ---: | ---: | ---: | ---: |',
@@ -45,7 +52,7 @@ export function renderShadowMarkdown(r: ShadowReport): string {
     const p = r.primary.buckets[b];
     const s = r.shadow.buckets[b];
     const delta = p && s ? `${s.accuracy - p.accuracy >= 0 ? '+' : ''}${((s.accuracy - p.accuracy) * 100).toFixed(1)} pp` : '-';
-    out.push(`| ${b} | ${p?.n ?? s?.n ?? 0} | ${pct(p?.accuracy ?? null)} | ${pct(s?.accuracy ?? null)} | ${delta} |`);
+    out.push(`| ${b} | ${p?.n ?? s?.n ?? 0} | ${bucketCi(p)} | ${bucketCi(s)} | ${delta} |`);
   }
   out.push('', `## Disagreements (${r.examples.length} of ${r.disagreements})`, '', '| input | primary | shadow |', '| --- | --- | --- |');
   for (const d of r.examples) out.push(`| ${mdCell(d.input)} | ${okMark(d.primary_ok)} ${mdCell(d.primary)} | ${okMark(d.shadow_ok)} ${mdCell(d.shadow)} |`);
@@ -87,6 +94,9 @@ export function renderShadowHtml(r: ShadowReport): string {
     { label: 'p99', primary: r.primary.latency_p99_ms, shadow: r.shadow.latency_p99_ms },
   ];
   const maxLatency = Math.max(1, ...latency.flatMap((l) => [l.primary ?? 0, l.shadow ?? 0]));
+  const bucketRows = bucketNames(r)
+    .map((b) => `<tr><th>${esc(b)}</th><td>${r.primary.buckets[b]?.n ?? r.shadow.buckets[b]?.n ?? 0}</td><td>${esc(bucketCi(r.primary.buckets[b]))}</td><td>${esc(bucketCi(r.shadow.buckets[b]))}</td></tr>`)
+    .join('');
   const rows = sideRows(r).map(([a, b, c]) => `<tr><th>${esc(a)}</th><td>${esc(b)}</td><td>${esc(c)}</td></tr>`).join('');
   const examples = r.examples
     .map((d) => `<tr><td>${esc(d.input)}</td><td>${okMark(d.primary_ok)} ${esc(d.primary)}</td><td>${okMark(d.shadow_ok)} ${esc(d.shadow)}</td></tr>`)
@@ -96,11 +106,13 @@ export function renderShadowHtml(r: ShadowReport): string {
 <style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:60rem}table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}.legend span{display:inline-block;width:.8rem;height:.8rem;margin:0 .3rem 0 1rem}</style>
 </head><body>
 <h1>Shadow report: ${esc(r.model)}</h1>
+<p class="headline"><strong>${esc(r.decision.headline)}</strong></p>
 <p>${r.pairs} request pairs from ${esc(r.since ?? '-')} to ${esc(r.until ?? '-')}; ${r.compared} with both answers.</p>
-<p><strong>Agreement: ${pct(r.agreement_rate)}</strong> (${r.agreed}/${r.compared}); ${r.disagreements} disagreements.</p>
+<p><strong>${esc(agreement(r))}</strong> (${r.agreed}/${r.compared}); ${r.disagreements} disagreements.</p>
 <p class="legend"><span style="background:#4c78a8"></span>primary<span style="background:#f58518"></span>shadow</p>
 <table><tr><th></th><th>primary</th><th>shadow</th></tr>${rows}</table>
 ${barChartSvg('Accuracy per bucket (judged answers)', buckets, 1, (v) => pct(v))}
+<table><tr><th>bucket</th><th>n</th><th>primary (95 % CI)</th><th>shadow (95 % CI)</th></tr>${bucketRows}</table>
 ${barChartSvg('Latency', latency, maxLatency, (v) => ms(v))}
 <h2>Disagreements (${r.examples.length} of ${r.disagreements})</h2>
 <table><tr><th>input</th><th>primary</th><th>shadow</th></tr>${examples}</table>

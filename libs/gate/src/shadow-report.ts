@@ -1,6 +1,17 @@
+import { wilsonInterval, type Interval } from '@lynx/math';
 import type { ShadowPairEvent, ShadowSide } from '@lynx/schema';
 import type { Judge } from './judge';
 import { percentile } from './percentile';
+import { decideShadow, type ShadowDecision } from './shadow-decision';
+
+/** A rate with its 95 % Wilson interval (statsmodels proportion_confint(method='wilson')). */
+export interface Bucket {
+  n: number;
+  passed: number;
+  accuracy: number;
+  ci_lower: number;
+  ci_upper: number;
+}
 
 export interface ShadowSideSummary {
   digests: string[];
@@ -11,7 +22,8 @@ export interface ShadowSideSummary {
   graded: number;
   passed: number;
   accuracy: number | null;
-  buckets: Record<string, { n: number; passed: number; accuracy: number }>;
+  accuracy_ci: Interval | null;
+  buckets: Record<string, Bucket>;
 }
 
 export interface ShadowDisagreement {
@@ -33,6 +45,9 @@ export interface ShadowReport {
   compared: number;
   agreed: number;
   agreement_rate: number | null;
+  agreement_ci: Interval | null;
+  /** What the judged answers support: the headline says "inconclusive: N judged of M needed" until they suffice. */
+  decision: ShadowDecision;
   primary: ShadowSideSummary;
   shadow: ShadowSideSummary;
   disagreements: number;
@@ -44,7 +59,7 @@ const norm = (s: string) => s.trim().replace(/\s+/g, ' ');
 function summarise(sides: ShadowSide[], judged: Array<{ ok: boolean; buckets: readonly string[] } | undefined>): ShadowSideSummary {
   const latencies = sides.map((s) => s.latency_ms);
   const tokens = { prompt: 0, completion: 0, total: 0 };
-  const buckets: ShadowSideSummary['buckets'] = {};
+  const buckets: Record<string, { n: number; passed: number }> = {};
   let graded = 0;
   let passed = 0;
   sides.forEach((s, i) => {
@@ -56,14 +71,17 @@ function summarise(sides: ShadowSide[], judged: Array<{ ok: boolean; buckets: re
     graded++;
     if (j.ok) passed++;
     for (const b of j.buckets) {
-      const t = (buckets[b] ??= { n: 0, passed: 0, accuracy: 0 });
+      const t = (buckets[b] ??= { n: 0, passed: 0 });
       t.n++;
       if (j.ok) t.passed++;
-      t.accuracy = t.passed / t.n;
     }
   });
   const sorted: ShadowSideSummary['buckets'] = {};
-  for (const k of Object.keys(buckets).sort()) sorted[k] = buckets[k];
+  for (const k of Object.keys(buckets).sort()) {
+    const { n, passed: ok } = buckets[k];
+    const ci = wilsonInterval(ok, n);
+    sorted[k] = { n, passed: ok, accuracy: ok / n, ci_lower: ci.lower, ci_upper: ci.upper };
+  }
   return {
     digests: [...new Set(sides.map((s) => s.digest))].sort(),
     errors: sides.filter((s) => s.status === 'error').length,
@@ -73,6 +91,7 @@ function summarise(sides: ShadowSide[], judged: Array<{ ok: boolean; buckets: re
     graded,
     passed,
     accuracy: graded ? passed / graded : null,
+    accuracy_ci: graded ? wilsonInterval(passed, graded) : null,
     buckets: sorted,
   };
 }
@@ -81,9 +100,11 @@ function summarise(sides: ShadowSide[], judged: Array<{ ok: boolean; buckets: re
  * The side-by-side report of a shadow rollout from its pair events: agreement (both answered
  * and the answers are equal up to whitespace), per-bucket accuracy of each side where the judge
  * knows the input, disagreements with up to `maxExamples` examples (those the judge can decide
- * first), latency p50/p99 and tokens per side. A side that errored is judged wrong.
+ * first), latency p50/p99 and tokens per side. A side that errored is judged wrong. Rates carry
+ * 95 % Wilson intervals, and `decision` (`decideShadow`) says whether the judged answers suffice
+ * to tell the sides apart by `mde`.
  */
-export function buildShadowReport(model: string, pairs: readonly ShadowPairEvent[], judge?: Judge, maxExamples = 20): ShadowReport {
+export function buildShadowReport(model: string, pairs: readonly ShadowPairEvent[], judge?: Judge, maxExamples = 20, mde = 0.05): ShadowReport {
   const ordered = [...pairs].sort((a, b) => a.time.localeCompare(b.time));
   const judgeSide = (p: ShadowPairEvent, s: ShadowSide) => {
     const j = judge?.(p.input, s.output);
@@ -110,6 +131,8 @@ export function buildShadowReport(model: string, pairs: readonly ShadowPairEvent
       shadow_ok: sj[i]?.ok ?? null,
     });
   });
+  const primary = summarise(ordered.map((p) => p.primary), pj);
+  const shadow = summarise(ordered.map((p) => p.shadow), sj);
   const examples = [...disagreements].sort((a, b) => Number(b.primary_ok !== null) - Number(a.primary_ok !== null)).slice(0, maxExamples);
   return {
     model,
@@ -119,8 +142,10 @@ export function buildShadowReport(model: string, pairs: readonly ShadowPairEvent
     compared,
     agreed,
     agreement_rate: compared ? agreed / compared : null,
-    primary: summarise(ordered.map((p) => p.primary), pj),
-    shadow: summarise(ordered.map((p) => p.shadow), sj),
+    agreement_ci: compared ? wilsonInterval(agreed, compared) : null,
+    decision: decideShadow(primary, shadow, { mde }),
+    primary,
+    shadow,
     disagreements: disagreements.length,
     examples,
   };

@@ -26,3 +26,6 @@ export { pairedSampleSize } from './paired-sample-size';
 export { obrienFlemingSpending } from './obrien-fleming-spending';
 export { requiredInformation } from './required-information';
 export { mannWhitneyU, type Alternative, type MannWhitneyResult } from './mann-whitney-u';
+export { groupSequentialExit, type GroupSequentialExit } from './group-sequential-exit';
+export { groupSequentialBounds } from './group-sequential-bounds';
+export { groupSequentialDrift } from './group-sequential-drift';

@@ -62,6 +62,7 @@ export const ERROR_CODES = {
   oidcNotDefaultBranch: 'oidc_not_default_branch',
   oidcEnvironmentMismatch: 'oidc_environment_mismatch',
   oidcJwksUnavailable: 'oidc_jwks_unavailable',
+  abHorizonFixed: 'ab_horizon_fixed',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

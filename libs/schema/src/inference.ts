@@ -5,7 +5,7 @@ import { countSchema, digestSchema, isoTimeSchema, modelNameSchema } from './com
 // consumers accept fields added later so an older worker keeps reading a newer router.
 
 /** Which part of a traffic plan served the request. */
-export const SERVING_ROLES = ['primary', 'shadow', 'canary', 'stable', 'preview', 'ab'] as const;
+export const SERVING_ROLES = ['primary', 'shadow', 'canary', 'stable', 'preview', 'ab', 'bandit'] as const;
 export const servingRoleSchema = z.enum(SERVING_ROLES);
 export type ServingRole = z.infer<typeof servingRoleSchema>;
 

@@ -17,10 +17,34 @@ export const abArmSchema = z.strictObject({
   name: z.string().min(1).max(64).optional(),
 });
 
+/**
+ * The A/B's horizon, fixed when the plan starts and stored with it: a client gives the design
+ * (mde, alpha, power, baseline_rate, looks); the registry computes and fills the rest
+ * (fixed_per_arm, inflation, per_arm, started_at), replacing any client value, and keeps it
+ * unchanged while the same arms run.
+ */
+export const abHorizonSchema = z.strictObject({
+  mde: z.number().gt(0).lt(1),
+  alpha: z.number().gt(0).lt(0.5).optional(),
+  power: z.number().gt(0.5).lt(1).optional(),
+  baseline_rate: z.number().gt(0).lt(1).nullable().optional(),
+  looks: z.number().int().min(1).max(50).optional(),
+  fixed_per_arm: z.number().int().positive().optional(),
+  inflation: z.number().positive().optional(),
+  per_arm: z.number().int().positive().optional(),
+  started_at: z.string().optional(),
+});
+export type AbHorizonSpec = z.infer<typeof abHorizonSchema>;
+
 export const abPlanSchema = z
   .strictObject({
     strategy: z.literal('ab'),
     arms: z.array(abArmSchema).min(1).max(16),
+    horizon: abHorizonSchema.optional(),
+  })
+  .refine((p) => !p.horizon || p.arms.length === 2, {
+    message: 'a horizon tests two arms (control first, treatment second)',
+    path: ['horizon'],
   })
   .refine((p) => p.arms.reduce((s, a) => s + a.weight, 0) > 0, {
     message: 'arm weights must sum to a positive number',
@@ -69,12 +93,47 @@ export const bluegreenPlanSchema = z.strictObject({
   preview: referenceSchema,
 });
 
+export const banditArmSchema = z.strictObject({
+  ref: referenceSchema,
+  /** The arm's current share, as the gate's last reallocation set it (any non-negative scale). */
+  weight: z.number().nonnegative(),
+  name: z.string().min(1).max(64).optional(),
+  /** Set by the guardrail: the arm serves no traffic again until an operator re-adds it. */
+  dropped: z.strictObject({ reason: z.string().min(1).max(500), at: z.string() }).optional(),
+});
+
+/**
+ * Thompson sampling over arms (the gate reallocates `weight` from judged outcomes); the router
+ * serves it as weighted arms, sticky per user. `floor` is the least share each live arm keeps.
+ */
+export const banditPlanSchema = z
+  .strictObject({
+    strategy: z.literal('bandit'),
+    arms: z.array(banditArmSchema).min(2).max(16),
+    floor: z.number().min(0).max(0.5).optional(),
+    /** Seconds between reallocations (default 30). */
+    interval_s: z.number().int().min(1).max(86_400).optional(),
+  })
+  .refine((p) => p.arms.some((a) => !a.dropped && a.weight > 0), {
+    message: 'at least one arm must be live with a positive weight',
+    path: ['arms'],
+  })
+  .refine((p) => new Set(p.arms.map((a) => a.name ?? a.ref)).size === p.arms.length, {
+    message: 'arms must be distinct',
+    path: ['arms'],
+  })
+  .refine((p) => p.floor === undefined || p.floor * p.arms.filter((a) => !a.dropped).length <= 1, {
+    message: 'floor × live arms must not exceed 1',
+    path: ['floor'],
+  });
+
 export const trafficPlanSchema = z.discriminatedUnion('strategy', [
   singlePlanSchema,
   abPlanSchema,
   shadowPlanSchema,
   canaryPlanSchema,
   bluegreenPlanSchema,
+  banditPlanSchema,
 ]);
 export type TrafficPlan = z.infer<typeof trafficPlanSchema>;
 export type TrafficStrategy = TrafficPlan['strategy'];

@@ -43,7 +43,16 @@ describe('lynx ab / lynx report shadow from the inference stream', () => {
     expect(a.control).toMatchObject({ name: 'control', n: 30 });
     expect(a.treatment).toMatchObject({ name: 'treatment', n: 30, passed: 30 });
     expect(a.control.passed).toBeLessThan(30);
-    expect(a.verdict).toBe('inconclusive');
+    expect(a).toMatchObject({ verdict: 'inconclusive', horizon_stored: false, horizon: { mde: 0.1, per_arm: 411 }, next_look_at: 42 });
+    expect(a.reason).toBe('inconclusive: 30 judged of 411 needed per arm; next look at 42 per arm (1 of 20 looks taken)');
+    expect(a.looks).toHaveLength(1);
+    const table = await lynx(['ab', 'm', '--mde', '0.1'], ns.env);
+    expect(table.stdout).toMatch(/^control\s+30\s+411\s/m);
+    expect(table.stdout).toContain('verdict: inconclusive');
+    // Without a stored horizon and without --mde there is nothing to size the test by.
+    const none = await lynx(['ab', 'm'], ns.env);
+    expect(none.code).not.toBe(0);
+    expect(none.stderr).toContain('has no stored A/B horizon');
 
     const tmp = await makeTempDir('lynx-shadow-');
     try {
@@ -52,11 +61,12 @@ describe('lynx ab / lynx report shadow from the inference stream', () => {
       // The shadow echoes every third input; items whose input is already correct still agree.
       const differ = items.filter((item, i) => i % 3 === 0 && item.input.trim() !== item.target.trim()).length;
       expect(differ).toBeGreaterThan(0);
+      expect(rep.stdout).toMatch(/^(inconclusive: \d+ judged of \d+ needed|shadow|no difference)/);
       expect(rep.stdout).toContain(`60 pairs, agreement ${(((60 - differ) / 60) * 100).toFixed(1)} %`);
       expect(await readFile(join(tmp.dir, 'shadow-report.md'), 'utf8')).toContain(`Disagreements (${differ} of ${differ})`);
       expect(await readFile(join(tmp.dir, 'shadow-report.html'), 'utf8')).toContain('<svg');
     } finally {
       await tmp.cleanup();
     }
-  });
+  }, 120_000);
 });

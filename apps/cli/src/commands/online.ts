@@ -1,12 +1,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { abAnalysis, buildShadowReport, makeJudge, renderShadowHtml, renderShadowMarkdown } from '@lynx/gate';
-import { SUBJECTS, feedbackEventSchema, inferenceEventSchema, shadowPairEventSchema } from '@lynx/schema';
+import { abHorizon, abLooksFromOutcomes, abOutcomes, buildShadowReport, decideAb, makeJudge, renderShadowHtml, renderShadowMarkdown, type AbHorizon } from '@lynx/gate';
+import { SUBJECTS, feedbackEventSchema, inferenceEventSchema, shadowPairEventSchema, type FeedbackEvent, type InferenceEvent } from '@lynx/schema';
 import { readItems } from '@lynx/tutor';
 import { CliError } from '../exit';
 import { gateRegistry } from '../gate/registry';
 import { readInferenceEvents } from '../gate/stream-read';
+import { formatAb } from './online-format';
 
 const since = (s?: string): Date | undefined => {
   if (!s) return undefined;
@@ -17,55 +18,54 @@ const since = (s?: string): Date | undefined => {
 };
 
 /**
- * Online decisions from the router's events: `lynx ab <model>` (pass rate per arm from feedback
- * or the tutor's grader, z-test, sample size still needed, ship/hold/inconclusive) and
+ * Online decisions from the router's events: `lynx ab <model>` (judged answers per arm from the
+ * tutor's grader or feedback against the horizon stored with the plan; group-sequential looks;
+ * ship/stop/inconclusive) and
  * `lynx report shadow <model>` (the side-by-side report from the shadow pair events).
  */
 export function registerOnlineCommands(program: Command): void {
   program
     .command('ab <model>')
-    .description('A/B significance of the model’s ab plan: pass rate per arm, z-test, sample size still needed')
-    .option('--mde <fraction>', 'minimum detectable effect (absolute)', '0.02')
-    .option('--since <time>', 'ISO time or duration (24h, 7d)')
+    .description('A/B of the model’s ab plan against the horizon stored when it started: judged/needed per arm, looks, ship/stop/inconclusive')
+    .option('--mde <fraction>', 'only for a plan without a stored horizon: a preview sized for this effect, which never ships')
+    .option('--since <time>', 'only for a plan without a stored horizon: ISO time or duration (24h, 7d)')
     .option('--eval-set <path>', 'labelled items the grader judges by', 'data/eval/grammar-eval.jsonl')
     .option('--json', 'print JSON')
-    .action(async (model: string, opts: { mde: string; since?: string; evalSet: string; json?: boolean }) => {
+    .action(async (model: string, opts: { mde?: string; since?: string; evalSet: string; json?: boolean }) => {
+      const view = await gateRegistry().traffic(model).catch(() => undefined);
+      const plan = view?.plan.strategy === 'ab' ? view.plan : undefined;
+      const stored = plan?.horizon?.per_arm ? plan.horizon : undefined;
+      let horizon: AbHorizon;
+      let from: Date | undefined;
+      if (stored) {
+        horizon = { ...abHorizon({ ...stored, baseline_rate: stored.baseline_rate ?? undefined }), per_arm: stored.per_arm as number };
+        from = stored.started_at ? new Date(stored.started_at) : undefined;
+      } else {
+        if (!opts.mde) {
+          throw new CliError(
+            `${model}'s plan has no stored A/B horizon. Start the A/B with one, e.g. \`lynx traffic set ${model} --strategy ab --arm base:REF=50 --arm lora:REF=50 --mde 0.05\`, or preview with --mde (a preview never ships).`,
+          );
+        }
+        horizon = abHorizon({ mde: Number(opts.mde) });
+        from = since(opts.since);
+      }
       const judge = makeJudge(await readItems(opts.evalSet));
-      const from = since(opts.since);
-      const tally = new Map<string, { n: number; passed: number }>();
-      const armOf = new Map<string, string>();
-      const add = (arm: string, ok: boolean) => {
-        const t = tally.get(arm) ?? { n: 0, passed: 0 };
-        t.n++;
-        if (ok) t.passed++;
-        tally.set(arm, t);
-      };
-      const feedbackFor = new Set<string>();
-      const feedback = (await readInferenceEvents(SUBJECTS.inferenceFeedback, from)).map((e) => feedbackEventSchema.safeParse(e)).filter((r) => r.success).map((r) => r.data!);
-      for (const f of feedback) feedbackFor.add(f.request_id);
-      for (const raw of await readInferenceEvents(SUBJECTS.inferenceCompleted, from)) {
-        const e = inferenceEventSchema.safeParse(raw);
-        if (!e.success || e.data.model !== model || e.data.role !== 'ab') continue;
-        armOf.set(e.data.request_id, e.data.arm);
-        if (feedbackFor.has(e.data.request_id)) continue; // the learner's verdict wins over the grader's
-        const j = judge(e.data.input, e.data.output);
-        if (j) add(e.data.arm, e.data.status === 'ok' && j.ok);
-      }
-      for (const f of feedback) {
-        const arm = f.arm ?? armOf.get(f.request_id);
-        if (arm && (f.model === undefined || f.model === model)) add(arm, f.accepted);
-      }
-      const plan = await gateRegistry().traffic(model).catch(() => undefined);
-      const order = plan?.plan.strategy === 'ab' ? plan.plan.arms.map((a) => a.name ?? a.ref) : [...tally.keys()].sort();
-      const arms = order.filter((a) => tally.has(a));
+      const parse = <T>(xs: unknown[], schema: { safeParse(x: unknown): { success: boolean; data?: T } }) => xs.map((x) => schema.safeParse(x)).filter((r) => r.success).map((r) => r.data as T);
+      const completions = parse<InferenceEvent>(await readInferenceEvents(SUBJECTS.inferenceCompleted, from), inferenceEventSchema);
+      const feedback = parse<FeedbackEvent>(await readInferenceEvents(SUBJECTS.inferenceFeedback, from), feedbackEventSchema);
+      const outcomes = abOutcomes(model, completions, feedback, judge, from?.toISOString());
+      const order = plan ? plan.arms.map((a) => a.name ?? a.ref) : [...outcomes.keys()].sort();
+      const arms = plan ? order.slice(0, 2) : order.filter((a) => outcomes.has(a)).slice(0, 2);
       if (arms.length < 2) throw new CliError(`need judged requests in two arms of ${model}'s ab plan; found ${arms.length ? arms.join(', ') : 'none'}`);
-      const [control, treatment] = arms.map((name) => ({ name, ...(tally.get(name) as { n: number; passed: number }) }));
-      const a = abAnalysis(control, treatment, { mde: Number(opts.mde) });
-      if (opts.json) return void process.stdout.write(`${JSON.stringify(a, null, 2)}\n`);
-      for (const arm of [a.control, a.treatment]) {
-        process.stdout.write(`${arm.name.padEnd(24)} n=${String(arm.n).padStart(6)}  pass ${arm.rate?.toFixed(4)}  [${arm.ci_lower?.toFixed(3)}, ${arm.ci_upper?.toFixed(3)}]\n`);
+      const [c, t] = arms.map((a) => outcomes.get(a) ?? []);
+      const counts = (xs: boolean[]) => ({ n: xs.length, passed: xs.filter(Boolean).length });
+      let d = decideAb(horizon, abLooksFromOutcomes(horizon, c, t), { control: counts(c), treatment: counts(t), names: [arms[0], arms[1]] });
+      if (!stored && d.verdict === 'ship') {
+        d = { ...d, verdict: 'inconclusive', reason: `preview only (no stored horizon): ${d.reason}; start the A/B with --mde so its horizon is stored before it can ship` };
       }
-      process.stdout.write(`z=${a.z?.toFixed(3)} p=${a.p_value?.toPrecision(3)} required/arm=${a.required_per_arm} remaining=${a.remaining}\nverdict: ${a.verdict} (${a.reason})\n`);
+      const out = { model, horizon_stored: Boolean(stored), started_at: stored?.started_at ?? null, ...d };
+      if (opts.json) return void process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+      process.stdout.write(formatAb(out));
     });
 
   const report = program.command('report').description('reports built from the router’s events');
@@ -86,6 +86,7 @@ export function registerOnlineCommands(program: Command): void {
       await mkdir(opts.out, { recursive: true });
       await writeFile(join(opts.out, 'shadow-report.md'), renderShadowMarkdown(r));
       await writeFile(join(opts.out, 'shadow-report.html'), renderShadowHtml(r));
+      process.stdout.write(`${r.decision.headline}\n`);
       process.stdout.write(`${r.pairs} pairs, agreement ${r.agreement_rate === null ? '-' : (r.agreement_rate * 100).toFixed(1)} %; wrote ${join(opts.out, 'shadow-report.md')} and .html\n`);
     });
 }

@@ -18,6 +18,39 @@ export interface SetOptions {
   active?: string;
   preview?: string;
   reason?: string;
+  /** ab: the horizon's design (stored by the registry when the A/B starts) */
+  mde?: string;
+  alpha?: string;
+  power?: string;
+  baselineRate?: string;
+  looks?: string;
+  /** bandit: least share per arm (0-0.5) and seconds between reallocations */
+  floor?: string;
+  interval?: string;
+}
+
+const parseArms = (specs: string[]) =>
+  specs.map((spec) => {
+    const m = /^(?:([^:=]+):)?([^=]+)=(.+)$/.exec(spec);
+    if (!m) throw new CliError(`--arm expects ref=weight or name:ref=weight, got ${JSON.stringify(spec)}`);
+    return { ...(m[1] ? { name: m[1] } : {}), ref: m[2], weight: num('--arm weight', m[3]) };
+  });
+
+/** The horizon flags of an A/B, when --mde is given; the registry computes the rest. */
+function horizonFrom(o: SetOptions): Record<string, number> | undefined {
+  const rest = { alpha: o.alpha, power: o.power, baselineRate: o.baselineRate, looks: o.looks };
+  if (o.mde === undefined) {
+    const stray = Object.entries(rest).filter(([, v]) => v !== undefined);
+    if (stray.length) throw new CliError(`--${stray[0][0] === 'baselineRate' ? 'baseline-rate' : stray[0][0]} only sizes an A/B's horizon: give --mde too`);
+    return undefined;
+  }
+  return {
+    mde: num('--mde', o.mde),
+    ...(o.alpha !== undefined ? { alpha: num('--alpha', o.alpha) } : {}),
+    ...(o.power !== undefined ? { power: num('--power', o.power) } : {}),
+    ...(o.baselineRate !== undefined ? { baseline_rate: num('--baseline-rate', o.baselineRate) } : {}),
+    ...(o.looks !== undefined ? { looks: num('--looks', o.looks) } : {}),
+  };
 }
 
 const num = (flag: string, v: string | undefined): number => {
@@ -40,13 +73,18 @@ export function planFromOptions(o: SetOptions): TrafficPlan {
       break;
     case 'ab':
       if (!o.arm?.length) throw new CliError('--arm ref=weight is required (repeat it per arm; name:ref=weight names the arm)');
+      {
+        const horizon = horizonFrom(o);
+        plan = { strategy: 'ab', arms: parseArms(o.arm), ...(horizon ? { horizon } : {}) };
+      }
+      break;
+    case 'bandit':
+      if (!o.arm?.length) throw new CliError('--arm ref=weight is required (repeat it per arm, two or more; name:ref=weight names the arm)');
       plan = {
-        strategy: 'ab',
-        arms: o.arm.map((spec) => {
-          const m = /^(?:([^:=]+):)?([^=]+)=(.+)$/.exec(spec);
-          if (!m) throw new CliError(`--arm expects ref=weight or name:ref=weight, got ${JSON.stringify(spec)}`);
-          return { ...(m[1] ? { name: m[1] } : {}), ref: m[2], weight: num('--arm weight', m[3]) };
-        }),
+        strategy: 'bandit',
+        arms: parseArms(o.arm),
+        ...(o.floor !== undefined ? { floor: num('--floor', o.floor) } : {}),
+        ...(o.interval !== undefined ? { interval_s: num('--interval', o.interval) } : {}),
       };
       break;
     case 'shadow':
@@ -59,7 +97,7 @@ export function planFromOptions(o: SetOptions): TrafficPlan {
       plan = { strategy: 'bluegreen', active: need('--active', o.active), preview: need('--preview', o.preview) };
       break;
     default:
-      throw new CliError(`--strategy must be one of single, ab, shadow, canary, bluegreen; got ${JSON.stringify(o.strategy)}`);
+      throw new CliError(`--strategy must be one of single, ab, shadow, canary, bluegreen, bandit; got ${JSON.stringify(o.strategy)}`);
   }
   const parsed = trafficPlanSchema.safeParse(plan);
   if (!parsed.success) throw new CliError(`invalid plan: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'plan'}: ${i.message}`).join('; ')}`);
@@ -117,9 +155,16 @@ export function registerTrafficCommands(program: Command): void {
     .command('set')
     .description('Change a model\'s traffic plan (role operator); the router checks every ref before it is stored')
     .argument('<model>', 'logical model, e.g. grammar-tutor')
-    .requiredOption('--strategy <s>', 'single | ab | shadow | canary | bluegreen')
+    .requiredOption('--strategy <s>', 'single | ab | shadow | canary | bluegreen | bandit')
     .option('--ref <ref>', 'single: the version to serve (default: production)')
-    .option('--arm <[name:]ref=weight>', 'ab: one arm (repeat)', (v: string, acc: string[] = []) => [...acc, v])
+    .option('--arm <[name:]ref=weight>', 'ab, bandit: one arm (repeat); ab: control first', (v: string, acc: string[] = []) => [...acc, v])
+    .option('--mde <fraction>', 'ab: minimum detectable effect; fixes and stores the horizon when the A/B starts')
+    .option('--alpha <p>', 'ab: two-sided level of the horizon (default 0.05)')
+    .option('--power <p>', 'ab: power at the MDE (default 0.8)')
+    .option('--baseline-rate <p>', 'ab: the control\'s expected pass rate (default: the worst case)')
+    .option('--looks <n>', 'ab: equally spaced looks (default 20, one every 5 % of the horizon)')
+    .option('--floor <share>', 'bandit: least share of traffic per arm, 0-0.5 (default 0.05)')
+    .option('--interval <s>', 'bandit: seconds between reallocations (default 30)')
     .option('--primary <ref>', 'shadow: the version that answers')
     .option('--shadow <ref>', 'shadow: the version that gets a copy')
     .option('--percent <n>', 'shadow: share of requests copied, 0-100')

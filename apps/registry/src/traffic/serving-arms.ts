@@ -8,7 +8,7 @@ export interface ServingArm {
 
 /**
  * The arms of a plan that answer users and so must carry a passing gate verdict: canary (both
- * arms), A/B (every arm), blue/green (active and preview). Shadow answers nobody and `single`
+ * arms), A/B and bandit (every arm not dropped), blue/green (active and preview). Shadow answers nobody and `single`
  * moves only through the production alias; any other strategy lists its arms here as it is added.
  */
 export function servingArms(plan: TrafficPlan): ServingArm[] {
@@ -20,6 +20,8 @@ export function servingArms(plan: TrafficPlan): ServingArm[] {
       ];
     case 'ab':
       return plan.arms.map((a) => ({ arm: a.name ?? a.ref, ref: a.ref }));
+    case 'bandit':
+      return plan.arms.filter((a) => !a.dropped).map((a) => ({ arm: a.name ?? a.ref, ref: a.ref }));
     case 'bluegreen':
       return [
         { arm: 'active', ref: plan.active },

@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@lynx/platform';
-import { ALIASES, ArmWithoutPassingVerdictError, ForbiddenError, LynxError, ValidationError, type TrafficPlan } from '@lynx/schema';
+import { ALIASES, ArmWithoutPassingVerdictError, ForbiddenError, LynxError, ValidationError, trafficPlanSchema, type TrafficPlan } from '@lynx/schema';
 import { REGISTRY_STORE } from '../store/store.module';
 import type { RegistryStore } from '../store/registry-store';
+import { fixAbHorizon } from './ab-horizon';
 import { type ArmWithoutVerdict, armsWithoutPassingVerdict } from './arms-without-passing-verdict';
 import { hasPassingVerdict } from './has-passing-verdict';
 
@@ -27,6 +28,8 @@ export function planRefs(plan: TrafficPlan): string[] {
       return [plan.stable, plan.canary];
     case 'bluegreen':
       return [plan.active, plan.preview];
+    case 'bandit':
+      return plan.arms.map((a) => a.ref);
   }
 }
 
@@ -58,8 +61,11 @@ export class TrafficService {
     if (unknown.length) throw new ValidationError(`the plan names refs that do not resolve: ${unknown.map((u) => u.ref).join(', ')}`, { refs: unknown });
     const reason = await this.checkArmVerdicts(model, body, who);
     const { override_verdicts: _override, ...input } = body;
+    const previous = await this.store.getTrafficPlan(model);
+    const stored = previous ? trafficPlanSchema.safeParse(previous.plan) : undefined;
+    const plan = fixAbHorizon(stored?.success ? stored.data : undefined, body.plan, new Date());
     // The store writes the traffic.changed event in the same transaction (outbox).
-    return this.store.putTrafficPlan({ model, ...input, ...(reason ? { reason } : {}) }, { actor: who.name, role: who.role });
+    return this.store.putTrafficPlan({ model, ...input, plan, ...(reason ? { reason } : {}) }, { actor: who.name, role: who.role });
   }
 
   /** The arms of `plan` that would answer users without a passing gate verdict (empty: none). */

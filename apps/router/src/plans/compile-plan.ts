@@ -49,6 +49,9 @@ function armSpecs(plan: TrafficPlan): { arms: ArmSpec[]; shadow?: ArmSpec & { pe
           { name: 'preview', role: 'preview', ref: plan.preview, weight: 0 },
         ],
       };
+    case 'bandit':
+      // An arm the guardrail dropped serves nothing and need not resolve any more.
+      return { arms: plan.arms.filter((a) => !a.dropped).map((a) => ({ name: a.name ?? a.ref, role: 'bandit' as const, ref: a.ref, weight: a.weight })) };
   }
 }
 

@@ -31,4 +31,15 @@ describe('selectArm', () => {
     expect(selectArm(bg, { random: Math.random }).arm.name).toBe('active');
     expect(selectArm(bg, { armHeader: 'preview', random: Math.random }).arm.name).toBe('preview');
   });
+
+  it('bandit arms are weighted by the gate’s shares and sticky per hashed user', () => {
+    const plan = { strategy: 'bandit' as const, arms: [{ name: 'good', ref: 'a', weight: 95 }, { name: 'worse', ref: 'b', weight: 5 }] };
+    const b: CompiledPlan = { model: 'm', revision: 3, plan, arms: [arm('good', 95, 'bandit'), arm('worse', 5, 'bandit')], stable: arm('good', 95, 'bandit'), loadedAt: '' };
+    const picks = new Set(Array.from({ length: 20 }, () => selectArm(b, { userHash: 'u7', random: Math.random }).arm.name));
+    expect(picks.size).toBe(1);
+    const served = Array.from({ length: 2000 }, (_, i) => selectArm(b, { userHash: `user-${i}`, random: Math.random }).arm.name);
+    const worseShare = served.filter((n) => n === 'worse').length / served.length;
+    expect(worseShare).toBeGreaterThan(0.02);
+    expect(worseShare).toBeLessThan(0.09);
+  });
 });

@@ -21,7 +21,10 @@ export function selectArm(plan: CompiledPlan, ctx: SelectContext): Selection {
   switch (p.strategy) {
     case 'single':
       return { arm: plan.stable, mirror: false };
-    case 'ab': {
+    case 'ab':
+    case 'bandit': {
+      // Sticky per user: a user keeps an arm while the weights stay; a bandit's reallocation
+      // moves only the users whose hash bucket changes hands.
       const u = ctx.userHash ? stableUnit(plan.model, ctx.userHash) : ctx.random();
       return { arm: weighted(plan.arms, u), mirror: false };
     }

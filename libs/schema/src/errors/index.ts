@@ -38,3 +38,4 @@ export * from './verdict-untrusted-source-error';
 export * from './ci-token-disabled-error';
 export * from './oidc-token-rejected-error';
 export * from './verdict-digest-mismatch-error';
+export * from './ab-horizon-fixed-error';
