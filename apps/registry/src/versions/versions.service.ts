@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { digestFromFiles, validateManifestFiles } from '@lynx/bundle';
 import type { Principal } from '@lynx/platform';
-import { MissingBlobsError, ValidationError, modelNameSchema, type RegisterVersionRequest } from '@lynx/schema';
+import { MissingBlobsError, ValidationError, modelNameSchema, type RegisterVersionRequest, type TagsPatchRequest } from '@lynx/schema';
 import { BlobsService } from '../blobs/blobs.service';
 import { REGISTRY_STORE } from '../store/store.module';
 import type { RegistryStore, VersionFilter, VersionStatus } from '../store/registry-store';
+import { checkTagWrite } from './tag-policy';
 
 const STATUSES: VersionStatus[] = ['registered', 'production', 'superseded', 'rolled_back'];
 
@@ -42,6 +43,23 @@ export class VersionsService {
       { model, digest, manifest: { files }, lineage: body.lineage, metrics: body.metrics, tags: body.tags, description: body.description },
       { actor: who.name, role: who.role },
     );
+  }
+
+  /**
+   * Sets and removes tags of one version. Every key is checked (tag-policy) before anything is
+   * written; a key both set and unset is refused, since either reading would surprise someone.
+   */
+  async editTags(model: string, ref: string, body: TagsPatchRequest, who: Principal) {
+    const both = body.unset.filter((k) => k in body.set);
+    if (both.length) throw new ValidationError(`tags both set and unset: ${both.join(', ')}`, { keys: both });
+    if (Object.keys(body.set).length === 0 && body.unset.length === 0) throw new ValidationError('nothing to change: give tags to set or keys to unset');
+    checkTagWrite({ ...Object.fromEntries(body.unset.map((k) => [k, null])), ...body.set }, who.role);
+    const version = await this.store.resolve(model, ref);
+    const change = await this.store.setTags(
+      { model, digest: version.digest, set: body.set, unset: body.unset, ...(body.reason ? { reason: body.reason } : {}) },
+      { actor: who.name, role: who.role },
+    );
+    return { model, digest: version.digest, tags: change.version.tags, before: change.before, changed: change.changed };
   }
 
   list(model: string, query: Record<string, string | undefined>) {
