@@ -37,6 +37,7 @@ export const ERROR_CODES = {
   adapterBaseNotLoaded: 'adapter_base_not_loaded',
   modelAlreadyLoaded: 'model_already_loaded',
   evalSetMismatch: 'eval_set_mismatch',
+  requestNotFound: 'request_not_found',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

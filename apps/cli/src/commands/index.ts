@@ -12,6 +12,12 @@ import { registerDriftReportCommands } from './drift-reports';
 import { registerReplayCommands } from './replay';
 import { registerLineageCommands } from './lineage';
 import { registerTrafficCommands } from './traffic';
+import { registerTagCommands } from './tag';
+import { registerTrafficSwitchCommands } from './traffic-switch';
+import { registerFeedbackCommands } from './feedback';
+import { registerEvalRecordCommands } from './eval-record';
+import { registerTokenCommands } from './token';
+import { registerStatusCommands } from './status';
 
 /** Each command module adds its subcommands to the program. Add one line per module. */
 export const COMMANDS: Array<(program: Command) => void> = [
@@ -28,4 +34,10 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerReplayCommands,
   registerLineageCommands,
   registerTrafficCommands,
+  registerTagCommands,
+  registerTrafficSwitchCommands,
+  registerFeedbackCommands,
+  registerEvalRecordCommands,
+  registerTokenCommands,
+  registerStatusCommands,
 ];

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ZodValidationPipe } from '@lynx/platform';
-import { feedbackRequestSchema, type FeedbackEvent, type FeedbackRequest } from '@lynx/schema';
+import { RequestNotFoundError, feedbackRequestSchema, type FeedbackEvent, type FeedbackRequest } from '@lynx/schema';
 import { InferenceEvents } from '../events/inference-events.service';
 import { RecentRequests } from './recent-requests';
 
@@ -17,15 +17,23 @@ export class FeedbackController {
   @HttpCode(202)
   record(@Body(new ZodValidationPipe(feedbackRequestSchema)) body: FeedbackRequest) {
     const served = this.recent.get(body.request_id);
+    // Feedback that names no digest and arm cannot be used by the gate or the drift worker, and a
+    // mistyped id would pass unnoticed: refuse it, publishing nothing.
+    if (!served) {
+      throw new RequestNotFoundError(
+        `this router has not answered request ${body.request_id} recently (it remembers about the last ${RecentRequests.REMEMBERED} answers): check the x-lynx-request-id header of the answer`,
+        { request_id: body.request_id },
+      );
+    }
     const event: FeedbackEvent = {
       event_id: randomUUID(),
       request_id: body.request_id,
       time: new Date().toISOString(),
-      ...(served ?? {}),
+      ...served,
       accepted: body.accepted,
       ...(body.correction !== undefined ? { correction: body.correction } : {}),
     };
     this.events.feedback(event);
-    return { event_id: event.event_id, request_id: body.request_id, known_request: served !== undefined };
+    return { event_id: event.event_id, request_id: body.request_id, known_request: true };
   }
 }

@@ -1,7 +1,13 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
 import { Public } from '../auth/auth.decorators';
+import { LYNX_CONFIG } from '../config/config.constants';
+import type { LynxConfig } from '../config/config';
 import { ReadinessRegistry } from './readiness-registry';
+
+/** What `lynx status` shows as a service's version: LYNX_VERSION (images set it), else the package's. */
+const VERSION = process.env.LYNX_VERSION || process.env.npm_package_version || 'unknown';
+const STARTED_AT = new Date().toISOString();
 
 const CHECK_TIMEOUT_MS = 2000;
 
@@ -12,12 +18,13 @@ export class HealthController {
     @Inject(HealthCheckService) private readonly health: HealthCheckService,
     @Inject(HealthIndicatorService) private readonly indicator: HealthIndicatorService,
     @Inject(ReadinessRegistry) private readonly readiness: ReadinessRegistry,
+    @Inject(LYNX_CONFIG) private readonly config: LynxConfig,
   ) {}
 
-  /** Liveness: the process serves HTTP. Never depends on other services. */
+  /** Liveness: the process serves HTTP. Never depends on other services. Names the app and its version. */
   @Get('healthz')
-  healthz(): { status: 'ok' } {
-    return { status: 'ok' };
+  healthz(): { status: 'ok'; app: string; version: string; started_at: string } {
+    return { status: 'ok', app: this.config.app, version: VERSION, started_at: STARTED_AT };
   }
 
   /** Readiness: every dependency the app uses answers; 503 with the failing ones otherwise. */

@@ -27,3 +27,4 @@ export * from './upstream-unavailable-error';
 export * from './path-outside-root-error';
 export * from './eval-set-mismatch-error';
 export * from './upstream-timeout-error';
+export * from './request-not-found-error';
