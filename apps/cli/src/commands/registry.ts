@@ -4,6 +4,14 @@ import { allServed } from '../registry/served-pages';
 import { pullBundle, pushBundle } from '../registry/transfer';
 import { short, table } from '../registry/table';
 
+/** On stderr, so stdout stays the digest alone: a re-push kept the tags the version already had. */
+export function reportKeptTags(model: string, digest: string, differing: Array<{ key: string; asked: string; kept: string | null }>): void {
+  if (differing.length === 0) return;
+  const list = differing.map((d) => `${d.key}=${d.kept ?? '(unset)'} (asked ${d.asked})`).join(', ');
+  const set = differing.map((d) => `${d.key}=${d.asked}`).join(' ');
+  process.stderr.write(`${model}@${digest} was already registered: its tags were kept: ${list}\n  → change them with \`lynx tag ${model}@${digest} ${set}\`\n`);
+}
+
 const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 const collect = (value: string, prev: string[] = []) => [...prev, value];
 
@@ -24,8 +32,9 @@ export function registerRegistryCommands(program: Command): void {
     .option('--parent <digest>', 'digest of the bundle this one derives from')
     .option('--description <text>', 'free text')
     .action(async (dir: string, opts) => {
-      const { digest } = await pushBundle(new RegistryClient(), dir, opts);
+      const { digest, differing } = await pushBundle(new RegistryClient(), dir, opts);
       out(digest);
+      reportKeptTags(opts.model, digest, differing);
     });
 
   program

@@ -6,6 +6,9 @@ import { wilsonInterval } from '@lynx/math';
 import { type EvalResult, evalResultSchema } from '@lynx/schema';
 import { DEFAULT_SEED, dataDigest, evaluate, isVariant, loadModel, readItems, runRecordPath, runTraining } from '@lynx/tutor';
 import { CliError } from '../exit';
+import { RegistryClient } from '../registry-client';
+import { pushBundle } from '../registry/transfer';
+import { reportKeptTags } from './registry';
 
 const DEFAULT_EVAL_SET = 'data/eval/grammar-eval.jsonl';
 
@@ -16,6 +19,7 @@ interface TrainOpts {
   seed: string;
   base?: string;
   push?: boolean;
+  model: string;
 }
 
 interface EvalOpts {
@@ -38,13 +42,13 @@ export function registerTutorCommands(program: Command): void {
     .requiredOption('--out <dir>', 'bundle folder to write (run.json goes beside it)')
     .option('--seed <n>', 'seed of the dev split', String(DEFAULT_SEED))
     .option('--base <dir>', 'base bundle (required for lora: the adapter names its digest)')
-    .option('--push', 'register the bundle in the registry after training')
+    .option('--push', 'register the bundle in the registry after training (as `lynx push <out> --model <model>`)')
+    .option('--model <name>', 'logical model to push to', 'grammar-tutor')
     .action(async (opts: TrainOpts) => {
       if (!isVariant(opts.variant)) throw new CliError(`unknown variant "${opts.variant}" (base, lora, int8, regressed)`);
       const seed = Number(opts.seed);
       if (!Number.isSafeInteger(seed) || seed < 0) throw new CliError(`--seed must be a non-negative integer, got "${opts.seed}"`);
       if (opts.variant === 'lora' && !opts.base) throw new CliError('--variant lora is an adapter: pass --base <base bundle dir>');
-      if (opts.push) throw new CliError('--push is not available yet: register the bundle with the registry commands');
       const bar = process.stderr.isTTY
         ? new SingleBar({ stream: process.stderr, format: `train ${opts.variant} [{bar}] {percentage}% | {value}/{total} items`, clearOnComplete: true }, Presets.shades_classic)
         : undefined;
@@ -65,6 +69,11 @@ export function registerTutorCommands(program: Command): void {
         bar?.stop();
         const dev = record.metrics.dev;
         process.stderr.write(`dev accuracy ${dev.accuracy.toFixed(4)} (n=${dev.n}); run ${record.run_id} → ${runRecordPath(opts.out)}\n`);
+        if (opts.push) {
+          const { digest, differing } = await pushBundle(new RegistryClient(), opts.out, { model: opts.model });
+          process.stderr.write(`pushed ${opts.model}@${digest}\n`);
+          reportKeptTags(opts.model, digest, differing);
+        }
         process.stdout.write(`${record.bundle_digest}\n`);
       } catch (err) {
         bar?.stop();
