@@ -1,4 +1,5 @@
 import { Body, Controller, HttpCode, Inject, Post, Res, UseFilters } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyReply } from 'fastify';
 import { parseBody } from '@lynx/platform';
 import { HEADERS, chatCompletionRequestSchema, completionRequestSchema } from '@lynx/schema';
@@ -21,6 +22,8 @@ export class CompletionsController {
   /** The last user message is the learner's sentence; the assistant's reply is the corrected sentence. */
   @Post('chat/completions')
   @HttpCode(200)
+  // One log line per answer at info would cost more than the answer; the metrics count every one.
+  @RouteConfig({ accessLog: 'debug' })
   async chat(@Body() body: unknown, @Res() reply: FastifyReply): Promise<void> {
     const req = parseBody(chatCompletionRequestSchema, body);
     const variant = await this.variants.variant(req.model);
@@ -58,6 +61,7 @@ export class CompletionsController {
   /** Each prompt is a sentence; its completion is the corrected sentence (a batch gives one choice per prompt). */
   @Post('completions')
   @HttpCode(200)
+  @RouteConfig({ accessLog: 'debug' })
   async complete(@Body() body: unknown, @Res() reply: FastifyReply): Promise<void> {
     const req = parseBody(completionRequestSchema, body);
     const variant = await this.variants.variant(req.model);
