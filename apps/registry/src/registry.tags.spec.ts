@@ -9,7 +9,7 @@ describe('registry: editable tags', () => {
   beforeAll(async () => {
     r = await startRegistry();
     store = r.app.get(REGISTRY_STORE);
-  });
+  }, 120_000);
   afterAll(async () => {
     await r?.close();
   });
@@ -30,6 +30,9 @@ describe('registry: editable tags', () => {
     expect(entry).toMatchObject({ role: 'operator', reason: 'label it', before: { keep: '1', old: 'x' } });
     const events = await store.pendingEvents(10_000);
     expect(events.filter((e) => e.subject === 'lynx.registry.tags.changed' && (e.payload as any).model === model)).toHaveLength(1);
+    const metrics = (await r.inject({ method: 'GET', url: '/metrics', as: null })).body;
+    expect(metrics).toMatch(new RegExp(`^lynx_registry_tag_edits_total\\{model="${model}"[^}]*\\} 1$`, 'm'));
+    expect(metrics).toMatch(new RegExp(`^lynx_registry_pushes_total\\{model="${model}",created="true"[^}]*\\} 1$`, 'm'));
   });
 
   it('an edit that changes nothing writes no audit row and no event', async () => {

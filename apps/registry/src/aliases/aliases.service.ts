@@ -1,3 +1,4 @@
+import { DomainMetrics } from '../metrics/domain-metrics';
 import { Inject, Injectable } from '@nestjs/common';
 import { LYNX_CONFIG, type LynxConfig, type Principal } from '@lynx/platform';
 import {
@@ -20,6 +21,7 @@ export class AliasesService {
   constructor(
     @Inject(REGISTRY_STORE) private readonly store: RegistryStore,
     @Inject(LYNX_CONFIG) private readonly config: LynxConfig,
+    @Inject(DomainMetrics) private readonly metrics: DomainMetrics,
   ) {}
 
   async move(model: string, alias: string, body: AliasMoveRequest, who: Principal) {
@@ -42,11 +44,13 @@ export class AliasesService {
     }
     const require_verdict = this.config.env === 'prod' || !dev;
     const move = await this.store.promote({ model, ...body, require_verdict }, { actor: who.name, role: who.role });
+    this.metrics.promotions.inc({ model });
     return { model, alias: ALIASES.production, digest: move.to_digest, semver: body.semver, move };
   }
 
   async rollback(model: string, body: RollbackRequest, who: Principal) {
     const move = await this.store.rollback({ model, ...body }, { actor: who.name, role: who.role });
+    this.metrics.rollbacks.inc({ model });
     return { model, alias: ALIASES.production, digest: move.to_digest, move };
   }
 

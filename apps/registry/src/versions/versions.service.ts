@@ -3,6 +3,7 @@ import { digestFromFiles, validateManifestFiles } from '@lynx/bundle';
 import type { Principal } from '@lynx/platform';
 import { MissingBlobsError, ValidationError, modelNameSchema, type RegisterVersionRequest, type TagsPatchRequest } from '@lynx/schema';
 import { BlobsService } from '../blobs/blobs.service';
+import { DomainMetrics } from '../metrics/domain-metrics';
 import { REGISTRY_STORE } from '../store/store.module';
 import type { RegistryStore, VersionFilter, VersionStatus } from '../store/registry-store';
 import { checkTagWrite } from './tag-policy';
@@ -21,6 +22,7 @@ export class VersionsService {
   constructor(
     @Inject(REGISTRY_STORE) private readonly store: RegistryStore,
     @Inject(BlobsService) private readonly blobs: BlobsService,
+    @Inject(DomainMetrics) private readonly metrics: DomainMetrics,
   ) {}
 
   /**
@@ -39,10 +41,12 @@ export class VersionsService {
     const wrongSize = files.filter((f, i) => stats[i]?.size !== f.size).map((f, i) => ({ path: f.path, declared: f.size, actual: stats[i]?.size }));
     if (wrongSize.length) throw new ValidationError('manifest sizes do not match the uploaded blobs', { files: wrongSize });
     // A new version's version.registered event commits with it (outbox).
-    return this.store.registerVersion(
+    const registered = await this.store.registerVersion(
       { model, digest, manifest: { files }, lineage: body.lineage, metrics: body.metrics, tags: body.tags, description: body.description },
       { actor: who.name, role: who.role },
     );
+    this.metrics.pushes.inc({ model, created: String(registered.created) });
+    return registered;
   }
 
   /**
@@ -59,6 +63,7 @@ export class VersionsService {
       { model, digest: version.digest, set: body.set, unset: body.unset, ...(body.reason ? { reason: body.reason } : {}) },
       { actor: who.name, role: who.role },
     );
+    if (change.changed.length) this.metrics.tagEdits.inc({ model });
     return { model, digest: version.digest, tags: change.version.tags, before: change.before, changed: change.changed };
   }
 
