@@ -3,6 +3,7 @@ import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ZodValidationPipe } from '@lynx/platform';
 import { RequestNotFoundError, feedbackRequestSchema, type FeedbackEvent, type FeedbackRequest } from '@lynx/schema';
 import { InferenceEvents } from '../events/inference-events.service';
+import { RouterMetrics } from '../metrics/router-metrics';
 import { RecentRequests } from './recent-requests';
 
 /** The learner accepted or rejected a correction: one lynx.inference.feedback event. */
@@ -11,6 +12,7 @@ export class FeedbackController {
   constructor(
     @Inject(InferenceEvents) private readonly events: InferenceEvents,
     @Inject(RecentRequests) private readonly recent: RecentRequests,
+    @Inject(RouterMetrics) private readonly metrics: RouterMetrics,
   ) {}
 
   @Post()
@@ -34,6 +36,7 @@ export class FeedbackController {
       ...(body.correction !== undefined ? { correction: body.correction } : {}),
     };
     this.events.feedback(event);
+    this.metrics.feedback.inc({ model: served.model, digest: served.digest, arm: served.arm, outcome: body.accepted ? 'accepted' : 'rejected' });
     return { event_id: event.event_id, request_id: body.request_id, known_request: true };
   }
 }

@@ -189,6 +189,7 @@ export class PlanService implements OnApplicationBootstrap, OnApplicationShutdow
     this.unservable.delete(plan.model);
     this.synced = true;
     this.metrics.planRevision.set({ model: plan.model }, plan.revision);
+    this.metrics.planApplied(plan.model, plan.plan as { strategy: string; status?: string; weight?: number });
     this.logger.log({ msg: 'traffic plan applied', model: plan.model, revision: plan.revision, strategy: plan.plan.strategy, arms: plan.arms.map((a) => `${a.name}=${a.digest.slice(7, 19)}`) }, 'PlanService');
     for (const l of this.listeners) l(plan);
   }
