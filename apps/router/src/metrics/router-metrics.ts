@@ -54,7 +54,7 @@ export class RouterMetrics {
   planApplied(model: string, plan: { strategy: string; status?: string; weight?: number }): void {
     const before = this.planLabels.get(model);
     if (before) this.planInfo.remove(before);
-    const labels = { model, strategy: plan.strategy, status: plan.strategy === 'canary' ? (plan.status ?? 'running') : 'none' };
+    const labels = { model, strategy: plan.strategy, status: plan.strategy === 'canary' ? (plan.status ?? 'progressing') : 'none' };
     this.planInfo.set(labels, 1);
     this.planLabels.set(model, labels);
     this.canaryWeight.set({ model }, plan.strategy === 'canary' ? (plan.weight ?? 0) : 0);
