@@ -4,7 +4,6 @@ import { ForbiddenError, ValidationError, roleAtLeast, type Role } from '@lynx/s
 const KEY_RE = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}$/;
 const MAX_VALUE_CHARS = 1024;
 // C0 controls and DEL: a tag is shown in tables and logs, where they would forge lines.
-// eslint-disable-next-line no-control-regex
 const CONTROL_RE = /[\u0000-\u001f\u007f]/;
 /** Keys Lynx itself reads to decide (e.g. `lynx.price`): only an admin writes them. */
 export const RESERVED_TAG_PREFIX = 'lynx.';
