@@ -225,6 +225,8 @@ describe('first run: npm start, train --push, promote, answers through the route
     const status = await lynx('status');
     expect(status.code).toBe(0);
     expect(status.out).toContain('all services up');
+    const version = JSON.parse(await readFile(join(REPO, 'package.json'), 'utf8')).version;
+    expect(JSON.parse(await ok('status', '--json')).services.every((x: { version: string }) => x.version === version)).toBe(true);
     expect(status.out).toMatch(new RegExp(`${MODEL}\\s+2\\s+${base.slice(7, 19)}\\s+v0\\.1\\.0-dev\\s+single production`));
   });
 

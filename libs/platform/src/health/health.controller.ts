@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Controller, Get, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
 import { Public } from '../auth/auth.decorators';
@@ -5,8 +7,20 @@ import { LYNX_CONFIG } from '../config/config.constants';
 import type { LynxConfig } from '../config/config';
 import { ReadinessRegistry } from './readiness-registry';
 
-/** What `lynx status` shows as a service's version: LYNX_VERSION (images set it), else the package's. */
-const VERSION = process.env.LYNX_VERSION || process.env.npm_package_version || 'unknown';
+/**
+ * What `lynx status` shows as a service's version: LYNX_VERSION when set, else the version of the
+ * Lynx package.json in the working directory (the repository, or /app in the images).
+ */
+const VERSION = process.env.LYNX_VERSION || packageVersion() || 'unknown';
+
+function packageVersion(): string | undefined {
+  try {
+    const pkg = JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')) as { name?: string; version?: string };
+    return pkg.name === 'lynx' ? pkg.version : undefined;
+  } catch {
+    return undefined;
+  }
+}
 const STARTED_AT = new Date().toISOString();
 
 const CHECK_TIMEOUT_MS = 2000;
