@@ -1,4 +1,4 @@
-// Cost benchmark (issue 8): events per second through one cost-emitter worker's pipeline
+// Cost benchmark: events per second through one cost-emitter worker's pipeline
 // (decode → schema → price → Lua dedup + rollup increments, one script call per batch) against
 // a baseline in the same run: the raw Redis rate of pipelined `SET NX EX` (the dedup mark alone,
 // no pricing, no rollups), same batch size. Then process RSS after 100 000 and 1 000 000 events.

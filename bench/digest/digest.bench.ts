@@ -1,4 +1,4 @@
-// Digest benchmark (issue 2): bundleDigest of one big file against `sha256sum` of the same file in
+// Digest benchmark: bundleDigest of one big file against `sha256sum` of the same file in
 // the same run, page cache warm for both. Prints throughput of each, their ratio (target >= 0.8)
 // and the digest process's peak RSS (target < 100 MB: streaming, not buffering).
 // Size: LYNX_BENCH_BYTES (default 1 GiB). Rounds: LYNX_BENCH_ROUNDS (default 3, best is reported).

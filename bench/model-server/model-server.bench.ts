@@ -1,4 +1,4 @@
-// Model server benchmark (issue 4): tutor corrections per second in process (correct() called
+// Model server benchmark: tutor corrections per second in process (correct() called
 // directly: the baseline) and over HTTP (POST /v1/chat/completions at fixed concurrency, undici),
 // p50/p99 latency of each, and the server's RSS with the four variants loaded against the same
 // server with none. The server runs as its own process, bundled as `nx build` ships it.

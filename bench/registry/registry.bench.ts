@@ -1,4 +1,4 @@
-// Registry benchmark (issue 3).
+// Registry benchmark.
 //  1. Push of one big blob (LYNX_BENCH_BYTES, default 1 GiB): server-side hash+write throughput as a
 //     ratio to `sha256sum` of the same file in the same run (target >= 0.7), LYNX_BENCH_ROUNDS
 //     (default 3) alternating rounds of each, best and median; and the registry's RSS idle before the

@@ -1,4 +1,4 @@
-// Markdown tables of the router benchmark: every phase, then the targets, then the detail
+// Markdown tables of the router benchmark: every phase, then the targets, then the detail
 // behind each (fixed rate, shadow A/B, model time, events, memory).
 import { cpus } from 'node:os';
 import { median } from '../common/bench-files';

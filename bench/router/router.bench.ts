@@ -1,4 +1,4 @@
-// Router benchmark (issue 5). Registry, upstreams and routers each run in their own process, as
+// Router benchmark. Registry, upstreams and routers each run in their own process, as
 // deployed; the load generator is this process. The routers run from a build of apps/router made
 // at the start of every run, as `nx build` ships it (bench/common/bundled-app.ts), so their RSS and
 // CPU are the router's, not the TypeScript loader's. Figures, each

@@ -1,4 +1,4 @@
-// Tutor benchmark (issues 4 and 7): throughput of extractVerbFeatures (the drift worker's
+// Tutor benchmark: throughput of extractVerbFeatures (the drift worker's
 // per-event work, target >= 50 000/s), of correct() per variant (the model server's work), and
 // of training, against a baseline measured in the same run: JSON.parse of the same sentence
 // wrapped as an event (work every consumer does anyway). 3 rounds, best reported.

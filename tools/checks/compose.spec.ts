@@ -36,6 +36,23 @@ describe('docker-compose.yml', () => {
       throw new Error('docker-compose is not installed: run `apt-get install docker-compose` (bash .ci/run installs it)');
     }
     expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+    const gpu = spawnSync('docker-compose', ['-f', composeFile, '--profile', 'gpu', 'config', '-q'], { encoding: 'utf8', cwd: root });
+    expect({ status: gpu.status, stderr: gpu.stderr }).toEqual({ status: 0, stderr: '' });
+  });
+
+  it('runs from a fresh clone: the model server pulls from the registry, a seed pushes the variants, Prometheus and Grafana are provisioned', () => {
+    const ms = compose.services['model-server'];
+    // No host folder of bundles to make by hand: every mount is a named volume.
+    expect(ms.volumes?.every((v) => !v.startsWith('.') && !v.startsWith('$'))).toBe(true);
+    expect(ms.environment?.LYNX_REGISTRY_URL).toContain('http://registry:7101');
+    const seed = compose.services.seed as Service & { restart?: string };
+    expect(seed.restart).toBe('no');
+    expect(seed.depends_on?.registry).toEqual({ condition: 'service_healthy' });
+    expect(fs.existsSync(path.join(root, 'tools', 'seed', 'seed.sh'))).toBe(true);
+    for (const [service, file] of [['prometheus', 'deploy/prometheus.yml'], ['prometheus', 'deploy/alerts.yml'], ['grafana', 'deploy/grafana/provisioning'], ['grafana', 'deploy/grafana/dashboards']]) {
+      expect(compose.services[service].volumes?.some((v) => v.startsWith(`./${file}:`))).toBe(true);
+      expect(fs.existsSync(path.join(root, file))).toBe(true);
+    }
   });
 
   it('runs NATS with JetStream on a volume', () => {

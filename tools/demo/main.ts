@@ -63,7 +63,7 @@ export async function main(argv: string[], print: (line: string) => void = (l) =
     await services.start([{ app: 'registry' }, { app: 'drift-worker' }, { app: 'cost-emitter' }]);
     nats = await DemoNats.open(stack.natsUrl, setup.namespace);
     const urls = urlsOf(setup);
-    const ctx: DemoContext = { setup, cli: new InProcessCli(root, { LYNX_REGISTRY_URL: urls.registry, LYNX_DRIFT_URL: urls.drift, LYNX_NATS_URL: stack.natsUrl, LYNX_NAMESPACE: setup.namespace }), nats, urls, bundles: {}, say, servedBefore: 0 };
+    const ctx: DemoContext = { setup, cli: new InProcessCli(root, { LYNX_REGISTRY_URL: urls.registry, LYNX_DRIFT_URL: urls.drift, LYNX_COST_EMITTER_URL: urls.cost, LYNX_NATS_URL: stack.natsUrl, LYNX_NAMESPACE: setup.namespace }), nats, urls, bundles: {}, say, servedBefore: 0 };
     let phase2: true | Error | undefined;
     for (const exp of EXPERIMENTS) {
       const m = new Manifest(setup.runDir, setup.runId, exp.id, exp.title);

@@ -128,6 +128,6 @@ describe('model server with the openai client', () => {
 
   it('answers vLLM /health and Lynx /healthz', async () => {
     expect((await f.get('/health')).status).toBe(200);
-    expect(JSON.parse((await f.get('/healthz')).text)).toEqual({ status: 'ok' });
+    expect(JSON.parse((await f.get('/healthz')).text)).toMatchObject({ status: 'ok', app: 'model-server' });
   });
 });

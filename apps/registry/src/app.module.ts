@@ -8,6 +8,7 @@ import { EvaluationsModule } from './evaluations/evaluations.module';
 import { EventsModule } from './events/events.module';
 import { LineageModule } from './lineage/lineage.module';
 import { MlflowMirrorModule } from './mlflow/mlflow-mirror.module';
+import { DomainMetricsModule } from './metrics/metrics.module';
 import { RpcModule } from './rpc/rpc.module';
 import { STORE_OVERRIDES, StoreModule } from './store/store.module';
 import { TrafficModule } from './traffic/traffic.module';
@@ -29,6 +30,7 @@ export class RegistryAppModule {
       imports: [
         PlatformModule.forRoot({ app: 'registry', nats: true, streams: ['registry'], env: options.env, config: options.config }),
         StoreModule,
+        DomainMetricsModule,
         EventsModule,
         BlobsModule,
         VersionsModule,

@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 
 /**
- * V8 settings that keep the registry's RSS under the issue's 256 MB during a 1 GiB push on the
+ * V8 settings that keep the registry's RSS under its 256 MB budget during a 1 GiB push on the
  * embedded database (bench/RESULTS.md, Registry). They matter only there: PGlite is Postgres
  * compiled to WebAssembly, run inside this process.
  * - Liftoff only: WebAssembly stays on V8's baseline compiler. Optimised code for the hot parts

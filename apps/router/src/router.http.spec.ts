@@ -208,6 +208,8 @@ describe('router', () => {
     expect(fb.status).toBe(202);
     const bad = await router.post('/v1/feedback', { request_id: requestId });
     expect(bad.status).toBe(400);
+    const unknown = await router.post('/v1/feedback', { request_id: 'never-answered', accepted: true });
+    expect([unknown.status, unknown.body.error.code]).toEqual([404, 'request_not_found']);
     await router.events.flush();
     const e = (await readEvents(registry.ns, SUBJECTS.inferenceFeedback)).find((x) => x.data.request_id === requestId)!;
     expect(feedbackEventSchema.parse(e.data)).toMatchObject({ accepted: false, correction: 'I have a cat', digest: res.headers.get('x-lynx-digest'), model: MODEL });

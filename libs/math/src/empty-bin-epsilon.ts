@@ -5,7 +5,7 @@
  * EMPTY_BIN_EPSILON is added to EVERY bin of BOTH and each is renormalised:
  * p'_i = (p_i + ε) / (1 + kε), k = number of bins.
  *
- * Why this shape: Evidently issue #334 ("PSI is inf/NaN when a bin is empty") showed that
+ * Why this shape: Evidently #334 ("PSI is inf/NaN when a bin is empty") showed that
  * ln(a/e) blows up when one side has an empty bin; patching only the zero bins of one side
  * makes the result depend on which side had the zero and jump when a bin goes from 0 to 1
  * count. Adding ε to every bin of both sides keeps KL/PSI finite, keeps PSI symmetric,

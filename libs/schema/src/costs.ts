@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { aliasNameSchema, countSchema, digestSchema, semverSchema } from './common';
+import { aliasNameSchema, countSchema, digestSchema, isoTimeSchema, modelNameSchema, semverSchema } from './common';
 
 // What `lynx costs <model> --json` prints, a row per registry version; the demo reads it.
 
@@ -18,6 +18,10 @@ export const costRowSchema = z.object({
   usd_per_1k_tokens: z.number().nonnegative().nullable(),
   /** Cost per quality unit: USD per 1k tokens ÷ accuracy; null when either is unknown or accuracy is 0. */
   cpqu: z.number().nonnegative().nullable(),
+  /** Usage the cost emitter counted but has not flushed to the registry yet; absent when none or unknown. */
+  provisional: z
+    .object({ requests: countSchema, tokens: countSchema, usd_per_1k_tokens: z.number().nonnegative().nullable() })
+    .optional(),
 });
 export type CostRow = z.infer<typeof costRowSchema>;
 
@@ -38,3 +42,25 @@ export function versionAccuracy(v: { evaluations?: unknown; metrics?: unknown })
   const fromMetrics = (v.metrics as { accuracy?: unknown } | null | undefined)?.accuracy;
   return [newest?.result?.overall?.accuracy, fromMetrics].find((x): x is number => typeof x === 'number') ?? null;
 }
+
+/** One version's usage the cost emitter counted but has not posted to the registry yet. */
+export const liveUsageVersionSchema = z.object({
+  digest: digestSchema,
+  first_served: isoTimeSchema,
+  last_served: isoTimeSchema,
+  requests: countSchema,
+  errors: countSchema,
+  tokens: countSchema,
+  cost_usd: z.number().nonnegative(),
+  cost_per_1k_tokens: z.number().nonnegative().nullable(),
+});
+export type LiveUsageVersion = z.infer<typeof liveUsageVersionSchema>;
+
+/** GET /v1/costs/{model}/live on the cost emitter: provisional, not-yet-flushed usage. */
+export const liveUsageSchema = z.object({
+  model: modelNameSchema,
+  provisional: z.literal(true),
+  as_of: isoTimeSchema,
+  versions: z.array(liveUsageVersionSchema),
+});
+export type LiveUsage = z.infer<typeof liveUsageSchema>;

@@ -63,7 +63,7 @@ describe('eval', () => {
     buckets: { 'tense.past_simple': { accuracy: 0.77, n: 240 } },
   };
 
-  it('accepts the baseline of the Foundation issue', () => {
+  it('accepts the committed baseline shape', () => {
     expect(evalBaselineSchema.parse(baseline)).toEqual(baseline);
     expect(evalBaselineSchema.safeParse({ ...baseline, previous_baseline_digest: D('c') }).success).toBe(true);
   });

@@ -63,6 +63,7 @@ export const ERROR_CODES = {
   oidcEnvironmentMismatch: 'oidc_environment_mismatch',
   oidcJwksUnavailable: 'oidc_jwks_unavailable',
   abHorizonFixed: 'ab_horizon_fixed',
+  requestNotFound: 'request_not_found',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

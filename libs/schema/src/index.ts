@@ -13,3 +13,4 @@ export * from './drift-thresholds';
 export * from './costs';
 export * from './canary-metrics';
 export * from './baselines';
+export * from './service-url';

@@ -21,6 +21,7 @@ export const SUBJECTS = {
   registryRolledBack: 'lynx.registry.rolled_back',
   registryTrafficChanged: 'lynx.registry.traffic.changed',
   registryVerdictRecorded: 'lynx.registry.verdict.recorded',
+  registryTagsChanged: 'lynx.registry.tags.changed',
   driftReport: 'lynx.drift.report',
   driftRetrainRequested: 'lynx.drift.retrain_requested',
   costRollup: 'lynx.cost.rollup',

@@ -142,6 +142,7 @@ export const REGISTRY_EVENT_TYPES = [
   'rolled_back',
   'traffic.changed',
   'verdict.recorded',
+  'tags.changed',
 ] as const;
 
 /** lynx.registry.*: published after each committed change; `from`/`to` are digests (null = unset). */
@@ -161,3 +162,11 @@ export const registryEventSchema = z.object({
   time: isoTimeSchema,
 });
 export type RegistryEvent = z.infer<typeof registryEventSchema>;
+
+/** PATCH /v1/models/{model}/versions/{ref}/tags: keys to set and keys to remove, in one change. */
+export const tagsPatchRequestSchema = z.strictObject({
+  set: z.record(z.string(), z.string()).default({}),
+  unset: z.array(z.string()).default([]),
+  reason: z.string().min(1).max(500).optional(),
+});
+export type TagsPatchRequest = z.infer<typeof tagsPatchRequestSchema>;

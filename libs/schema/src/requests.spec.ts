@@ -20,7 +20,7 @@ describe('register version request', () => {
     description: 'lora adapter',
   };
 
-  it('accepts the body of the Registry issue', () => {
+  it('accepts a registration body as the registry documents it', () => {
     expect(registerVersionRequestSchema.parse(body)).toEqual(body);
     expect(registerVersionRequestSchema.safeParse({ manifest: { files: [] }, lineage: { data: [] } }).success).toBe(true);
   });

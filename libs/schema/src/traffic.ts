@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { referenceSchema } from './common';
+import { ALIASES } from './names';
 
 // Traffic plans, one per logical model (PUT /v1/traffic/{model}); refs are registry references.
 
@@ -137,3 +138,20 @@ export const trafficPlanSchema = z.discriminatedUnion('strategy', [
 ]);
 export type TrafficPlan = z.infer<typeof trafficPlanSchema>;
 export type TrafficStrategy = TrafficPlan['strategy'];
+
+/** Every ref a plan names; a `single` plan without a ref serves `production`. */
+export function trafficPlanRefs(plan: TrafficPlan): string[] {
+  switch (plan.strategy) {
+    case 'single':
+      return [plan.ref ?? ALIASES.production];
+    case 'ab':
+    case 'bandit':
+      return plan.arms.map((a) => a.ref);
+    case 'shadow':
+      return [plan.primary, plan.shadow];
+    case 'canary':
+      return [plan.stable, plan.canary];
+    case 'bluegreen':
+      return [plan.active, plan.preview];
+  }
+}

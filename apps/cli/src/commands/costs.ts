@@ -1,11 +1,12 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { request } from 'undici';
-import { versionAccuracy } from '@lynx/schema';
-import { CliError } from '../exit';
+import { serviceUrl, versionAccuracy } from '@lynx/schema';
+import { serviceCliError, unreachableCliError } from '../error-hints';
 import { allServed } from '../registry/served-pages';
 import { buildCostRows, formatCostMarkdown, formatCostTable, type CostVersion } from '../costs/costs-table';
+import { fetchLiveUsage } from '../costs/live-usage';
 
 /**
  * `lynx costs <model> [--md <file>] [--json]`: a row per registry version — digest, semver,
@@ -20,18 +21,26 @@ export function registerCostsCommands(program: Command): void {
     .option('--md <file>', 'also write the table as Markdown (e.g. docs/COSTS.md)')
     .option('--json', 'print the rows as JSON')
     .action(async (model: string, opts: { md?: string; json?: boolean }) => {
-      const base = process.env.LYNX_REGISTRY_URL || 'http://127.0.0.1:7101';
+      const base = serviceUrl('registry');
       const token = process.env.LYNX_TOKEN;
       const versions = await listVersions(base, token, model);
       const served = await allServed((path) => getJson(base, token, path), model);
-      const rows = buildCostRows(versions, served);
-      if (opts.md) {
-        await mkdir(dirname(opts.md), { recursive: true });
-        await writeFile(opts.md, formatCostMarkdown(model, rows, new Date().toISOString()));
-      }
-      process.stdout.write(opts.json ? `${JSON.stringify(rows, null, 2)}\n` : formatCostTable(rows));
-      if (opts.md && !opts.json) process.stdout.write(`wrote ${opts.md}\n`);
+      const live = await fetchLiveUsage(model);
+      const rows = buildCostRows(versions, served, live);
+      let wrote = false;
+      if (opts.md) wrote = await writeIfChanged(opts.md, formatCostMarkdown(model, rows));
+      process.stdout.write(opts.json ? `${JSON.stringify(rows, null, 2)}\n` : formatCostTable(rows, live !== undefined));
+      if (opts.md && !opts.json) process.stdout.write(wrote ? `wrote ${opts.md}\n` : `${opts.md} unchanged\n`);
     });
+}
+
+/** Writes `text` unless the file already holds exactly it (a tracked file stays untouched). */
+async function writeIfChanged(path: string, text: string): Promise<boolean> {
+  const before = await readFile(path, 'utf8').catch(() => undefined);
+  if (before === text) return false;
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, text);
+  return true;
 }
 
 /** Every version, in the list's order; each read in full (`GET …/versions/{digest}`) for its evaluations. */
@@ -70,18 +79,17 @@ async function getJson<T>(base: string, token: string | undefined, path: string)
   try {
     res = await request(new URL(path, base), { headers: { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) } });
   } catch (err) {
-    throw new CliError(`cannot reach the registry at ${base}: ${(err as Error).message}`);
+    throw unreachableCliError('registry', base, 'LYNX_REGISTRY_URL', err);
   }
   const text = await res.body.text();
   if (res.statusCode >= 400) {
-    let message = text;
+    let e: { code?: string; message?: string; details?: unknown } | undefined;
     try {
-      const e = JSON.parse(text).error;
-      message = `${e.code}: ${e.message}`;
+      e = JSON.parse(text).error;
     } catch {
-      // not the Lynx error shape: print the body as it came
+      // not the Lynx error shape: the status says enough
     }
-    throw new CliError(`registry answered ${res.statusCode} to GET ${path}: ${message}`);
+    throw serviceCliError('registry', res.statusCode, e?.code, e?.message ?? `GET ${path}: ${text.slice(0, 200)}`, e?.details);
   }
   return JSON.parse(text) as T;
 }

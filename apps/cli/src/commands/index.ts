@@ -14,6 +14,12 @@ import { registerLineageCommands } from './lineage';
 import { registerTrafficCommands } from './traffic';
 import { registerCanaryCommands } from './canary';
 import { registerMlflowCommands } from './mlflow';
+import { registerTagCommands } from './tag';
+import { registerTrafficSwitchCommands } from './traffic-switch';
+import { registerFeedbackCommands } from './feedback';
+import { registerEvalRecordCommands } from './eval-record';
+import { registerTokenCommands } from './token';
+import { registerStatusCommands } from './status';
 
 /** Each command module adds its subcommands to the program. Add one line per module. */
 export const COMMANDS: Array<(program: Command) => void> = [
@@ -32,4 +38,10 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerTrafficCommands,
   registerCanaryCommands,
   registerMlflowCommands,
+  registerTagCommands,
+  registerTrafficSwitchCommands,
+  registerFeedbackCommands,
+  registerEvalRecordCommands,
+  registerTokenCommands,
+  registerStatusCommands,
 ];

@@ -1,11 +1,20 @@
 import type { Command } from 'commander';
 import { isDevSemver } from '@lynx/schema';
 import { RegistryClient, parseModelRef } from '../registry-client';
-import { allServed } from '../registry/served-pages';
+import { fetchLiveUsage } from '../costs/live-usage';
+import { allServed, servedRows } from '../registry/served-pages';
 import { pullBundle, pushBundle } from '../registry/transfer';
 import { short, table } from '../registry/table';
 import { CliError, EXIT } from '../exit';
 import { pushFromMlflow } from '../mlflow/push-from-mlflow';
+
+/** On stderr, so stdout stays the digest alone: a re-push kept the tags the version already had. */
+export function reportKeptTags(model: string, digest: string, differing: Array<{ key: string; asked: string; kept: string | null }>): void {
+  if (differing.length === 0) return;
+  const list = differing.map((d) => `${d.key}=${d.kept ?? '(unset)'} (asked ${d.asked})`).join(', ');
+  const set = differing.map((d) => `${d.key}=${d.asked}`).join(' ');
+  process.stderr.write(`${model}@${digest} was already registered: its tags were kept: ${list}\n  → change them with \`lynx tag ${model}@${digest} ${set}\`\n`);
+}
 
 const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 const collect = (value: string, prev: string[] = []) => [...prev, value];
@@ -48,8 +57,9 @@ export function registerRegistryCommands(program: Command): void {
         return;
       }
       if (!dir) throw new CliError('push needs a bundle folder, or --mlflow-run <ref>', EXIT.error);
-      const { digest } = await pushBundle(new RegistryClient(), dir, opts);
+      const { digest, differing } = await pushBundle(new RegistryClient(), dir, opts);
       out(digest);
+      reportKeptTags(opts.model, digest, differing);
     });
 
   program
@@ -142,21 +152,29 @@ export function registerRegistryCommands(program: Command): void {
 
   program
     .command('served <model>')
-    .description('every version that served traffic: first/last served, requests, accuracy, cost per 1k tokens')
-    .action(async (model: string) => {
+    .description('every version that served traffic: first/last served, requests, accuracy, cost per 1k tokens; usage not flushed yet shown as provisional')
+    .option('--json', 'print machine-readable JSON')
+    .action(async (model: string, opts: { json?: boolean }) => {
       const client = new RegistryClient();
       const versions = await allServed((path) => client.json('GET', path), model);
+      const live = await fetchLiveUsage(model);
+      const rows = await servedRows(client, model, versions, live);
+      if (opts.json) {
+        out(JSON.stringify({ model, provisional_available: live !== undefined, versions: rows }, null, 2));
+        return;
+      }
       out(
         table(
-          ['DIGEST', 'SEMVER', 'FIRST SERVED', 'LAST SERVED', 'REQUESTS', 'ACCURACY', 'USD/1K TOK'],
-          versions.map((v) => [
+          ['DIGEST', 'SEMVER', 'FIRST SERVED', 'LAST SERVED', 'REQUESTS', 'PROVISIONAL', 'ACCURACY', 'USD/1K TOK'],
+          rows.map((v) => [
             short(v.digest),
             v.semver,
             v.first_served,
             v.last_served,
             v.requests,
+            v.provisional ? `+${v.provisional.requests}` : null,
             v.latest_accuracy === null ? null : v.latest_accuracy.toFixed(3),
-            v.cost_per_1k_tokens === null ? null : v.cost_per_1k_tokens.toFixed(5),
+            v.cost_per_1k_tokens === null ? (v.provisional?.cost_per_1k_tokens ?? null)?.toFixed(5) : v.cost_per_1k_tokens.toFixed(5),
           ]),
         ),
       );

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { trafficPlanSchema, type TrafficPlan } from '@lynx/schema';
 import { CliError } from '../exit';
+import { ServiceClient } from '../service-client';
 import { trafficCommand } from './traffic-group';
 
 // `lynx traffic show|set`: the router's traffic plans (LYNX_ROUTER_URL, LYNX_TOKEN).
@@ -104,22 +105,9 @@ export function planFromOptions(o: SetOptions): TrafficPlan {
   return parsed.data;
 }
 
-async function router(method: 'GET' | 'PUT', path: string, body?: unknown): Promise<any> {
-  const base = (process.env.LYNX_ROUTER_URL || 'http://127.0.0.1:7100').replace(/\/+$/, '');
-  const token = process.env.LYNX_TOKEN;
-  let res: Response;
-  try {
-    res = await fetch(base + path, {
-      method,
-      headers: { accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-  } catch (err) {
-    throw new CliError(`router unreachable at ${base} (set LYNX_ROUTER_URL): ${(err as Error).message}`);
-  }
-  const json: any = await res.json().catch(() => undefined);
-  if (!res.ok) throw new CliError(`${json?.error?.code ?? res.status}: ${json?.error?.message ?? res.statusText}`);
-  return json;
+/** The router over REST (LYNX_ROUTER_URL, LYNX_TOKEN); errors mapped in error-hints. */
+export function router(method: 'GET' | 'PUT', path: string, body?: unknown): Promise<any> {
+  return new ServiceClient('router').json(method, path, body);
 }
 
 /** The plan as a small table: one line per arm with its digest, weight and upstream. */

@@ -8,6 +8,9 @@ import { DEFAULT_SEED, dataDigest, evaluate, isVariant, loadModel, readItems, ru
 import { CliError } from '../exit';
 import { logTrainingRun } from '../mlflow/log-training-run';
 import { MLFLOW_TRACKING_URI_VARIABLE } from '../mlflow/tracking-uri';
+import { RegistryClient } from '../registry-client';
+import { pushBundle } from '../registry/transfer';
+import { reportKeptTags } from './registry';
 
 const DEFAULT_EVAL_SET = 'data/eval/grammar-eval.jsonl';
 
@@ -20,6 +23,7 @@ interface TrainOpts {
   push?: boolean;
   mlflow?: boolean;
   mlflowExperiment: string;
+  model: string;
 }
 
 interface EvalOpts {
@@ -42,7 +46,8 @@ export function registerTutorCommands(program: Command): void {
     .requiredOption('--out <dir>', 'bundle folder to write (run.json goes beside it)')
     .option('--seed <n>', 'seed of the dev split', String(DEFAULT_SEED))
     .option('--base <dir>', 'base bundle (required for lora: the adapter names its digest)')
-    .option('--push', 'register the bundle in the registry after training')
+    .option('--push', 'register the bundle in the registry after training (as `lynx push <out> --model <model>`)')
+    .option('--model <name>', 'logical model to push to', 'grammar-tutor')
     .option('--mlflow', 'also log the run to MLflow (LYNX_MLFLOW_TRACKING_URI; on by default when it is set)')
     .option('--no-mlflow', 'do not log to MLflow even when LYNX_MLFLOW_TRACKING_URI is set')
     .option('--mlflow-experiment <name>', 'MLflow experiment of the run', 'grammar-tutor')
@@ -51,7 +56,6 @@ export function registerTutorCommands(program: Command): void {
       const seed = Number(opts.seed);
       if (!Number.isSafeInteger(seed) || seed < 0) throw new CliError(`--seed must be a non-negative integer, got "${opts.seed}"`);
       if (opts.variant === 'lora' && !opts.base) throw new CliError('--variant lora is an adapter: pass --base <base bundle dir>');
-      if (opts.push) throw new CliError('--push is not available yet: register the bundle with the registry commands');
       const bar = process.stderr.isTTY
         ? new SingleBar({ stream: process.stderr, format: `train ${opts.variant} [{bar}] {percentage}% | {value}/{total} items`, clearOnComplete: true }, Presets.shades_classic)
         : undefined;
@@ -75,6 +79,11 @@ export function registerTutorCommands(program: Command): void {
         if (opts.mlflow ?? Boolean(process.env[MLFLOW_TRACKING_URI_VARIABLE])) {
           const logged = await logTrainingRun(record, opts.out, opts.mlflowExperiment);
           process.stderr.write(`MLflow run ${logged.runId} (experiment ${logged.experimentId}); push it with: lynx push --mlflow-run ${logged.runId} --model <name>\n`);
+        }
+        if (opts.push) {
+          const { digest, differing } = await pushBundle(new RegistryClient(), opts.out, { model: opts.model });
+          process.stderr.write(`pushed ${opts.model}@${digest}\n`);
+          reportKeptTags(opts.model, digest, differing);
         }
         process.stdout.write(`${record.bundle_digest}\n`);
       } catch (err) {

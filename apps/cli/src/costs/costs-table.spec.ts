@@ -56,9 +56,28 @@ describe('lynx costs table', () => {
     const text = formatCostTable(rows).trimEnd().split('\n');
     expect(text).toHaveLength(5);
     expect(text[1]).toMatch(/^aaaaaaaaaaaa\s+v1\.0\.0\s+production\s+80\.0%\s+10\s+4000\s+0\.02000\s+0\.02500$/);
-    const md = formatCostMarkdown('grammar-tutor', rows, '2025-03-01T00:00:00Z');
+    const md = formatCostMarkdown('grammar-tutor', rows);
+    // Deterministic: no timestamp, rows by digest whatever the registry's order.
+    expect(formatCostMarkdown('grammar-tutor', [...rows].reverse())).toBe(md);
+    expect(md).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
     expect(md).toContain('| bbbbbbbbbbbb | — | canary, lora | 90.0% | 4 | 2000 | 0.009000 | 0.01000 |');
     expect(md.split('\n').filter((l) => l.startsWith('|'))).toHaveLength(6);
     expect(md).toContain('| eeeeeeeeeeee | — | int8 | 70.0% | 0 | 0 | — | — |');
+  });
+
+  it('puts the cost emitter\'s not-yet-flushed usage beside the flushed, marked provisional', () => {
+    const live = {
+      model: 'grammar-tutor',
+      provisional: true as const,
+      as_of: '2025-03-01T00:00:00Z',
+      versions: [{ digest: d('a'), first_served: '2025-03-01T00:00:00Z', last_served: '2025-03-01T00:00:01Z', requests: 3, errors: 0, tokens: 300, cost_usd: 0.003, cost_per_1k_tokens: 0.01 }],
+    };
+    const rows = buildCostRows(versions, served, live);
+    expect(rows[0].provisional).toEqual({ requests: 3, tokens: 300, usd_per_1k_tokens: 0.01 });
+    expect(rows[1].provisional).toBeUndefined();
+    const text = formatCostTable(rows, true).split('\n');
+    expect(text[0]).toMatch(/provisional requests\s+provisional USD\/1k$/);
+    expect(text[1]).toMatch(/\s3\s+0\.01000$/);
+    expect(formatCostMarkdown('grammar-tutor', rows)).not.toContain('provisional');
   });
 });

@@ -68,7 +68,7 @@ function forUser(err: unknown): never {
 }
 
 /** Hashes the bundle, uploads the blobs the registry lacks, registers the version with its lineage. */
-export async function pushBundle(client: RegistryClient, dir: string, opts: PushOptions): Promise<{ digest: string; uploaded: number }> {
+export async function pushBundle(client: RegistryClient, dir: string, opts: PushOptions): Promise<PushResult> {
   const run = await readRunRecord(dir);
   const data: NonNullable<NonNullable<PushOptions['extra']>['data']> = pairs(opts.data, 'data').map(([name, digest]) => ({ name, digest }));
   data.push(...(opts.extra?.data ?? []));
@@ -76,7 +76,8 @@ export async function pushBundle(client: RegistryClient, dir: string, opts: Push
   const params = { ...primitiveParams(run?.params), ...Object.fromEntries(pairs(opts.param, 'param')) };
   const metrics: Record<string, number> = { ...opts.extra?.metrics };
   for (const [k, v] of Object.entries(run?.metrics ?? {})) if (typeof v === 'number') metrics[k] = v;
-  const devAccuracy = run?.metrics?.dev?.overall?.accuracy;
+  // run.json keeps the dev split's overall result as metrics.dev ({n, passed, accuracy}).
+  const devAccuracy = run?.metrics?.dev?.accuracy ?? run?.metrics?.dev?.overall?.accuracy;
   if (typeof devAccuracy === 'number') metrics.dev_accuracy = devAccuracy;
   const parent = opts.parent ?? run?.parent_digest ?? undefined;
   const lineage = {
@@ -87,18 +88,42 @@ export async function pushBundle(client: RegistryClient, dir: string, opts: Push
     ...(parent ? { parent_digest: parent } : {}),
     ...(opts.extra?.mlflow ? { mlflow: opts.extra.mlflow } : {}),
   };
+  // The variant the run trained is a tag (prices and upstream rules match on it); --tag wins.
+  const tags: Record<string, string> = { ...(typeof run?.variant === 'string' ? { variant: run.variant } : {}), ...Object.fromEntries(pairs(opts.tag, 'tag')) };
   const fields = {
     lineage,
     ...(Object.keys(metrics).length ? { metrics } : {}),
-    ...(opts.tag?.length ? { tags: Object.fromEntries(pairs(opts.tag, 'tag')) } : {}),
+    ...(Object.keys(tags).length ? { tags } : {}),
     ...(opts.description ? { description: opts.description } : {}),
   };
   const bar = progress('upload');
+  let pushed;
   try {
-    return await push(client.endpoint, opts.model, dir, fields, bar).catch(forUser);
+    pushed = await push(client.endpoint, opts.model, dir, fields, bar).catch(forUser);
   } finally {
     bar.stop();
   }
+  const stored = await client.json<{ tags: Record<string, string> }>('GET', `/v1/models/${opts.model}/versions/${pushed.digest}`);
+  return { ...pushed, ...keptTags(tags, stored.tags) };
+}
+
+export interface PushResult {
+  digest: string;
+  uploaded: number;
+  /** Tags asked for that the registry does not hold: the version was registered before with others. */
+  differing: Array<{ key: string; asked: string; kept: string | null }>;
+}
+
+/**
+ * A version is registered once: a re-push keeps the tags it has. The keys asked for whose stored
+ * value differs, so the push can say what it did and how to change them.
+ */
+export function keptTags(asked: Record<string, string>, stored: Record<string, string>): Pick<PushResult, 'differing'> {
+  return {
+    differing: Object.entries(asked)
+      .filter(([k, v]) => stored[k] !== v)
+      .map(([key, value]) => ({ key, asked: value, kept: stored[key] ?? null })),
+  };
 }
 
 /** Downloads a version into an empty or new `dir`, verifying every blob and the bundle digest. */

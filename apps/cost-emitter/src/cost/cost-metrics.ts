@@ -13,6 +13,7 @@ export class CostMetrics {
   readonly usd: Counter<'model' | 'digest' | 'role'>;
   readonly per1k: Gauge<'model' | 'digest'>;
   readonly cpqu: Gauge<'model' | 'digest'>;
+  readonly accuracy: Gauge<'model' | 'digest'>;
   readonly events: Counter<'outcome'>;
   readonly unknownVersion: Counter<'model' | 'digest'>;
   readonly estimated: Counter<'model' | 'digest'>;
@@ -25,6 +26,7 @@ export class CostMetrics {
     this.usd = new Counter({ name: 'lynx_cost_usd_total', help: 'USD spent serving, by version and role', labelNames: ['model', 'digest', 'role'], registers });
     this.per1k = new Gauge({ name: 'lynx_cost_per_1k_tokens', help: 'USD per 1000 tokens served, by version', labelNames: ['model', 'digest'], registers });
     this.cpqu = new Gauge({ name: 'lynx_cpqu', help: 'Cost per quality unit: USD per 1k tokens / latest eval accuracy', labelNames: ['model', 'digest'], registers });
+    this.accuracy = new Gauge({ name: 'lynx_eval_accuracy', help: 'Latest evaluation accuracy (0-1) of a version that served, as the registry records it', labelNames: ['model', 'digest'], registers });
     this.events = new Counter({ name: 'lynx_cost_events_total', help: 'Inference events read, by outcome (counted|duplicate|invalid)', labelNames: ['outcome'], registers });
     this.unknownVersion = new Counter({ name: 'lynx_cost_unknown_version_total', help: 'Events priced by the default entry: no price-book entry knows the version', labelNames: ['model', 'digest'], registers });
     this.estimated = new Counter({ name: 'lynx_cost_estimated_usage_total', help: 'Events whose token counts were estimated (no usage from the upstream)', labelNames: ['model', 'digest'], registers });
@@ -54,6 +56,7 @@ export class CostMetrics {
       if (per1k === null) continue;
       this.per1k.set({ model: t.model, digest: t.digest }, per1k);
       const accuracy = accuracyOf(t.model, t.digest);
+      if (accuracy !== undefined) this.accuracy.set({ model: t.model, digest: t.digest }, accuracy);
       if (accuracy !== undefined && accuracy > 0) this.cpqu.set({ model: t.model, digest: t.digest }, costPerQualityUnit(per1k, accuracy));
     }
   }

@@ -11,6 +11,7 @@ import { COST_CONFIG, PRICE_BOOK } from './cost.constants';
 import { CostMetrics } from './cost-metrics';
 import { CostPipeline } from './cost-pipeline';
 import { CostService } from './cost.service';
+import { LiveUsageController } from './live.controller';
 
 const PROVIDERS: Provider[] = [
   {
@@ -49,6 +50,7 @@ export class CostModule {
     const book = loadPriceBook(config.pricesFile);
     return {
       module: CostModule,
+      controllers: [LiveUsageController],
       providers: [{ provide: COST_CONFIG, useValue: config }, { provide: PRICE_BOOK, useValue: book }, ...PROVIDERS],
       exports: [CostService, RollupStore],
     };

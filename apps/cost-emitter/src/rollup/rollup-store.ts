@@ -154,6 +154,17 @@ export class RollupStore {
     return out;
   }
 
+  /** Every rollup with something not posted yet (the pending set), for the live usage view. */
+  async pending(limit = 10_000): Promise<Rollup[]> {
+    const keys = await this.redis.zrange(this.pendingKey, 0, limit - 1);
+    const out: Rollup[] = [];
+    for (const key of keys) {
+      const r = await this.read(key);
+      if (r) out.push(r);
+    }
+    return out;
+  }
+
   /** Every rollup still held (flushed or not), for reports and tests. */
   async all(): Promise<Rollup[]> {
     const out: Rollup[] = [];

@@ -23,7 +23,7 @@ export interface RegisterInput {
   description?: string;
 }
 
-/** What the drift worker needs from the registry (REST, see issue 3). */
+/** What the drift worker needs from the registry (REST). */
 export interface RegistryClient {
   getVersion(model: string, ref: string): Promise<RegistryVersion>;
   register(model: string, input: RegisterInput): Promise<RegistryVersion>;

@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { BullModule, getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
-import { EventPublisher } from '@lynx/platform';
-import { QUEUES } from '@lynx/schema';
+import type { Registry } from 'prom-client';
+import { EventPublisher, METRICS_REGISTRY } from '@lynx/platform';
+import { QUEUES, SUBJECTS, type DriftReport } from '@lynx/schema';
 import { DRIFT_CONFIG, type DriftConfig } from '../config/drift-config';
+import { DriftMetrics } from '../metrics/drift-metrics';
 import { DocStore } from '../store/doc-store';
 import type { RegistryClient } from '../registry/registry-client';
 import { REGISTRY_CLIENT } from '../store/store.module';
@@ -22,8 +24,18 @@ import { WindowsController } from './windows.controller';
   providers: [
     {
       provide: WindowService,
-      inject: [WindowStore, DocStore, DRIFT_CONFIG, EventPublisher, getQueueToken(QUEUES.retrain), TriggerService],
-      useFactory: (w: WindowStore, d: DocStore, c: DriftConfig, p: EventPublisher, q: Queue, t: TriggerService) => new WindowService(w, d, c, p, q, t),
+      inject: [WindowStore, DocStore, DRIFT_CONFIG, EventPublisher, getQueueToken(QUEUES.retrain), TriggerService, METRICS_REGISTRY],
+      useFactory: (w: WindowStore, d: DocStore, c: DriftConfig, p: EventPublisher, q: Queue, t: TriggerService, registry: Registry) => {
+        // Every report the service publishes also sets the drift gauges.
+        const metrics = new DriftMetrics(registry);
+        const publisher = {
+          publish: (subject: string, payload: unknown, msgId: string) => {
+            if (subject === SUBJECTS.driftReport) metrics.record(payload as DriftReport);
+            return p.publish(subject, payload, msgId);
+          },
+        };
+        return new WindowService(w, d, c, publisher, q, t);
+      },
     },
     {
       provide: TriggerService,

@@ -24,6 +24,20 @@ export interface ModelServerConfig {
   registryUrl: string;
   /** Bearer token for the registry (LYNX_TOKEN), when it needs one. */
   registryToken?: string;
+  /** Load a registry version when a request names its digest (LYNX_MODEL_SERVER_ON_DEMAND, default on). */
+  onDemand: boolean;
+  /** How often versions loaded on demand that no plan names are unloaded (LYNX_MODEL_SERVER_SWEEP_MS; 0: never). */
+  sweepMs: number;
+  /** How long such a version must have answered nothing before it is unloaded (LYNX_MODEL_SERVER_IDLE_MS). */
+  idleMs: number;
+}
+
+function msVariable(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name}: expected a whole number of milliseconds, got ${JSON.stringify(raw)}`);
+  return n;
 }
 
 const NAME = '[A-Za-z0-9][A-Za-z0-9._-]{0,127}';
@@ -62,5 +76,8 @@ export function loadModelServerConfig(platform: LynxConfig, env: NodeJS.ProcessE
     cacheDir: join(platform.dataDir, 'model-server', 'bundles'),
     registryUrl: platform.registryUrl,
     registryToken: env.LYNX_TOKEN || undefined,
+    onDemand: !['off', 'false', '0'].includes((env.LYNX_MODEL_SERVER_ON_DEMAND ?? 'on').toLowerCase()),
+    sweepMs: msVariable(env, 'LYNX_MODEL_SERVER_SWEEP_MS', 30_000),
+    idleMs: msVariable(env, 'LYNX_MODEL_SERVER_IDLE_MS', 60_000),
   };
 }

@@ -1,10 +1,11 @@
 import { Body, Controller, HttpCode, Inject, Post, Res, UseFilters } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyReply } from 'fastify';
 import { parseBody } from '@lynx/platform';
 import { HEADERS, chatCompletionRequestSchema, completionRequestSchema } from '@lynx/schema';
 import { OpenAiExceptionFilter } from '../openai/openai-exception.filter';
 import { SseWriter } from '../openai/sse';
-import { VariantsService } from '../variants/variants.service';
+import { OnDemandLoader } from '../variants/on-demand-loader';
 import { VllmMetrics, type RequestTrack } from '../vllm-metrics/vllm-metrics';
 import { InferenceService, learnerSentence, streamPieces, type Answer } from './inference.service';
 import { chatChunk, chatCompletion, envelope, textChunk, textCompletion, usage, usageChunk } from './openai-shapes';
@@ -13,7 +14,7 @@ import { chatChunk, chatCompletion, envelope, textChunk, textCompletion, usage, 
 @UseFilters(OpenAiExceptionFilter)
 export class CompletionsController {
   constructor(
-    @Inject(VariantsService) private readonly variants: VariantsService,
+    @Inject(OnDemandLoader) private readonly variants: OnDemandLoader,
     @Inject(InferenceService) private readonly inference: InferenceService,
     @Inject(VllmMetrics) private readonly metrics: VllmMetrics,
   ) {}
@@ -21,9 +22,11 @@ export class CompletionsController {
   /** The last user message is the learner's sentence; the assistant's reply is the corrected sentence. */
   @Post('chat/completions')
   @HttpCode(200)
-  chat(@Body() body: unknown, @Res() reply: FastifyReply): void {
+  // One log line per answer at info would cost more than the answer; the metrics count every one.
+  @RouteConfig({ accessLog: 'debug' })
+  async chat(@Body() body: unknown, @Res() reply: FastifyReply): Promise<void> {
     const req = parseBody(chatCompletionRequestSchema, body);
-    const variant = this.variants.get(req.model);
+    const variant = await this.variants.variant(req.model);
     const { sentence, param } = learnerSentence(req.messages);
     const track = this.metrics.start(variant.id);
     let answer: Answer;
@@ -58,9 +61,10 @@ export class CompletionsController {
   /** Each prompt is a sentence; its completion is the corrected sentence (a batch gives one choice per prompt). */
   @Post('completions')
   @HttpCode(200)
-  complete(@Body() body: unknown, @Res() reply: FastifyReply): void {
+  @RouteConfig({ accessLog: 'debug' })
+  async complete(@Body() body: unknown, @Res() reply: FastifyReply): Promise<void> {
     const req = parseBody(completionRequestSchema, body);
-    const variant = this.variants.get(req.model);
+    const variant = await this.variants.variant(req.model);
     const prompts = typeof req.prompt === 'string' ? [req.prompt] : req.prompt;
     const track = this.metrics.start(variant.id);
     let answers: Answer[];

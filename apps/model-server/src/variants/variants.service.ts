@@ -56,6 +56,11 @@ export class VariantsService implements OnModuleInit {
     return [...this.variants.values()];
   }
 
+  /** The variant of that id, if loaded. */
+  find(id: string): Variant | undefined {
+    return this.variants.get(id);
+  }
+
   /** The variant for a request's `model`; 404 model_not_found otherwise. */
   get(id: string): Variant {
     const v = this.variants.get(id);

@@ -1,3 +1,4 @@
+import { DomainMetrics } from '../metrics/domain-metrics';
 import { Inject, Injectable } from '@nestjs/common';
 import { LINEAGE_EMITTER, LYNX_CONFIG, LineageEmitter, modelDataset, type LynxConfig, type Principal } from '@lynx/platform';
 import {
@@ -21,6 +22,7 @@ export class AliasesService {
     @Inject(REGISTRY_STORE) private readonly store: RegistryStore,
     @Inject(LYNX_CONFIG) private readonly config: LynxConfig,
     @Inject(LINEAGE_EMITTER) private readonly lineage: LineageEmitter,
+    @Inject(DomainMetrics) private readonly metrics: DomainMetrics,
   ) {}
 
   async move(model: string, alias: string, body: AliasMoveRequest, who: Principal) {
@@ -53,11 +55,13 @@ export class AliasesService {
       () => this.store.promote({ model, ...body, require_verdict, strict: prod }, { actor: who.name, role: who.role }),
       (m) => ({ outputs: [{ ...modelDataset(model, m.to_digest), name: `${model}@${ALIASES.production}` }] }),
     );
+    this.metrics.promotions.inc({ model });
     return { model, alias: ALIASES.production, digest: move.to_digest, semver: body.semver, move };
   }
 
   async rollback(model: string, body: RollbackRequest, who: Principal) {
     const move = await this.store.rollback({ model, ...body }, { actor: who.name, role: who.role });
+    this.metrics.rollbacks.inc({ model });
     return { model, alias: ALIASES.production, digest: move.to_digest, move };
   }
 

@@ -1,3 +1,4 @@
+import { DomainMetrics } from '../metrics/domain-metrics';
 import { Inject, Injectable } from '@nestjs/common';
 import { LYNX_CONFIG, type LynxConfig, type Principal } from '@lynx/platform';
 import { ForbiddenError, NotFoundError, ValidationError, roleAtLeast, type EvalResult, type GateVerdict, type ItemOutcomeBody } from '@lynx/schema';
@@ -19,6 +20,7 @@ export class EvaluationsService {
   constructor(
     @Inject(REGISTRY_STORE) private readonly store: RegistryStore,
     @Inject(LYNX_CONFIG) private readonly config: LynxConfig,
+    @Inject(DomainMetrics) private readonly metrics: DomainMetrics,
   ) {}
 
   async addEvaluation(model: string, ref: string, result: EvalResult, who: Principal) {
@@ -49,7 +51,7 @@ export class EvaluationsService {
     const version = await this.store.getVersion(model, body.candidate_digest);
     if (!version) throw new NotFoundError(`version ${body.candidate_digest} of ${model} not found`, { digest: body.candidate_digest });
     // verdict.recorded commits with the verdict (outbox).
-    return this.store.recordVerdict(
+    const verdict = await this.store.recordVerdict(
       {
         model,
         digest: body.candidate_digest,
@@ -66,6 +68,8 @@ export class EvaluationsService {
       },
       { actor: who.name, role: who.role },
     );
+    this.metrics.verdicts.inc({ model, kind: body.kind, outcome: body.passed ? 'passed' : 'failed' });
+    return verdict;
   }
 
   async getVerdict(id: string) {

@@ -19,12 +19,14 @@ import type {
   NewVersion,
   PromoteInput,
   PutTrafficPlanInput,
+  SetTagsInput,
   RegistryStore,
   RollbackInput,
   ServedFilter,
   UsageRollup,
   VersionFilter,
 } from './registry-store';
+import * as tagQueries from './tag-queries';
 import * as usage from './usage-queries';
 import * as versions from './version-queries';
 
@@ -71,6 +73,7 @@ export class KyselyRegistryStore implements RegistryStore {
   }
 
   registerVersion = (input: NewVersion, by: Actor) => this.signalled(versions.registerVersion(this.db, input, by));
+  setTags = (input: SetTagsInput, by: Actor) => this.signalled(tagQueries.setTags(this.db, input, by));
   listModels = () => versions.listModels(this.db);
   listVersions = (model: string, filter?: VersionFilter) => versions.listVersions(this.db, model, filter);
   getVersion = (model: string, digest: string) => versions.getVersion(this.db, model, digest);

@@ -58,7 +58,7 @@ async function openPostgres(url: string, options: StoreOptions): Promise<Kysely<
 
 /**
  * Postgres's default shared_buffers (128 MB) lives in PGlite's WASM heap and is touched in full
- * at startup, so it alone was ~150 MB of the registry's idle RSS (issue 3: peak < 256 MB). It is a
+ * at startup, so it alone was ~150 MB of the registry's idle RSS (the registry's memory budget: peak < 256 MB). It is a
  * cache only — WAL and checkpoints are unchanged, so durability is not affected — and a page it
  * misses is read back from the OS page cache. wal_buffers follows it (1/32). Measured with 10 000
  * versions: idle RSS 395 → 267 MB, GET latencies unchanged within noise (bench/RESULTS.md, Registry).

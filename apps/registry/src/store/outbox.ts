@@ -14,6 +14,7 @@ const SUBJECT_OF: Record<EventType, string> = {
   rolled_back: SUBJECTS.registryRolledBack,
   'traffic.changed': SUBJECTS.registryTrafficChanged,
   'verdict.recorded': SUBJECTS.registryVerdictRecorded,
+  'tags.changed': SUBJECTS.registryTagsChanged,
 };
 
 // One key for every transaction that writes an event: see writeEvent.

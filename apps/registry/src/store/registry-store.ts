@@ -320,6 +320,23 @@ export interface PutTrafficPlanInput {
   reason?: string;
 }
 
+/** A tag edit of one version: keys to set and keys to remove (set wins when a key is in both). */
+export interface SetTagsInput {
+  model: string;
+  digest: string;
+  set: Record<string, string>;
+  unset: string[];
+  reason?: string;
+}
+
+export interface TagsChange {
+  version: VersionRecord;
+  /** The tags before the edit. */
+  before: Record<string, string>;
+  /** Keys whose value changed (added, removed or replaced), sorted; empty when nothing changed. */
+  changed: string[];
+}
+
 export interface RegistryStore {
   /** Runs pending migrations; called once before any other method. */
   migrate(): Promise<void>;
@@ -329,6 +346,8 @@ export interface RegistryStore {
 
   /** Stores a version; `created: false` with the existing record when the digest is already registered. */
   registerVersion(input: NewVersion, by: Actor): Promise<{ version: VersionRecord; created: boolean }>;
+  /** Edits a version's tags (audited, with a `tags.changed` event); 404 for an unknown version. */
+  setTags(input: SetTagsInput, by: Actor): Promise<TagsChange>;
   listModels(): Promise<ModelSummary[]>;
   listVersions(model: string, filter?: VersionFilter): Promise<VersionPage>;
   getVersion(model: string, digest: string): Promise<VersionRecord | undefined>;

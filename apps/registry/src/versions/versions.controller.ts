@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Principal, Roles, ZodValidationPipe } from '@lynx/platform';
-import { registerVersionRequestSchema, type RegisterVersionRequest } from '@lynx/schema';
+import { registerVersionRequestSchema, tagsPatchRequestSchema, type RegisterVersionRequest, type TagsPatchRequest } from '@lynx/schema';
 import { REGISTRY_STORE } from '../store/store.module';
 import type { RegistryStore } from '../store/registry-store';
 import { VersionsService } from './versions.service';
@@ -39,6 +39,18 @@ export class VersionsController {
   @Get(':name/versions/:ref')
   show(@Param('name') name: string, @Param('ref') ref: string) {
     return this.versions.show(name, ref);
+  }
+
+  /** Edits a version's tags; answers the tags after the edit and the keys that changed. */
+  @Roles('operator')
+  @Patch(':name/versions/:ref/tags')
+  tags(
+    @Param('name') name: string,
+    @Param('ref') ref: string,
+    @Body(new ZodValidationPipe(tagsPatchRequestSchema)) body: TagsPatchRequest,
+    @Principal() who: Principal,
+  ) {
+    return this.versions.editTags(name, ref, body, who);
   }
 
   @Get(':name/versions/:ref/manifest')

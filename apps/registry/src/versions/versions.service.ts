@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { digestFromFiles, validateManifestFiles } from '@lynx/bundle';
 import { LINEAGE_EMITTER, LineageEmitter, modelDataset, type Principal } from '@lynx/platform';
-import { MissingBlobsError, ValidationError, modelNameSchema, type RegisterVersionRequest } from '@lynx/schema';
+import { MissingBlobsError, ValidationError, modelNameSchema, type RegisterVersionRequest, type TagsPatchRequest } from '@lynx/schema';
 import { BlobsService } from '../blobs/blobs.service';
+import { DomainMetrics } from '../metrics/domain-metrics';
 import { REGISTRY_STORE } from '../store/store.module';
 import type { RegistryStore, VersionFilter, VersionStatus } from '../store/registry-store';
+import { checkTagWrite } from './tag-policy';
 
 const STATUSES: VersionStatus[] = ['registered', 'production', 'superseded', 'rolled_back'];
 
@@ -21,6 +23,7 @@ export class VersionsService {
     @Inject(REGISTRY_STORE) private readonly store: RegistryStore,
     @Inject(BlobsService) private readonly blobs: BlobsService,
     @Inject(LINEAGE_EMITTER) private readonly lineage: LineageEmitter,
+    @Inject(DomainMetrics) private readonly metrics: DomainMetrics,
   ) {}
 
   /**
@@ -40,7 +43,7 @@ export class VersionsService {
     if (wrongSize.length) throw new ValidationError('manifest sizes do not match the uploaded blobs', { files: wrongSize });
     // A new version's version.registered event commits with it (outbox).
     const data = body.lineage.data.map((d) => ({ namespace: 'lynx-data', name: d.uri ?? d.name, version: d.dvc?.md5 ?? d.digest, type: 'FILE' as const }));
-    return this.lineage.run(
+    const registered = await this.lineage.run(
       'register',
       { inputs: data, outputs: [modelDataset(model, digest)], details: { model, run_id: body.lineage.run_id ?? null, mlflow_run_id: body.lineage.mlflow?.run_id ?? null, actor: who.name } },
       () =>
@@ -49,6 +52,26 @@ export class VersionsService {
           { actor: who.name, role: who.role },
         ),
     );
+    this.metrics.pushes.inc({ model, created: String(registered.created) });
+    return registered;
+  }
+
+  /**
+   * Sets and removes tags of one version. Every key is checked (tag-policy) before anything is
+   * written; a key both set and unset is refused, since either reading would surprise someone.
+   */
+  async editTags(model: string, ref: string, body: TagsPatchRequest, who: Principal) {
+    const both = body.unset.filter((k) => k in body.set);
+    if (both.length) throw new ValidationError(`tags both set and unset: ${both.join(', ')}`, { keys: both });
+    if (Object.keys(body.set).length === 0 && body.unset.length === 0) throw new ValidationError('nothing to change: give tags to set or keys to unset');
+    checkTagWrite({ ...Object.fromEntries(body.unset.map((k) => [k, null])), ...body.set }, who.role);
+    const version = await this.store.resolve(model, ref);
+    const change = await this.store.setTags(
+      { model, digest: version.digest, set: body.set, unset: body.unset, ...(body.reason ? { reason: body.reason } : {}) },
+      { actor: who.name, role: who.role },
+    );
+    if (change.changed.length) this.metrics.tagEdits.inc({ model });
+    return { model, digest: version.digest, tags: change.version.tags, before: change.before, changed: change.changed };
   }
 
   list(model: string, query: Record<string, string | undefined>) {

@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import { ConfigError } from '@lynx/schema';
+import { ConfigError, serviceUrl } from '@lynx/schema';
 
 /** Nest provider token of the RouterConfig. */
 export const ROUTER_CONFIG = 'ROUTER_CONFIG';
@@ -8,8 +7,17 @@ export const ROUTER_CONFIG = 'ROUTER_CONFIG';
 export interface RouterConfig {
   /** Logical models the router serves; empty = every model the registry lists. */
   models: string[];
-  /** lynx.upstreams.yaml: how to reach versions whose registry tags do not say. */
+  /** lynx.upstreams.yaml: how to reach versions whose registry tags do not say (external servers). */
   upstreamsFile?: string;
+  /** True when the file was named by LYNX_ROUTER_UPSTREAMS_FILE: then it must exist at start. */
+  upstreamsFileRequired: boolean;
+  /** How often the upstreams file is checked for changes (LYNX_ROUTER_UPSTREAMS_POLL_MS; 0: read once). */
+  upstreamsPollMs: number;
+  /**
+   * Where a version goes when neither its tags nor the file say: Lynx's model server, asked for
+   * the version's digest as the model (it loads it from the registry). Undefined: nowhere (`off`).
+   */
+  defaultUpstream?: string;
   /** Default per-upstream timeout (time to headers, and idle time between body chunks). */
   upstreamTimeoutMs: number;
   /** Largest accepted request body in bytes. */
@@ -53,6 +61,8 @@ const schema = z.object({
   LYNX_ROUTER_BREAKER_COOLDOWN_MS: int(1).default(5000),
   LYNX_ROUTER_REFRESH_MS: int(100).default(15_000),
   LYNX_ROUTER_SHADOW_MAX_INFLIGHT: int(0).default(64),
+  LYNX_ROUTER_UPSTREAMS_POLL_MS: int(0).default(1000),
+  LYNX_ROUTER_DEFAULT_UPSTREAM: z.union([z.literal('off'), z.string().regex(/^https?:\/\/[^/]/, { message: 'expected an http(s) URL or off' })]).optional(),
   LYNX_TOKEN: z.string().min(1).optional(),
 });
 
@@ -71,7 +81,12 @@ export function loadRouterConfig(env: NodeJS.ProcessEnv = process.env): RouterCo
   const models = (e.LYNX_ROUTER_MODELS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   return {
     models,
-    upstreamsFile: e.LYNX_ROUTER_UPSTREAMS_FILE ?? (existsSync(DEFAULT_UPSTREAMS_FILE) ? DEFAULT_UPSTREAMS_FILE : undefined),
+    // The default file is watched even while it does not exist, so creating it later takes effect.
+    upstreamsFile: e.LYNX_ROUTER_UPSTREAMS_FILE ?? DEFAULT_UPSTREAMS_FILE,
+    upstreamsFileRequired: e.LYNX_ROUTER_UPSTREAMS_FILE !== undefined,
+    upstreamsPollMs: e.LYNX_ROUTER_UPSTREAMS_POLL_MS,
+    defaultUpstream:
+      e.LYNX_ROUTER_DEFAULT_UPSTREAM === 'off' ? undefined : (e.LYNX_ROUTER_DEFAULT_UPSTREAM ?? `${serviceUrl('model-server', env)}/v1`).replace(/\/+$/, ''),
     upstreamTimeoutMs: e.LYNX_ROUTER_UPSTREAM_TIMEOUT_MS,
     bodyLimit: e.LYNX_ROUTER_BODY_LIMIT,
     events: e.LYNX_ROUTER_EVENTS === 'on',

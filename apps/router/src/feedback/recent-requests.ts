@@ -20,12 +20,13 @@ const MAX_SERVERS = 4096;
  * a Map of the last 50 000 request ids promoted every id to the old generation, and its churn made
  * the router's scavenges two to four times longer and its full GCs frequent (its latency tail).
  * The last 30 000 requests are found but for about 1 in 10 000, the last 60 000 but for 1 in
- * 200; feedback on a request forgotten, or on an id that collides in all 53 bits, is published
- * without them (the response says `known_request: false`).
+ * 200; feedback on a request forgotten (or never answered) is refused with 404 request_not_found.
  */
 @Injectable()
 export class RecentRequests {
   static readonly CAPACITY = 131_072;
+  /** How many recent answers are found, in words for error messages. */
+  static readonly REMEMBERED = '60 000';
   private readonly sets = RecentRequests.CAPACITY / WAYS;
   /** Per slot: the two halves of the id's hash, and the index of who served it. */
   private readonly hashHi = new Uint32Array(RecentRequests.CAPACITY);

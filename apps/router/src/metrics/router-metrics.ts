@@ -26,6 +26,10 @@ export class RouterMetrics {
   readonly breakerOpen: Gauge<'upstream'>;
   readonly planRevision: Gauge<'model'>;
   readonly planLoadFailures: Counter<'model'>;
+  readonly planInfo: Gauge<'model' | 'strategy' | 'status'>;
+  readonly canaryWeight: Gauge<'model'>;
+  readonly feedback: Counter<'model' | 'digest' | 'arm' | 'outcome'>;
+  private readonly planLabels = new Map<string, { model: string; strategy: string; status: string }>();
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
     const registers = [registry];
@@ -41,6 +45,19 @@ export class RouterMetrics {
     this.breakerOpen = new Gauge({ name: 'lynx_router_circuit_open', help: '1 while an upstream circuit is open or half-open', labelNames: ['upstream'], registers });
     this.planRevision = new Gauge({ name: 'lynx_router_plan_revision', help: 'Revision of the traffic plan in use', labelNames: ['model'], registers });
     this.planLoadFailures = new Counter({ name: 'lynx_router_plan_load_failures_total', help: 'Plan loads that failed (the previous plan stayed)', labelNames: ['model'], registers });
+    this.planInfo = new Gauge({ name: 'lynx_router_plan_info', help: '1 for the strategy (and canary status) of the plan in use, by model', labelNames: ['model', 'strategy', 'status'], registers });
+    this.canaryWeight = new Gauge({ name: 'lynx_router_canary_weight', help: 'Share of traffic (0-100) the canary arm gets, by model; 0 without a canary plan', labelNames: ['model'], registers });
+    this.feedback = new Counter({ name: 'lynx_router_feedback_total', help: 'Learner feedback on answers, by model, digest, arm and outcome (accepted|rejected)', labelNames: ['model', 'digest', 'arm', 'outcome'], registers });
+  }
+
+  /** The plan in use for a model: one planInfo series (the old one removed), and the canary weight. */
+  planApplied(model: string, plan: { strategy: string; status?: string; weight?: number }): void {
+    const before = this.planLabels.get(model);
+    if (before) this.planInfo.remove(before);
+    const labels = { model, strategy: plan.strategy, status: plan.strategy === 'canary' ? (plan.status ?? 'progressing') : 'none' };
+    this.planInfo.set(labels, 1);
+    this.planLabels.set(model, labels);
+    this.canaryWeight.set({ model }, plan.strategy === 'canary' ? (plan.weight ?? 0) : 0);
   }
 
   // Keyed by model, arm and digest: bounded like the labels themselves (models × arms of their plans).

@@ -4,7 +4,8 @@ import { ERROR_CODES, LynxError, trafficPlanSchema } from '@lynx/schema';
 import { ROUTER_CONFIG, type RouterConfig } from '../config/router-config';
 import { RouterMetrics } from '../metrics/router-metrics';
 import type { CompiledPlan } from '../routing/compiled-plan';
-import { UpstreamsFile, upstreamFor } from '../upstreams/upstream';
+import { upstreamFor } from '../upstreams/upstream';
+import { UpstreamsWatcher } from '../upstreams/upstreams-watcher';
 import { compilePlan, type PlanInput } from './compile-plan';
 import { PlanWatcher } from './plan-watcher';
 import { RegistryClient, type PutTrafficBody, type TrafficRecord } from './registry-client';
@@ -20,7 +21,7 @@ export class PlanService implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly plans = new Map<string, CompiledPlan>();
   private readonly loading = new Map<string, Promise<void>>();
   private readonly dirty = new Set<string>();
-  private readonly upstreams: UpstreamsFile;
+  private readonly upstreams: UpstreamsWatcher;
   private readonly watcher: PlanWatcher;
   /** The registry has answered at least once: plans are known, even if some model has none to serve. */
   private synced = false;
@@ -40,7 +41,16 @@ export class PlanService implements OnApplicationBootstrap, OnApplicationShutdow
     @Inject(ReadinessRegistry) readiness: ReadinessRegistry,
   ) {
     this.registry = new RegistryClient(platform.registryUrl, config.registryToken);
-    this.upstreams = config.upstreamsFile ? UpstreamsFile.read(config.upstreamsFile) : new UpstreamsFile();
+    this.upstreams = new UpstreamsWatcher(
+      config.upstreamsFile,
+      config.upstreamsFileRequired,
+      config.upstreamsPollMs,
+      () => {
+        this.logger.log({ msg: 'upstreams file changed; recompiling every plan', file: config.upstreamsFile }, 'PlanService');
+        void this.refreshAll();
+      },
+      (err) => this.logger.warn({ msg: 'upstreams file not reloaded; keeping the last good rules', file: config.upstreamsFile, err: err.message }, 'PlanService'),
+    );
     this.watcher = new PlanWatcher(nats, names, logger, (model, type) => this.onRegistryEvent(model, type), () => void this.refreshAll());
     // Ready = the plans were read from the registry once (NATS is the platform's own check). A model
     // without a servable plan (no production version yet) answers 503 itself; it does not make the
@@ -52,6 +62,7 @@ export class PlanService implements OnApplicationBootstrap, OnApplicationShutdow
 
   onApplicationBootstrap(): void {
     this.watcher.start();
+    this.upstreams.start();
     this.firstLoad = this.refreshAll();
     this.timer = setInterval(() => void this.refreshAll(), this.config.refreshMs);
     this.timer.unref();
@@ -60,6 +71,7 @@ export class PlanService implements OnApplicationBootstrap, OnApplicationShutdow
   onApplicationShutdown(): void {
     clearInterval(this.timer);
     this.watcher.stop();
+    this.upstreams.stop();
     void this.registry.close();
   }
 
@@ -167,7 +179,7 @@ export class PlanService implements OnApplicationBootstrap, OnApplicationShutdow
   private compile(input: PlanInput): Promise<CompiledPlan> {
     return compilePlan(input, {
       resolve: (ref) => this.registry.getVersion(input.model, ref),
-      upstreamOf: (v) => upstreamFor(input.model, v, this.upstreams, this.config.upstreamTimeoutMs),
+      upstreamOf: (v) => upstreamFor(input.model, v, this.upstreams.file, this.config.upstreamTimeoutMs, process.env, this.config.defaultUpstream),
       prod: this.platform.env === 'prod',
     });
   }
@@ -177,6 +189,7 @@ export class PlanService implements OnApplicationBootstrap, OnApplicationShutdow
     this.unservable.delete(plan.model);
     this.synced = true;
     this.metrics.planRevision.set({ model: plan.model }, plan.revision);
+    this.metrics.planApplied(plan.model, plan.plan as { strategy: string; status?: string; weight?: number });
     this.logger.log({ msg: 'traffic plan applied', model: plan.model, revision: plan.revision, strategy: plan.plan.strategy, arms: plan.arms.map((a) => `${a.name}=${a.digest.slice(7, 19)}`) }, 'PlanService');
     for (const l of this.listeners) l(plan);
   }

@@ -83,9 +83,17 @@ export class UpstreamsFile {
 
 /**
  * The upstream of a version: its registry tags `upstream.base_url` + `upstream.model` when set,
- * else the first matching rule of the upstreams file; undefined when neither says.
+ * else the first matching rule of the upstreams file, else `defaultBaseUrl` (Lynx's model server)
+ * asked for the version's digest; undefined when none says.
  */
-export function upstreamFor(model: string, v: VersionInfo, file: UpstreamsFile, defaultTimeoutMs: number, env = process.env): Upstream | undefined {
+export function upstreamFor(
+  model: string,
+  v: VersionInfo,
+  file: UpstreamsFile,
+  defaultTimeoutMs: number,
+  env = process.env,
+  defaultBaseUrl?: string,
+): Upstream | undefined {
   const tagUrl = v.tags[UPSTREAM_TAGS.baseUrl];
   if (tagUrl && httpUrl.safeParse(tagUrl).success) {
     const timeout = Number(v.tags[UPSTREAM_TAGS.timeoutMs]);
@@ -96,7 +104,7 @@ export function upstreamFor(model: string, v: VersionInfo, file: UpstreamsFile, 
     };
   }
   const rule = file.match(model, v);
-  if (!rule) return undefined;
+  if (!rule) return defaultBaseUrl ? { baseUrl: stripSlash(defaultBaseUrl), model: v.digest, timeoutMs: defaultTimeoutMs } : undefined;
   const apiKey = rule.api_key_env ? env[rule.api_key_env] : undefined;
   return { baseUrl: stripSlash(rule.base_url), model: rule.model, timeoutMs: rule.timeout_ms ?? defaultTimeoutMs, ...(apiKey ? { apiKey } : {}) };
 }

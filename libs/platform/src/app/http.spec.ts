@@ -22,7 +22,7 @@ describe('platform HTTP: health, metrics, error shape', () => {
   it('answers /healthz with 200', async () => {
     const res = await inject({ method: 'GET', url: '/healthz' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ status: 'ok' });
+    expect(res.json()).toEqual({ status: 'ok', app: 'gate', version: expect.any(String), started_at: expect.any(String) });
   });
 
   it('answers /readyz with 200 when NATS and Redis answer', async () => {

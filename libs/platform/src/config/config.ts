@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, PORTS, type AppName } from '@lynx/schema';
+import { ConfigError, PORTS, serviceUrl, type AppName } from '@lynx/schema';
 
 // Environment configuration, validated once at start. Every variable is LYNX_*; an invalid
 // value stops the app with a ConfigError naming the variable and what it accepts.
@@ -76,7 +76,7 @@ const envSchema = z.object({
   LYNX_DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
   LYNX_NATS_URL: url(['nats:', 'tls:', 'ws:', 'wss:']).default('nats://127.0.0.1:4222'),
   LYNX_REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
-  LYNX_REGISTRY_URL: url(['http:', 'https:']).default('http://127.0.0.1:7101'),
+  LYNX_REGISTRY_URL: url(['http:', 'https:']).optional(),
   LYNX_TOKENS_FILE: z.string().min(1).optional(),
   LYNX_MAX_BLOB_BYTES: z.coerce.number().int().positive().default(8 * GiB),
   LYNX_LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
@@ -147,7 +147,8 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
     databaseUrl: e.LYNX_DATABASE_URL,
     natsUrl: e.LYNX_NATS_URL,
     redisUrl: e.LYNX_REDIS_URL,
-    registryUrl: e.LYNX_REGISTRY_URL,
+    // Unset: the registry on this machine at its port (LYNX_REGISTRY_PORT or 7101).
+    registryUrl: e.LYNX_REGISTRY_URL ?? serviceUrl('registry', env),
     tokensFile: e.LYNX_TOKENS_FILE,
     maxBlobBytes: e.LYNX_MAX_BLOB_BYTES,
     logLevel: e.LYNX_LOG_LEVEL ?? (e.LYNX_ENV === 'test' ? 'warn' : 'info'),

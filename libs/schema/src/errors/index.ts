@@ -39,3 +39,4 @@ export * from './ci-token-disabled-error';
 export * from './oidc-token-rejected-error';
 export * from './verdict-digest-mismatch-error';
 export * from './ab-horizon-fixed-error';
+export * from './request-not-found-error';
