@@ -37,6 +37,12 @@ export const ERROR_CODES = {
   adapterBaseNotLoaded: 'adapter_base_not_loaded',
   modelAlreadyLoaded: 'model_already_loaded',
   evalSetMismatch: 'eval_set_mismatch',
+  jsonTooDeep: 'json_too_deep',
+  nulByte: 'nul_byte',
+  requestTimeout: 'request_timeout',
+  upstreamNotAllowed: 'upstream_not_allowed',
+  tagLimitExceeded: 'tag_limit_exceeded',
+  clientClosed: 'client_closed',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

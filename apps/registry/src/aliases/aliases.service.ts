@@ -5,6 +5,7 @@ import {
   ForbiddenError,
   InvalidSemverError,
   isDevSemver,
+  isPrereleaseSemver,
   roleAtLeast,
   type AliasMoveRequest,
   type PromoteRequest,
@@ -35,7 +36,8 @@ export class AliasesService {
   async promote(model: string, body: PromoteRequest, who: Principal) {
     const dev = isDevSemver(body.semver);
     if (this.config.env === 'prod') {
-      if (dev) throw new InvalidSemverError(`-dev semvers cannot be promoted with LYNX_ENV=prod: ${body.semver}`, { semver: body.semver });
+      // Any pre-release, in any case: only release semvers serve in prod.
+      if (isPrereleaseSemver(body.semver)) throw new InvalidSemverError(`pre-release semvers cannot be promoted with LYNX_ENV=prod: ${body.semver}; promote a release semver such as v1.2.3`, { semver: body.semver });
       if (who.role !== 'ci') throw new ForbiddenError(`only the ci role promotes with LYNX_ENV=prod; ${who.name} has ${who.role}`, { required: 'ci', role: who.role });
     } else if (!dev && !roleAtLeast(who.role, 'ci')) {
       throw new ForbiddenError(`role ci required to promote a release semver; ${who.name} has ${who.role}`, { required: 'ci', role: who.role });

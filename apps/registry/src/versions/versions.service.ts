@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { digestFromFiles, validateManifestFiles } from '@lynx/bundle';
-import type { Principal } from '@lynx/platform';
+import type { Principal, UpstreamRules } from '@lynx/platform';
 import { MissingBlobsError, ValidationError, modelNameSchema, type RegisterVersionRequest } from '@lynx/schema';
 import { BlobsService } from '../blobs/blobs.service';
 import { REGISTRY_STORE } from '../store/store.module';
 import type { RegistryStore, VersionFilter, VersionStatus } from '../store/registry-store';
+import { UPSTREAM_RULES, checkTagWrite } from './tag-policy';
 
 const STATUSES: VersionStatus[] = ['registered', 'production', 'superseded', 'rolled_back'];
 
@@ -20,6 +21,7 @@ export class VersionsService {
   constructor(
     @Inject(REGISTRY_STORE) private readonly store: RegistryStore,
     @Inject(BlobsService) private readonly blobs: BlobsService,
+    @Inject(UPSTREAM_RULES) private readonly upstreams: UpstreamRules,
   ) {}
 
   /**
@@ -28,6 +30,7 @@ export class VersionsService {
    */
   async register(model: string, body: RegisterVersionRequest, who: Principal) {
     checkModelName(model);
+    checkTagWrite(body.tags ?? {}, who, this.upstreams.allowed);
     const files = validateManifestFiles(body.manifest.files);
     const digest = digestFromFiles(files);
     const stats = await Promise.all(files.map((f) => this.blobs.store.stat(f.digest)));

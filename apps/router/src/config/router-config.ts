@@ -35,6 +35,8 @@ export interface RouterConfig {
   shadowMaxInFlight: number;
   /** Bearer token for the router's own registry reads (LYNX_TOKEN). */
   registryToken?: string;
+  /** The environment read (LYNX_UPSTREAMS_FILE, LYNX_UPSTREAM_ALLOWED_HOSTS, api_key_env variables). */
+  env: NodeJS.ProcessEnv;
 }
 
 const int = (min: number) => z.coerce.number().int().min(min);
@@ -71,7 +73,7 @@ export function loadRouterConfig(env: NodeJS.ProcessEnv = process.env): RouterCo
   const models = (e.LYNX_ROUTER_MODELS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   return {
     models,
-    upstreamsFile: e.LYNX_ROUTER_UPSTREAMS_FILE ?? (existsSync(DEFAULT_UPSTREAMS_FILE) ? DEFAULT_UPSTREAMS_FILE : undefined),
+    upstreamsFile: e.LYNX_ROUTER_UPSTREAMS_FILE ?? env.LYNX_UPSTREAMS_FILE ?? (existsSync(DEFAULT_UPSTREAMS_FILE) ? DEFAULT_UPSTREAMS_FILE : undefined),
     upstreamTimeoutMs: e.LYNX_ROUTER_UPSTREAM_TIMEOUT_MS,
     bodyLimit: e.LYNX_ROUTER_BODY_LIMIT,
     events: e.LYNX_ROUTER_EVENTS === 'on',
@@ -84,5 +86,6 @@ export function loadRouterConfig(env: NodeJS.ProcessEnv = process.env): RouterCo
     refreshMs: e.LYNX_ROUTER_REFRESH_MS,
     shadowMaxInFlight: e.LYNX_ROUTER_SHADOW_MAX_INFLIGHT,
     registryToken: e.LYNX_TOKEN,
+    env,
   };
 }

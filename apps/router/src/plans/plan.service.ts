@@ -1,10 +1,9 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { LYNX_CONFIG, LynxLogger, LynxNames, NatsService, ReadinessRegistry, type LynxConfig } from '@lynx/platform';
+import { LYNX_CONFIG, LynxLogger, LynxNames, NatsService, ReadinessRegistry, loadUpstreamRules, servingCheck, type LynxConfig, type UpstreamRules } from '@lynx/platform';
 import { ERROR_CODES, LynxError, trafficPlanSchema } from '@lynx/schema';
 import { ROUTER_CONFIG, type RouterConfig } from '../config/router-config';
 import { RouterMetrics } from '../metrics/router-metrics';
 import type { CompiledPlan } from '../routing/compiled-plan';
-import { UpstreamsFile, upstreamFor } from '../upstreams/upstream';
 import { compilePlan, type PlanInput } from './compile-plan';
 import { PlanWatcher } from './plan-watcher';
 import { RegistryClient, type PutTrafficBody, type TrafficRecord } from './registry-client';
@@ -20,7 +19,7 @@ export class PlanService implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly plans = new Map<string, CompiledPlan>();
   private readonly loading = new Map<string, Promise<void>>();
   private readonly dirty = new Set<string>();
-  private readonly upstreams: UpstreamsFile;
+  private readonly upstreams: UpstreamRules;
   private readonly watcher: PlanWatcher;
   /** The registry has answered at least once: plans are known, even if some model has none to serve. */
   private synced = false;
@@ -40,7 +39,7 @@ export class PlanService implements OnApplicationBootstrap, OnApplicationShutdow
     @Inject(ReadinessRegistry) readiness: ReadinessRegistry,
   ) {
     this.registry = new RegistryClient(platform.registryUrl, config.registryToken);
-    this.upstreams = config.upstreamsFile ? UpstreamsFile.read(config.upstreamsFile) : new UpstreamsFile();
+    this.upstreams = loadUpstreamRules(config.env, config.upstreamTimeoutMs, config.upstreamsFile);
     this.watcher = new PlanWatcher(nats, names, logger, (model, type) => this.onRegistryEvent(model, type), () => void this.refreshAll());
     // Ready = the plans were read from the registry once (NATS is the platform's own check). A model
     // without a servable plan (no production version yet) answers 503 itself; it does not make the
@@ -167,8 +166,7 @@ export class PlanService implements OnApplicationBootstrap, OnApplicationShutdow
   private compile(input: PlanInput): Promise<CompiledPlan> {
     return compilePlan(input, {
       resolve: (ref) => this.registry.getVersion(input.model, ref),
-      upstreamOf: (v) => upstreamFor(input.model, v, this.upstreams, this.config.upstreamTimeoutMs),
-      prod: this.platform.env === 'prod',
+      check: (v) => servingCheck(input.model, v, this.upstreams, this.platform.env === 'prod'),
     });
   }
 

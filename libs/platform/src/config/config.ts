@@ -39,6 +39,10 @@ export interface LynxConfig {
    * a unique value per test. Subject `lynx.x.y` becomes `<namespace>.x.y`.
    */
   namespace: string;
+  /** Longest time to receive a whole request, headers and body (Node's server.requestTimeout). */
+  httpRequestTimeoutMs: number;
+  /** Longest silence while a request body is arriving; then 408 and the connection closes. */
+  httpBodyIdleTimeoutMs: number;
 }
 
 /** `LYNX_<APP>_PORT`, e.g. LYNX_MODEL_SERVER_PORT. */
@@ -64,6 +68,8 @@ const envSchema = z.object({
     .string()
     .regex(/^[a-z][a-z0-9_-]{0,47}$/, { message: 'expected 1-48 chars of a-z 0-9 _ - starting with a letter' })
     .default('lynx'),
+  LYNX_HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
+  LYNX_HTTP_BODY_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
 });
 
 /** Reads and validates the LYNX_* variables for one app. Throws ConfigError naming the bad variable. */
@@ -99,5 +105,7 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
     host: e.LYNX_HOST,
     port: parsedPort.data,
     namespace: e.LYNX_NAMESPACE,
+    httpRequestTimeoutMs: e.LYNX_HTTP_REQUEST_TIMEOUT_MS,
+    httpBodyIdleTimeoutMs: e.LYNX_HTTP_BODY_IDLE_TIMEOUT_MS,
   };
 }

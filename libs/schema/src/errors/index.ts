@@ -27,3 +27,8 @@ export * from './upstream-unavailable-error';
 export * from './path-outside-root-error';
 export * from './eval-set-mismatch-error';
 export * from './upstream-timeout-error';
+export * from './json-too-deep-error';
+export * from './nul-byte-error';
+export * from './request-timeout-error';
+export * from './upstream-not-allowed-error';
+export * from './tag-limit-exceeded-error';
