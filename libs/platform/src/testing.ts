@@ -3,3 +3,4 @@ export * from './testing/fixtures';
 export * from './testing/registry-child';
 export * from './testing/free-port';
 export * from './testing/spawn-listening';
+export * from './testing/raw-http';

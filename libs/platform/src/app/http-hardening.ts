@@ -31,12 +31,18 @@ export function watchBody(req: IncomingMessage, res: ServerResponse, watch: Body
   // Node's socket timeout handler emits 'timeout' on a request still arriving; listening here means
   // we answer instead of a bare reset.
   req.once('timeout', () => {
-    if (!res.headersSent) {
-      const { status, body } = toErrorResponse(new RequestTimeoutError(`no request body bytes for ${watch.idleMs} ms: send the body without pauses`, { idle_ms: watch.idleMs }));
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', connection: 'close' }).end(JSON.stringify(body));
-    }
-    socket.destroySoon();
-    setTimeout(() => socket.destroy(), 1000).unref();
+    const err = new RequestTimeoutError(`no request body bytes for ${watch.idleMs} ms: send the body without pauses`, { idle_ms: watch.idleMs });
+    // The body's reader (a blob upload's pipeline) must see the request fail: once the answer is
+    // out, Node never ends or aborts a request whose response is done, so it would wait forever.
+    const fail = () => {
+      req.destroy(err);
+      socket.destroy();
+    };
+    if (res.headersSent) return fail();
+    const { status, body } = toErrorResponse(err);
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), connection: 'close' }).end(text, fail);
+    setTimeout(fail, 1000).unref();
   });
   req.once('end', () => socket.setTimeout(server.timeout));
 }
