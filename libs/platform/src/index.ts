@@ -6,7 +6,7 @@ export * from './app/create-app';
 export * from './app/raw-routes';
 export * from './app/slot-list';
 export * from './app/json-guards';
-export { hasBody } from './app/http-hardening';
+export { hasBody, lynxRoutes } from './app/http-hardening';
 export * from './health/readiness-registry';
 export * from './metrics/metrics.constants';
 export * from './nats/names';

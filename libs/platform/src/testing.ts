@@ -4,3 +4,4 @@ export * from './testing/registry-child';
 export * from './testing/free-port';
 export * from './testing/spawn-listening';
 export * from './testing/raw-http';
+export * from './testing/fuzz';

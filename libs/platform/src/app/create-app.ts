@@ -11,7 +11,7 @@ import type { LynxConfig } from '../config/config';
 import { LYNX_CONFIG } from '../config/config.constants';
 import { LynxLogger } from '../logger/lynx-logger';
 import { METRICS_REGISTRY } from '../metrics/metrics.constants';
-import { applyServerTimeouts, installRequestChecks, watchBody, type BodyWatch } from './http-hardening';
+import { applyServerTimeouts, installRequestChecks, recordRoutes, watchBody, type BodyWatch } from './http-hardening';
 import type { RawRouteRecorder, RawRoutes } from './raw-routes';
 
 type DynamicModuleLike = Parameters<typeof NestFactory.create>[0];
@@ -50,6 +50,7 @@ export async function createLynxApp(
     // Throw to the caller instead of exiting the process: a ConfigError must reach main's handler.
     abortOnError: false,
   });
+  recordRoutes(nest);
   const logger = nest.get(LynxLogger);
   nest.useLogger(logger);
   nest.enableShutdownHooks();

@@ -93,3 +93,20 @@ export function installRequestChecks(nest: NestFastifyApplication, tokens: Token
     }
   });
 }
+
+const ROUTES = new WeakMap<object, Array<{ method: string; url: string }>>();
+
+/** Remembers every route Fastify registers from now on (the fuzz suite walks them all). */
+export function recordRoutes(nest: NestFastifyApplication): void {
+  const fastify = nest.getHttpAdapter().getInstance();
+  const list: Array<{ method: string; url: string }> = [];
+  ROUTES.set(fastify, list);
+  fastify.addHook('onRoute', (o: { method: string | string[]; url: string }) => {
+    for (const method of Array.isArray(o.method) ? o.method : [o.method]) list.push({ method, url: o.url });
+  });
+}
+
+/** Every Fastify route of a Lynx app (method and pattern, e.g. `GET /v1/models/:name/versions`). */
+export function lynxRoutes(nest: NestFastifyApplication): Array<{ method: string; url: string }> {
+  return [...(ROUTES.get(nest.getHttpAdapter().getInstance()) ?? [])];
+}
