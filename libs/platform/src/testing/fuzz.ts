@@ -88,14 +88,16 @@ const CONTENT_TYPES = [
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Requests for one route: its parameters filled with hostile segments, any body, type and token. */
-export function requestArb(route: FuzzRoute, authorizations: readonly (string | undefined)[]): fc.Arbitrary<FuzzRequest> {
+export function requestArb(route: FuzzRoute, authorizations: readonly (string | undefined)[], routeBodies?: fc.Arbitrary<string>): fc.Arbitrary<FuzzRequest> {
   const params = route.url.split('/').filter((s) => s.startsWith(':')).length;
+  const bodies = routeBodies ? fc.oneof({ arbitrary: routeBodies, weight: 3 }, { arbitrary: bodyArb, weight: 2 }) : bodyArb;
   return fc
     .record({
       segs: fc.array(segmentArb, { minLength: params, maxLength: params }),
       query: queryArb,
-      body: METHODS_WITH_BODY.has(route.method) ? bodyArb : fc.oneof(fc.constant(undefined), bodyArb),
-      type: fc.constantFrom(...CONTENT_TYPES),
+      body: METHODS_WITH_BODY.has(route.method) ? bodies : fc.oneof(fc.constant(undefined), bodies),
+      // Mostly JSON, so cases get past the media-type check to the route's own handling.
+      type: fc.oneof({ arbitrary: fc.constant('application/json'), weight: 3 }, { arbitrary: fc.constantFrom(...CONTENT_TYPES), weight: 2 }),
       auth: fc.constantFrom(...authorizations),
       extra: fc.constantFrom<Record<string, string>>({}, { 'x-lynx-arm': 'a\u00e9' }, { 'x-lynx-request-id': '../../x' }, { accept: '*/*' }),
     })
@@ -119,13 +121,21 @@ const DEPENDENCY_CODES = new Set(['upstream_unavailable', 'upstream_timeout', 'n
 export async function fuzzRoutes(
   app: string,
   routes: readonly FuzzRoute[],
-  opts: { seed: number; casesPerRoute: number; timeoutMs: number; authorizations: readonly (string | undefined)[]; send(req: FuzzRequest): Promise<FuzzAnswer> },
+  opts: {
+    seed: number;
+    casesPerRoute: number;
+    timeoutMs: number;
+    authorizations: readonly (string | undefined)[];
+    /** Near-valid bodies for some routes (`METHOD /pattern`), mixed with the generic ones. */
+    routeBodies?: Record<string, fc.Arbitrary<string>>;
+    send(req: FuzzRequest): Promise<FuzzAnswer>;
+  },
 ): Promise<FuzzReport> {
   const report: FuzzReport = { app, routes: routes.length, cases: 0, serverErrors: 0, dependencyErrors: 0, writesAccepted: 0, perRoute: {}, failures: [] };
   for (const [n, route] of routes.entries()) {
     const key = `${route.method} ${route.url}`;
     const entry = (report.perRoute[key] = { cases: 0, statuses: {} as Record<string, number> });
-    const samples = fc.sample(requestArb(route, opts.authorizations), { seed: opts.seed + n, numRuns: opts.casesPerRoute });
+    const samples = fc.sample(requestArb(route, opts.authorizations, opts.routeBodies?.[key]), { seed: opts.seed + n, numRuns: opts.casesPerRoute });
     for (const req of samples) {
       let timer: NodeJS.Timeout | undefined;
       const answer = await Promise.race([
@@ -156,6 +166,15 @@ function codeOf(body: string): string | undefined {
     return undefined;
   }
 }
+
+/** A JSON object with the given fields (each an arbitrary) plus arbitrary extra keys. */
+export function nearValidBody(fields: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<string> {
+  return fc
+    .record({ base: fc.record(fields, { requiredKeys: [] }), extra: fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 3 }) })
+    .map(({ base, extra }) => JSON.stringify({ ...extra, ...base }));
+}
+
+export { fc };
 
 /** One line per app for the suite's output (and the closing note). */
 export function formatFuzzReport(r: FuzzReport): string {
