@@ -51,6 +51,8 @@ it('loses no event while NATS is down and the buffer has room, and stores each o
     expect(await router.events.flush(10_000)).toBe(true);
     await nats.kill();
     await load(router, 300, 'during');
+    // Down longer than a few publish timeouts (1 s each here): the probe's outage was 22 s.
+    await new Promise((r) => setTimeout(r, 5000));
     await nats.restart();
     await load(router, 20, 'after');
     expect(await router.events.flush(60_000)).toBe(true);
