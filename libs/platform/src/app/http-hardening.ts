@@ -58,7 +58,7 @@ const BEARER_RE = /^Bearer\s+(\S+)\s*$/i;
 /**
  * Checks every request before Fastify reads its body or runs a handler:
  * - a NUL in the path or query (raw or percent-encoded) → 400 nul_byte, whatever the route;
- * - a declared charset other than UTF-8 → 415;
+ * - a body declared in a charset other than UTF-8 → 415;
  * - with auth on, a request that carries a body needs a known bearer token now (401), so an
  *   unauthenticated client never makes a Lynx app read, buffer or wait for its body. The role is
  *   still checked by the guard. Lynx's public routes (health, metrics) take no body.
@@ -70,8 +70,9 @@ export function installRequestChecks(nest: NestFastifyApplication, tokens: Token
     try {
       const url = req.raw.url ?? '';
       if (url.includes('\u0000') || /%00/i.test(url)) throw new NulByteError('path or query');
-      checkUtf8Charset(req.headers['content-type']);
-      if (tokens && hasBody(req.raw)) {
+      const body = hasBody(req.raw);
+      if (body) checkUtf8Charset(req.headers['content-type']);
+      if (tokens && body) {
         const m = BEARER_RE.exec(req.headers.authorization ?? '');
         if (!m) throw new UnauthorizedError('missing bearer token (Authorization: Bearer <token>)');
         if (!tokens.authenticate(m[1])) throw new UnauthorizedError('unknown bearer token');

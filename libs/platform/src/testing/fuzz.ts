@@ -181,3 +181,27 @@ export function formatFuzzReport(r: FuzzReport): string {
   const routes = Object.entries(r.perRoute).map(([k, v]) => `  ${k}: ${v.cases} cases ${JSON.stringify(v.statuses)}`);
   return [`fuzz ${r.app}: ${r.routes} routes, ${r.cases} cases, 5xx=${r.serverErrors}, dependency 5xx=${r.dependencyErrors}, writes accepted=${r.writesAccepted}`, ...routes].join('\n');
 }
+
+/**
+ * fuzzRoutes over every Fastify route of an in-process app, sent with inject (no sockets). Auth
+ * is exercised with `tokens` (valid ones) plus none, an unknown and a malformed one.
+ */
+export async function fuzzApp(
+  nest: { getHttpAdapter(): { getInstance(): { inject(o: object): Promise<{ statusCode: number; body: string }> } } },
+  routes: readonly FuzzRoute[],
+  app: string,
+  opts: { seed: number; casesPerRoute: number; tokens?: readonly string[]; routeBodies?: Record<string, fc.Arbitrary<string>> },
+): Promise<FuzzReport> {
+  const fastify = nest.getHttpAdapter().getInstance();
+  return fuzzRoutes(app, routes.filter((r) => r.method !== 'OPTIONS'), {
+    seed: opts.seed,
+    casesPerRoute: opts.casesPerRoute,
+    timeoutMs: 10_000,
+    routeBodies: opts.routeBodies,
+    authorizations: [undefined, 'Bearer nope', 'Basic YTpi', ...(opts.tokens ?? []).map((t) => `Bearer ${t}`)],
+    send: async (req) => {
+      const res = await fastify.inject({ method: req.method, url: req.url, headers: req.headers, ...(req.body !== undefined ? { payload: req.body } : {}) });
+      return { status: res.statusCode, body: res.body };
+    },
+  });
+}
