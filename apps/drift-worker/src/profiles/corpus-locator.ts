@@ -1,5 +1,5 @@
 import { readFile, readdir, realpath } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { DATA_SNAPSHOT_SUFFIX, parseDataSnapshot } from '@lynx/bundle';
 import { NotFoundError, PathOutsideRootError, type Lineage } from '@lynx/schema';
 import { dataDigest } from '@lynx/tutor';
