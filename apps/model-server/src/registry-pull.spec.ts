@@ -3,6 +3,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pushBundle } from '@lynx/bundle';
+import { pushRandomVersion } from '@lynx/bundle/testing';
 import { startRegistryChild, type RegistryChild } from '@lynx/platform/testing';
 import { correct } from '@lynx/tutor';
 import { startModelServer, type ModelServerFixture } from './testing/model-server-fixture';
@@ -59,5 +60,16 @@ describe('model server pulling from the registry', () => {
     expect({ status: missing.status, code: missing.body.error.code }).toEqual({ status: 404, code: 'model_not_found' });
     const wrong = await f.post('/v1/load_lora_adapter', { lora_name: 'nope', lora_path: `grammar-tutor@${loraDigest}`, digest: int8Digest });
     expect({ status: wrong.status, code: wrong.body.error.code }).toEqual({ status: 400, code: 'digest_mismatch' });
+  });
+
+  it('takes a pulled bundle out of the cache again when its load is refused', async () => {
+    const bundles = join(f.tmp, 'data', 'model-server', 'bundles');
+    const before = (await readdir(bundles)).sort();
+    // A version of random bytes: pulled and verified, then refused as no tutor bundle.
+    const junk = await pushRandomVersion({ url: registry!.url, token: registry!.tokens.trainer }, 'grammar-tutor');
+    const res = await f.post('/v1/load_lora_adapter', { lora_name: 'junk', lora_path: `grammar-tutor@${junk}` });
+    expect(res.status).toBe(400);
+    expect((await readdir(bundles)).sort()).toEqual(before);
+    expect((await readdir(bundles))).not.toContain(junk.slice('sha256:'.length));
   });
 });

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { PlatformModule, type PlatformOptions } from '@lynx/platform';
+import { PlatformModule, loadUpstreamRules, type PlatformOptions } from '@lynx/platform';
 import { AliasesModule } from './aliases/aliases.module';
 import { AuditModule } from './audit/audit.module';
 import { BaselinesModule } from './baselines/baselines.module';
@@ -13,6 +13,7 @@ import { RpcModule } from './rpc/rpc.module';
 import { STORE_OVERRIDES, StoreModule } from './store/store.module';
 import { TrafficModule } from './traffic/traffic.module';
 import { UsageModule } from './usage/usage.module';
+import { UPSTREAM_RULES } from './versions/tag-policy';
 import { VersionsModule } from './versions/versions.module';
 
 export interface RegistryModuleOptions {
@@ -44,8 +45,13 @@ export class RegistryAppModule {
         LineageModule,
         MlflowMirrorModule.forRoot(options.env),
       ],
-      providers: [{ provide: STORE_OVERRIDES, useValue: options.databaseSchema ? { schema: options.databaseSchema } : {} }],
-      exports: [STORE_OVERRIDES],
+      // Global so the traffic and versions modules see the upstream rules the router applies too.
+      global: true,
+      providers: [
+        { provide: STORE_OVERRIDES, useValue: options.databaseSchema ? { schema: options.databaseSchema } : {} },
+        { provide: UPSTREAM_RULES, useFactory: () => loadUpstreamRules(options.env ?? process.env, 30_000) },
+      ],
+      exports: [STORE_OVERRIDES, UPSTREAM_RULES],
     };
   }
 }

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { InjectOptions } from 'fastify';
-import { makeTempDir, testNamespace, writeTokensFile, type TestNamespace } from '@lynx/platform/testing';
+import { TEST_UPSTREAM_ALLOWED_HOSTS, makeTempDir, testNamespace, writeTestUpstreamsFile, writeTokensFile, type TestNamespace } from '@lynx/platform/testing';
 import type { Role } from '@lynx/schema';
 import { createRegistryApp } from './registry-app';
 import { dropPostgresSchema } from './store/open-store';
@@ -35,7 +35,13 @@ export async function startRegistry(env: Record<string, string> = {}, maxBlobByt
     tmp.dir,
     (Object.keys(TOKENS) as Role[]).map((role) => ({ token: TOKENS[role], role, name: `${role}-user` })),
   );
-  const ns = testNamespace('reg', { LYNX_DATA_DIR: tmp.dir, LYNX_TOKENS_FILE: tokensFile, ...env });
+  const ns = testNamespace('reg', {
+    LYNX_DATA_DIR: tmp.dir,
+    LYNX_TOKENS_FILE: tokensFile,
+    LYNX_UPSTREAMS_FILE: await writeTestUpstreamsFile(tmp.dir),
+    LYNX_UPSTREAM_ALLOWED_HOSTS: TEST_UPSTREAM_ALLOWED_HOSTS,
+    ...env,
+  });
   const app = await createRegistryApp({ env: ns.env, config: maxBlobBytes ? { maxBlobBytes } : undefined, databaseSchema });
   const fastify = app.getHttpAdapter().getInstance();
   await fastify.ready();

@@ -46,8 +46,9 @@ function expectBinomial(observed: number, n: number, p: number) {
 beforeAll(async () => {
   [registry, server] = await Promise.all([startRegistryChild({ prefix: 'rtr' }), startModelServerProcess()]);
   for (const variant of ['base', 'lora', 'int8'] as const) {
+    // upstream.* tags are an operator's to set.
     const tags = { variant, 'upstream.base_url': server.baseUrl, 'upstream.model': variant };
-    digest[variant] = (await pushBundle({ url: registry.url, token: registry.tokens.trainer }, MODEL, server.trained.dirs[variant], { tags })).digest;
+    digest[variant] = (await pushBundle({ url: registry.url, token: registry.tokens.operator }, MODEL, server.trained.dirs[variant], { tags })).digest;
     await recordPassingVerdict(registry, MODEL, digest[variant]); // A/B arms answer users
   }
   await registry.call('POST', `/v1/models/${MODEL}/promote`, { digest: digest.lora, semver: 'v0.1.0-dev.1', reason: 'first' }, 'trainer');

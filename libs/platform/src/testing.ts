@@ -8,3 +8,5 @@ export * from './testing/openlineage-schema';
 export * from './testing/python-venv';
 export * from './testing/mlflow-server';
 export * from './testing/oidc-issuer';
+export * from './testing/raw-http';
+export * from './testing/fuzz';

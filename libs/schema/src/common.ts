@@ -81,9 +81,19 @@ export function parseSemver(v: string): ParsedSemver | undefined {
   return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]), prerelease };
 }
 
-/** Pre-releases whose first identifier is `dev` (v1.2.3-dev.4): never routed in prod. */
+/** Pre-releases whose first identifier is `dev`, in any case (v1.2.3-dev.4, v1.2.3-DEV.1). */
 export function isDevSemver(v: string): boolean {
-  return parseSemver(v)?.prerelease[0] === 'dev';
+  const first = parseSemver(v)?.prerelease[0];
+  return typeof first === 'string' && first.toLowerCase() === 'dev';
+}
+
+/**
+ * Any pre-release (v1.2.3-dev.4, v1.2.3-DEV.1, v1.2.3-rc.1): never promoted or routed with
+ * LYNX_ENV=prod, where only release semvers serve. Also true for a malformed semver.
+ */
+export function isPrereleaseSemver(v: string): boolean {
+  const p = parseSemver(v);
+  return !p || p.prerelease.length > 0;
 }
 
 /** SemVer 2.0 precedence (§11): negative when a < b, 0 when equal, positive when a > b. Throws on malformed input. */

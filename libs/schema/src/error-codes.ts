@@ -64,6 +64,12 @@ export const ERROR_CODES = {
   oidcJwksUnavailable: 'oidc_jwks_unavailable',
   abHorizonFixed: 'ab_horizon_fixed',
   requestNotFound: 'request_not_found',
+  jsonTooDeep: 'json_too_deep',
+  nulByte: 'nul_byte',
+  requestTimeout: 'request_timeout',
+  upstreamNotAllowed: 'upstream_not_allowed',
+  tagLimitExceeded: 'tag_limit_exceeded',
+  clientClosed: 'client_closed',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

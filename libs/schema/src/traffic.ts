@@ -12,10 +12,17 @@ export const singlePlanSchema = z.strictObject({
   ref: referenceSchema.optional(),
 });
 
+/**
+ * An arm's name goes out in the `x-lynx-arm` header of every answer, so it must be a header-safe
+ * token: 1-64 ASCII letters, digits, `.`, `_`, `-` (no CR/LF, spaces or non-ASCII).
+ */
+export const ARM_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const armNameSchema = z.string().regex(ARM_NAME_RE, { message: 'expected 1-64 chars of A-Z a-z 0-9 . _ - starting with a letter or digit (sent as the x-lynx-arm header)' });
+
 export const abArmSchema = z.strictObject({
   ref: referenceSchema,
   weight: z.number().nonnegative(),
-  name: z.string().min(1).max(64).optional(),
+  name: armNameSchema.optional(),
 });
 
 /**

@@ -120,7 +120,8 @@ export function formatPlan(view: any): string {
     String(a.digest).slice(0, 19),
     a.semver ?? '-',
     a.percent !== undefined ? `${a.percent}% mirrored` : String(a.weight),
-    `${a.upstream.base_url} (${a.upstream.model})`,
+    // Readers are not shown upstreams (internal addresses).
+    a.upstream ? `${a.upstream.base_url} (${a.upstream.model})` : '(operator only)',
   ]);
   const head = ['ARM', 'ROLE', 'REF', 'DIGEST', 'SEMVER', 'WEIGHT', 'UPSTREAM'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r: string[]) => r[i].length)));

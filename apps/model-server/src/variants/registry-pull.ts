@@ -16,7 +16,7 @@ export interface RegistryPullOptions {
  * Registry errors become the model server's own: 404 model_not_found, 400 for other refusals,
  * 502 when the registry is down.
  */
-export async function pullFromRegistry(model: string, ref: string, options: RegistryPullOptions): Promise<{ dir: string; digest: string }> {
+export async function pullFromRegistry(model: string, ref: string, options: RegistryPullOptions): Promise<{ dir: string; digest: string; fresh?: boolean }> {
   const registry: RegistryEndpoint = { url: options.registryUrl, token: options.token };
   try {
     const expected = isDigest(ref) ? ref : (await fetchManifest(registry, model, ref)).digest;
@@ -27,7 +27,8 @@ export async function pullFromRegistry(model: string, ref: string, options: Regi
       await rm(dir, { recursive: true, force: true });
     }
     await pullBundle(registry, model, expected, dir);
-    return { dir, digest: expected };
+    // fresh: this call put it in the cache, so a load that then refuses it takes it out again.
+    return { dir, digest: expected, fresh: true };
   } catch (err) {
     throw asServerError(err, `${model}@${ref}`);
   }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { bundleDigest } from '@lynx/bundle';
@@ -73,9 +73,11 @@ export class VariantsService implements OnModuleInit {
       throw new ModelAlreadyLoadedError(`a model named "${req.id}" is already loaded`, { model: req.id });
     }
     this.loading.add(req.id);
+    let pulledDir: string | undefined;
     try {
       const source = await parseBundleSource(req.location, { baseDir: req.confine ? this.config.adapterRoot : process.cwd(), confine: req.confine });
-      const { dir, digest } = await this.fetch(source, req.digest, req.location);
+      const { dir, digest, fresh } = await this.fetch(source, req.digest, req.location);
+      if (fresh) pulledDir = dir;
       const parentDigest = await readParentDigest(dir, req.location);
       const base = parentDigest ? this.baseFor(req, parentDigest) : undefined;
       if (!parentDigest && req.parent) {
@@ -87,7 +89,13 @@ export class VariantsService implements OnModuleInit {
       const variant: Variant = { id: req.id, digest, source: req.location, dir, parent: base?.id, created: Math.floor(Date.now() / 1000), model };
       this.variants.set(req.id, variant);
       this.metrics.register(req.id);
+      pulledDir = undefined;
       return variant;
+    } catch (err) {
+      // A bundle this load pulled and then refused leaves the cache with the refusal (unless a
+      // loaded model uses the same folder).
+      if (pulledDir && !this.list().some((v) => v.dir === pulledDir)) await rm(pulledDir, { recursive: true, force: true }).catch(() => undefined);
+      throw err;
     } finally {
       this.loading.delete(req.id);
     }
@@ -104,7 +112,7 @@ export class VariantsService implements OnModuleInit {
   }
 
   /** The bundle directory and its verified digest. */
-  private async fetch(source: BundleSource, expected: string | undefined, shown: string): Promise<{ dir: string; digest: string }> {
+  private async fetch(source: BundleSource, expected: string | undefined, shown: string): Promise<{ dir: string; digest: string; fresh?: boolean }> {
     if (source.kind === 'registry') {
       const pulled = await pullFromRegistry(source.model, source.ref, {
         registryUrl: this.config.registryUrl,
@@ -112,6 +120,7 @@ export class VariantsService implements OnModuleInit {
         cacheDir: this.config.cacheDir,
       });
       if (expected && expected !== pulled.digest) {
+        if (pulled.fresh) await rm(pulled.dir, { recursive: true, force: true }).catch(() => undefined);
         throw new DigestMismatchError(`${source.model}@${source.ref} is ${pulled.digest}, not the expected ${expected}`, { expected, actual: pulled.digest });
       }
       return pulled;

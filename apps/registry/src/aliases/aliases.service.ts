@@ -6,6 +6,7 @@ import {
   ForbiddenError,
   InvalidSemverError,
   isDevSemver,
+  isPrereleaseSemver,
   roleAtLeast,
   type AliasMoveRequest,
   type PromoteRequest,
@@ -41,7 +42,10 @@ export class AliasesService {
     const dev = isDevSemver(body.semver);
     const prod = this.config.env === 'prod';
     if (prod) {
-      if (dev) throw new InvalidSemverError(`-dev semvers cannot be promoted with LYNX_ENV=prod: ${body.semver}`, { semver: body.semver });
+      // Any pre-release, in any case: only release semvers serve in prod.
+      if (isPrereleaseSemver(body.semver)) {
+        throw new InvalidSemverError(`pre-release semvers cannot be promoted with LYNX_ENV=prod: ${body.semver}; promote a release semver such as v1.2.3`, { semver: body.semver });
+      }
       if (who.role !== 'ci' && who.role !== 'gate') {
         throw new ForbiddenError(`only the ci role promotes with LYNX_ENV=prod; ${who.name} has ${who.role}`, { required: 'ci', role: who.role });
       }

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { link, mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -10,7 +10,7 @@ import { HashingFileWriter } from './hashing-file-writer';
 
 /**
  * Content-addressed blobs under `<root>/sha256/<2 hex>/<hex>`. A blob becomes visible only by
- * rename of a verified, fsynced temp file from `<root>/tmp` (same filesystem), so a reader sees a
+ * a hard link to a verified, fsynced temp file from `<root>/tmp` (same filesystem), so a reader sees a
  * whole blob or none, even if the process dies mid-upload.
  */
 export class BlobStore {
@@ -81,11 +81,19 @@ export class BlobStore {
       } finally {
         await file.close();
       }
-      const existed = await this.has(digest);
       await mkdir(dirname(target), { recursive: true });
-      await rename(temp, target);
-      await fsyncPath(dirname(target));
-      return { created: !existed, size };
+      // link, not check-then-rename: of two uploads of one blob racing, exactly one creates it (201)
+      // and the other finds it there (EEXIST → 200); the content is the same either way.
+      let created = true;
+      try {
+        await link(temp, target);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        created = false;
+      }
+      await rm(temp, { force: true });
+      if (created) await fsyncPath(dirname(target));
+      return { created, size };
     } catch (err) {
       await rm(temp, { force: true });
       throw err;

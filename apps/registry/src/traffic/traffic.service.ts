@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Principal } from '@lynx/platform';
+import { LYNX_CONFIG, servingCheck, type LynxConfig, type Principal, type UpstreamRules } from '@lynx/platform';
 import { ALIASES, ArmWithoutPassingVerdictError, ForbiddenError, LynxError, ValidationError, trafficPlanSchema, type TrafficPlan } from '@lynx/schema';
+import { UPSTREAM_RULES } from '../versions/tag-policy';
 import { REGISTRY_STORE } from '../store/store.module';
 import type { RegistryStore } from '../store/registry-store';
 import { fixAbHorizon } from './ab-horizon';
@@ -37,6 +38,8 @@ export function planRefs(plan: TrafficPlan): string[] {
 export class TrafficService {
   constructor(
     @Inject(REGISTRY_STORE) private readonly store: RegistryStore,
+    @Inject(UPSTREAM_RULES) private readonly upstreams: UpstreamRules,
+    @Inject(LYNX_CONFIG) private readonly config: LynxConfig,
   ) {}
 
   /** The stored plan; a model without one serves `production` (revision 0). */
@@ -47,18 +50,28 @@ export class TrafficService {
     return { model, revision: 0, plan: { strategy: 'single' }, updated_at: null, updated_by: null };
   }
 
-  /** Stores a plan whose every ref resolves now; otherwise 400 and the running plan stays. */
+  /**
+   * Stores a plan the router can serve now: every ref resolves, and each version passes the
+   * router's own servingCheck (an allowed upstream; in prod no pre-release). Otherwise 400 and the
+   * running plan stays, as the router's PUT would answer.
+   */
   async put(model: string, body: PutTrafficBody, who: Principal) {
     const unknown: Array<{ ref: string; code: string; message: string }> = [];
+    const unservable: Array<{ ref: string; problem: string }> = [];
     for (const ref of planRefs(body.plan)) {
       try {
-        await this.store.resolve(model, ref);
+        const v = await this.store.resolve(model, ref);
+        const served = servingCheck(model, v, this.upstreams, this.config.env === 'prod');
+        if ('problem' in served) unservable.push({ ref, problem: served.problem });
       } catch (err) {
         if (!(err instanceof LynxError) || err.code === 'model_not_found') throw err;
         unknown.push({ ref, code: err.code, message: err.message });
       }
     }
     if (unknown.length) throw new ValidationError(`the plan names refs that do not resolve: ${unknown.map((u) => u.ref).join(', ')}`, { refs: unknown });
+    if (unservable.length) {
+      throw new ValidationError(`traffic plan for ${model} cannot be served: ${unservable.map((u) => `${u.ref}: ${u.problem}`).join('; ')}`, { refs: unservable });
+    }
     const reason = await this.checkArmVerdicts(model, body, who);
     const { override_verdicts: _override, ...input } = body;
     const previous = await this.store.getTrafficPlan(model);

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { digestFromFiles, validateManifestFiles } from '@lynx/bundle';
-import { LINEAGE_EMITTER, LineageEmitter, modelDataset, type Principal } from '@lynx/platform';
+import { LINEAGE_EMITTER, LineageEmitter, modelDataset, type Principal, type UpstreamRules } from '@lynx/platform';
 import { MissingBlobsError, ValidationError, modelNameSchema, type RegisterVersionRequest, type TagsPatchRequest } from '@lynx/schema';
 import { BlobsService } from '../blobs/blobs.service';
 import { DomainMetrics } from '../metrics/domain-metrics';
 import { REGISTRY_STORE } from '../store/store.module';
 import type { RegistryStore, VersionFilter, VersionStatus } from '../store/registry-store';
-import { checkTagWrite } from './tag-policy';
+import { UPSTREAM_RULES, checkTagWrite } from './tag-policy';
 
 const STATUSES: VersionStatus[] = ['registered', 'production', 'superseded', 'rolled_back'];
 
@@ -24,6 +24,7 @@ export class VersionsService {
     @Inject(BlobsService) private readonly blobs: BlobsService,
     @Inject(LINEAGE_EMITTER) private readonly lineage: LineageEmitter,
     @Inject(DomainMetrics) private readonly metrics: DomainMetrics,
+    @Inject(UPSTREAM_RULES) private readonly upstreams: UpstreamRules,
   ) {}
 
   /**
@@ -32,6 +33,7 @@ export class VersionsService {
    */
   async register(model: string, body: RegisterVersionRequest, who: Principal) {
     checkModelName(model);
+    checkTagWrite(body.tags ?? {}, body.tags ?? {}, who, this.upstreams.allowed);
     const files = validateManifestFiles(body.manifest.files);
     const digest = digestFromFiles(files);
     const stats = await Promise.all(files.map((f) => this.blobs.store.stat(f.digest)));
@@ -64,8 +66,10 @@ export class VersionsService {
     const both = body.unset.filter((k) => k in body.set);
     if (both.length) throw new ValidationError(`tags both set and unset: ${both.join(', ')}`, { keys: both });
     if (Object.keys(body.set).length === 0 && body.unset.length === 0) throw new ValidationError('nothing to change: give tags to set or keys to unset');
-    checkTagWrite({ ...Object.fromEntries(body.unset.map((k) => [k, null])), ...body.set }, who.role);
     const version = await this.store.resolve(model, ref);
+    const after: Record<string, string> = { ...version.tags, ...body.set };
+    for (const k of body.unset) delete after[k];
+    checkTagWrite({ ...Object.fromEntries(body.unset.map((k) => [k, null])), ...body.set }, after, who, this.upstreams.allowed);
     const change = await this.store.setTags(
       { model, digest: version.digest, set: body.set, unset: body.unset, ...(body.reason ? { reason: body.reason } : {}) },
       { actor: who.name, role: who.role },

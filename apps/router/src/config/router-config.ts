@@ -43,6 +43,8 @@ export interface RouterConfig {
   shadowMaxInFlight: number;
   /** Bearer token for the router's own registry reads (LYNX_TOKEN). */
   registryToken?: string;
+  /** The environment read (LYNX_UPSTREAMS_FILE, LYNX_UPSTREAM_ALLOWED_HOSTS, api_key_env variables). */
+  env: NodeJS.ProcessEnv;
 }
 
 const int = (min: number) => z.coerce.number().int().min(min);
@@ -82,8 +84,8 @@ export function loadRouterConfig(env: NodeJS.ProcessEnv = process.env): RouterCo
   return {
     models,
     // The default file is watched even while it does not exist, so creating it later takes effect.
-    upstreamsFile: e.LYNX_ROUTER_UPSTREAMS_FILE ?? DEFAULT_UPSTREAMS_FILE,
-    upstreamsFileRequired: e.LYNX_ROUTER_UPSTREAMS_FILE !== undefined,
+    upstreamsFile: e.LYNX_ROUTER_UPSTREAMS_FILE ?? env.LYNX_UPSTREAMS_FILE ?? DEFAULT_UPSTREAMS_FILE,
+    upstreamsFileRequired: (e.LYNX_ROUTER_UPSTREAMS_FILE ?? env.LYNX_UPSTREAMS_FILE) !== undefined,
     upstreamsPollMs: e.LYNX_ROUTER_UPSTREAMS_POLL_MS,
     defaultUpstream:
       e.LYNX_ROUTER_DEFAULT_UPSTREAM === 'off' ? undefined : (e.LYNX_ROUTER_DEFAULT_UPSTREAM ?? `${serviceUrl('model-server', env)}/v1`).replace(/\/+$/, ''),
@@ -99,5 +101,6 @@ export function loadRouterConfig(env: NodeJS.ProcessEnv = process.env): RouterCo
     refreshMs: e.LYNX_ROUTER_REFRESH_MS,
     shadowMaxInFlight: e.LYNX_ROUTER_SHADOW_MAX_INFLIGHT,
     registryToken: e.LYNX_TOKEN,
+    env,
   };
 }

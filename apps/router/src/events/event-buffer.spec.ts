@@ -67,4 +67,26 @@ describe('EventBuffer', () => {
     expect(await buffer.flush(1000)).toBe(true);
     expect(depths).toEqual([2, 1, 0]); // 'd' went out in the turn it came: the depth never left 0
   });
+
+  it('retries a failed publish until it is stored, and drops only on overflow (no attempt limit by default)', async () => {
+    const drops: string[] = [];
+    let down = true;
+    const tries = new Map<string, number>();
+    const sent: string[] = [];
+    const publish: PublishFn = async (_s, _p, id) => {
+      tries.set(id, (tries.get(id) ?? 0) + 1);
+      if (down) throw new Error('NATS is not connected yet');
+      sent.push(id);
+    };
+    const buffer = new EventBuffer(publish, { capacity: 3, concurrency: 1, retryBackoffMs: 5, onDrop: (r) => drops.push(r) });
+    for (const id of ['a', 'b', 'c']) expect(buffer.push('s', {}, id)).toBe(true);
+    // More than the old limit of 3 attempts per event, with the backoff between them.
+    for (let i = 0; i < 100 && Math.max(0, ...tries.values()) <= 3; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(Math.max(...tries.values())).toBeGreaterThan(3);
+    expect(drops).toEqual([]); // an event in flight came back to a buffer with room
+    down = false;
+    expect(await buffer.flush(5000)).toBe(true);
+    expect(sent.sort()).toEqual(['a', 'b', 'c']);
+    expect(drops).toEqual([]);
+  });
 });

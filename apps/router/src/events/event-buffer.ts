@@ -4,8 +4,14 @@ export type PublishFn = (subject: string, payload: unknown, msgId: string) => Pr
 export interface EventBufferOptions {
   capacity: number;
   concurrency: number;
-  /** Publish attempts per event before it is dropped as `failed`. */
+  /**
+   * Publish attempts per event before it is dropped as `failed`; default unbounded: a failed
+   * publish goes back into the buffer and is retried (its Nats-Msg-Id makes a retry that was in
+   * fact stored a no-op), so events are dropped only when the buffer overflows.
+   */
   attempts?: number;
+  /** First pause after a failed publish before the buffer is pumped again; doubles up to 2 s. */
+  retryBackoffMs?: number;
   /**
    * How long a new event may wait for others before the batch goes out (Kafka's `linger.ms`);
    * 0: at the end of the current event-loop turn.
@@ -26,7 +32,9 @@ interface Pending {
 /**
  * A bounded in-memory queue drained in the background with a bounded number of publishes in
  * flight. `push` never waits and never throws: when the queue is full (NATS slow or down) the
- * event is dropped and counted, so a request is never held up by the event bus.
+ * event is dropped and counted, so a request is never held up by the event bus. A failed publish
+ * goes back into the queue and is retried after a backoff, so an outage loses nothing while the
+ * queue has room.
  */
 export class EventBuffer {
   private items: Array<Pending | undefined> = [];
@@ -37,13 +45,18 @@ export class EventBuffer {
   private reportedDepth = -1;
   private readonly attempts: number;
   private readonly lingerMs: number;
+  private readonly backoffMs: number;
+  /** Consecutive failed publishes; while > 0 the pump waits a backoff (NATS down: no busy loop). */
+  private failures = 0;
+  private pausedUntil = 0;
 
   constructor(
     private readonly publish: PublishFn,
     private readonly options: EventBufferOptions,
   ) {
-    this.attempts = options.attempts ?? 3;
+    this.attempts = options.attempts ?? Number.POSITIVE_INFINITY;
     this.lingerMs = options.lingerMs ?? 0;
+    this.backoffMs = options.retryBackoffMs ?? 50;
   }
 
   get depth(): number {
@@ -68,7 +81,7 @@ export class EventBuffer {
 
   private enqueue(e: Pending): boolean {
     if (this.depth >= this.options.capacity) {
-      this.options.onDrop(e.attempts === 0 ? 'overflow' : 'failed');
+      this.options.onDrop('overflow');
       return false;
     }
     this.items.push(e);
@@ -87,7 +100,8 @@ export class EventBuffer {
       this.pumpScheduled = false;
       this.pump();
     };
-    if (this.lingerMs > 0) setTimeout(run, this.lingerMs);
+    const wait = Math.max(this.lingerMs, this.pausedUntil - Date.now());
+    if (wait > 0) setTimeout(run, wait);
     else setImmediate(run);
   }
 
@@ -104,19 +118,23 @@ export class EventBuffer {
   }
 
   private pump(): void {
+    if (this.pausedUntil > Date.now()) return this.schedulePump();
     while (this.inFlight < this.options.concurrency) {
       const e = this.take();
       if (!e) break;
       this.inFlight++;
       this.publish(e.subject, e.payload, e.id).then(
         () => {
+          this.failures = 0;
           this.options.onPublished?.();
           this.settle();
         },
         () => {
           e.attempts++;
+          this.failures++;
+          this.pausedUntil = Date.now() + Math.min(2000, this.backoffMs * 2 ** Math.min(this.failures - 1, 6));
           if (e.attempts >= this.attempts) this.options.onDrop('failed');
-          else this.enqueue(e);
+          else this.enqueue(e); // full: counted as an overflow, as a new event would be
           this.settle();
         },
       );

@@ -1,6 +1,6 @@
-import { ALIASES, ValidationError, isDevSemver, type ServingRole, type TrafficPlan } from '@lynx/schema';
+import type { Upstream, VersionInfo } from '@lynx/platform';
+import { ALIASES, ValidationError, type ServingRole, type TrafficPlan } from '@lynx/schema';
 import type { Arm, CompiledPlan } from '../routing/compiled-plan';
-import type { Upstream, VersionInfo } from '../upstreams/upstream';
 
 export interface PlanInput {
   model: string;
@@ -11,9 +11,8 @@ export interface PlanInput {
 export interface CompileDeps {
   /** Resolves a registry ref of `model`; throws a LynxError (404 for an unknown ref). */
   resolve(ref: string): Promise<VersionInfo>;
-  upstreamOf(v: VersionInfo): Upstream | undefined;
-  /** LYNX_ENV=prod: a `-dev` semver is never routed. */
-  prod: boolean;
+  /** servingCheck from @lynx/platform: the rules the registry applies too (prod semvers, allowed upstreams). */
+  check(v: VersionInfo): { upstream: Upstream } | { problem: string };
 }
 
 interface ArmSpec {
@@ -57,7 +56,7 @@ function armSpecs(plan: TrafficPlan): { arms: ArmSpec[]; shadow?: ArmSpec & { pe
 
 /**
  * Resolves every ref of a plan to a digest and an upstream, once, at load time. Any ref that does
- * not resolve, has no upstream, or (in prod) is a `-dev` version makes the whole plan invalid:
+ * not resolve, has no allowed upstream, or (in prod) is a pre-release makes the whole plan invalid:
  * a ValidationError naming each such ref, so the caller keeps the plan it runs.
  */
 export async function compilePlan(input: PlanInput, deps: CompileDeps): Promise<CompiledPlan> {
@@ -75,15 +74,12 @@ export async function compilePlan(input: PlanInput, deps: CompileDeps): Promise<
         problems.push({ ref: spec.ref, arm: spec.name, problem: e.message ?? 'does not resolve' });
         return undefined;
       }
-      if (deps.prod && v.semver && isDevSemver(v.semver)) {
-        problems.push({ ref: spec.ref, arm: spec.name, problem: `resolves to ${v.semver}, a -dev version, which is never routed with LYNX_ENV=prod` });
+      const served = deps.check(v);
+      if ('problem' in served) {
+        problems.push({ ref: spec.ref, arm: spec.name, problem: served.problem });
         return undefined;
       }
-      const upstream = deps.upstreamOf(v);
-      if (!upstream) {
-        problems.push({ ref: spec.ref, arm: spec.name, problem: `no upstream for ${v.digest}: set its registry tags upstream.base_url and upstream.model, or add it to lynx.upstreams.yaml` });
-        return undefined;
-      }
+      const upstream = served.upstream;
       return { name: spec.name, role: spec.role, ref: spec.ref, digest: v.digest, semver: v.semver, weight: spec.weight, upstream };
     }),
   );

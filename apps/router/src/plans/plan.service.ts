@@ -1,10 +1,9 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { LYNX_CONFIG, LynxLogger, LynxNames, NatsService, ReadinessRegistry, type LynxConfig } from '@lynx/platform';
+import { LYNX_CONFIG, LynxLogger, LynxNames, NatsService, ReadinessRegistry, UpstreamAllowlist, servingCheck, type LynxConfig, type UpstreamRules } from '@lynx/platform';
 import { ERROR_CODES, LynxError, trafficPlanSchema } from '@lynx/schema';
 import { ROUTER_CONFIG, type RouterConfig } from '../config/router-config';
 import { RouterMetrics } from '../metrics/router-metrics';
 import type { CompiledPlan } from '../routing/compiled-plan';
-import { upstreamFor } from '../upstreams/upstream';
 import { UpstreamsWatcher } from '../upstreams/upstreams-watcher';
 import { compilePlan, type PlanInput } from './compile-plan';
 import { PlanWatcher } from './plan-watcher';
@@ -176,11 +175,22 @@ export class PlanService implements OnApplicationBootstrap, OnApplicationShutdow
     void this.reload(model);
   }
 
+  /** The one set of upstream rules the registry applies too, with the upstreams file as last read. */
+  private upstreamRules(): UpstreamRules {
+    const file = this.upstreams.file;
+    return {
+      file,
+      allowed: UpstreamAllowlist.from(this.config.env, file),
+      defaultTimeoutMs: this.config.upstreamTimeoutMs,
+      env: this.config.env,
+      defaultBaseUrl: this.config.defaultUpstream,
+    };
+  }
+
   private compile(input: PlanInput): Promise<CompiledPlan> {
     return compilePlan(input, {
       resolve: (ref) => this.registry.getVersion(input.model, ref),
-      upstreamOf: (v) => upstreamFor(input.model, v, this.upstreams.file, this.config.upstreamTimeoutMs, process.env, this.config.defaultUpstream),
-      prod: this.platform.env === 'prod',
+      check: (v) => servingCheck(input.model, v, this.upstreamRules(), this.platform.env === 'prod'),
     });
   }
 

@@ -1,6 +1,6 @@
 import { Agent, request } from 'undici';
 import { ERROR_CODES, LynxError, UpstreamUnavailableError, type TrafficPlan } from '@lynx/schema';
-import type { VersionInfo } from '../upstreams/upstream';
+import type { VersionInfo } from '@lynx/platform';
 
 /** The registry's stored plan (GET /v1/traffic/{model}); revision 0 = none stored, serve production. */
 export interface TrafficRecord {

@@ -118,13 +118,22 @@ export class ProxyService implements OnApplicationShutdown {
     });
     res.writeHead(r.status, [...lynxHeaders(ctx.requestId, r.arm), 'content-type', r.contentType, 'cache-control', 'no-cache', 'x-accel-buffering', 'no']);
     tap.pipe(res);
-    // A client that goes away ends the upstream stream too (as Fastify's send(stream) did).
+    // A client that goes away ends the upstream stream too (as Fastify's send(stream) did). That is
+    // the client's doing, not the upstream's: it never counts against the upstream's breaker.
+    let clientGone = false;
     res.once('close', () => {
-      if (!res.writableFinished) tap.destroy();
+      if (res.writableFinished) return;
+      clientGone = true;
+      tap.destroy();
     });
     pipeline(r.stream!, tap, (err) => {
       const summary = summarizeSse(Buffer.concat(kept).toString('utf8'));
       const upstreamMs = performance.now() - r.sentAt;
+      if (err && clientGone) {
+        const error = { code: ERROR_CODES.clientClosed, message: 'the client closed the connection before the stream ended' };
+        this.finish(ctx, r.arm, { output: summary.output, usage: summary.usage, upstreamMs, status: 'error', error });
+        return;
+      }
       if (err) {
         this.pool.breaker(r.arm.upstream).failure();
         const error = { code: ERROR_CODES.upstreamUnavailable, message: `stream ended early: ${err.message}` };

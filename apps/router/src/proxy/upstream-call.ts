@@ -42,9 +42,11 @@ export async function callArm(pool: UpstreamPool, arm: Arm, endpoint: Endpoint, 
   if (!breaker.allow()) {
     return { ok: false, arm, sentAt, error: new UpstreamUnavailableError(`circuit open for upstream ${arm.upstream.baseUrl} after repeated failures`, { upstream: arm.upstream.baseUrl }) };
   }
+  // Outside the try: only what the upstream does may count against its breaker. (The body's depth
+  // is bounded when it is read, so this cannot overflow the stack either.)
+  const payload = JSON.stringify({ ...body, model: arm.upstream.model });
+  const headers = { 'x-lynx-request-id': requestId };
   try {
-    const payload = JSON.stringify({ ...body, model: arm.upstream.model });
-    const headers = { 'x-lynx-request-id': requestId };
     if (stream) {
       const res = await pool.post(arm.upstream, PATHS[endpoint], payload, headers);
       if (res.statusCode < 300) {

@@ -1,5 +1,5 @@
 import type { ServingRole, TrafficPlan } from '@lynx/schema';
-import type { Upstream } from '../upstreams/upstream';
+import type { Upstream } from '@lynx/platform';
 
 /** One part of a plan, resolved: which digest it serves and where that digest runs. */
 export interface Arm {

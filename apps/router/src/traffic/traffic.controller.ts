@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, Inject, Param, Put } from '@nestjs/common';
 import { z } from 'zod';
-import { Roles, ZodValidationPipe } from '@lynx/platform';
-import { ModelNotFoundError, trafficPlanSchema } from '@lynx/schema';
+import { Principal, Roles, ZodValidationPipe } from '@lynx/platform';
+import { ModelNotFoundError, roleAtLeast, trafficPlanSchema } from '@lynx/schema';
 import { PlanService } from '../plans/plan.service';
 import type { PutTrafficBody } from '../plans/registry-client';
 import type { CompiledPlan } from '../routing/compiled-plan';
@@ -25,11 +25,12 @@ export const putTrafficSchema = z.strictObject({
 export class TrafficController {
   constructor(@Inject(PlanService) private readonly plans: PlanService) {}
 
+  /** Upstream URLs are internal addresses: only operators and above see them. */
   @Get()
-  get(@Param('model') model: string) {
+  get(@Param('model') model: string, @Principal() who?: Principal) {
     const plan = this.plans.get(model);
     if (!plan) throw new ModelNotFoundError(`no traffic plan loaded for ${JSON.stringify(model)}`, { model });
-    return view(plan);
+    return view(plan, who !== undefined && roleAtLeast(who.role, 'operator'));
   }
 
   @Roles('operator')
@@ -39,11 +40,11 @@ export class TrafficController {
     @Body(new ZodValidationPipe(putTrafficSchema)) body: PutTrafficBody,
     @Headers('authorization') authorization?: string,
   ) {
-    return view(await this.plans.put(model, body, authorization));
+    return view(await this.plans.put(model, body, authorization), true);
   }
 }
 
-function view(p: CompiledPlan) {
+function view(p: CompiledPlan, showUpstreams: boolean) {
   return {
     model: p.model,
     revision: p.revision,
@@ -57,7 +58,7 @@ function view(p: CompiledPlan) {
       semver: a.semver,
       weight: a.weight,
       ...(p.shadow?.arm === a ? { percent: p.shadow.percent } : {}),
-      upstream: { base_url: a.upstream.baseUrl, model: a.upstream.model, timeout_ms: a.upstream.timeoutMs },
+      ...(showUpstreams ? { upstream: { base_url: a.upstream.baseUrl, model: a.upstream.model, timeout_ms: a.upstream.timeoutMs } } : {}),
     })),
   };
 }

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { Pool, errors, type Dispatcher } from 'undici';
 import { UpstreamTimeoutError, UpstreamUnavailableError } from '@lynx/schema';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker';
-import type { Upstream } from './upstream';
+import type { Upstream } from '@lynx/platform';
 
 export interface WholeAnswer {
   statusCode: number;

@@ -1,7 +1,7 @@
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTempDir } from '@lynx/platform/testing';
-import type { UpstreamsFile } from './upstream';
+import type { UpstreamsFile } from '@lynx/platform';
 import { UpstreamsWatcher } from './upstreams-watcher';
 
 const digest = `sha256:${'a'.repeat(64)}`;

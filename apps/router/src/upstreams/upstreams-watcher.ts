@@ -1,6 +1,6 @@
 import { existsSync, unwatchFile, watchFile, type Stats } from 'node:fs';
 import { ConfigError } from '@lynx/schema';
-import { UpstreamsFile } from './upstream';
+import { UpstreamsFile } from '@lynx/platform';
 
 /**
  * The upstreams file, re-read when it changes. fs.watchFile polls the file's stat (mtime, size),

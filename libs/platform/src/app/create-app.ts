@@ -1,14 +1,17 @@
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { NestFactory } from '@nestjs/core';
 import type { Type } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { AppName } from '@lynx/schema';
+import { TOKEN_STORE } from '../auth/auth.guard';
+import type { TokenStore } from '../auth/token-store';
 import type { LynxConfig } from '../config/config';
 import { LYNX_CONFIG } from '../config/config.constants';
 import { LynxLogger } from '../logger/lynx-logger';
 import { METRICS_REGISTRY } from '../metrics/metrics.constants';
+import { applyServerTimeouts, installRequestChecks, recordRoutes, watchBody, type BodyWatch } from './http-hardening';
 import type { RawRouteRecorder, RawRoutes } from './raw-routes';
 
 type DynamicModuleLike = Parameters<typeof NestFactory.create>[0];
@@ -34,19 +37,28 @@ export async function createLynxApp(
 ): Promise<NestFastifyApplication> {
   let record: RawRouteRecorder = () => undefined;
   const raw = opts.rawRoutes;
+  // Filled in from the app's config below, before it listens.
+  const watch: BodyWatch = { idleMs: 0 };
   const adapter = new FastifyAdapter({
     bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
-    ...(raw ? { serverFactory: (handler: FastifyHandler, o: ServerOptions) => rawFirstServer(raw, handler, o, (...a) => record(...a)) } : {}),
+    serverFactory: (handler: FastifyHandler, o: ServerOptions) => lynxServer(raw, handler, o, (...a) => record(...a), watch),
   });
   const nest = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
     bufferLogs: true,
+    // Lynx's own JSON parser (installRequestChecks) replaces Fastify's; Nest must not add a third.
+    bodyParser: false,
     // Throw to the caller instead of exiting the process: a ConfigError must reach main's handler.
     abortOnError: false,
   });
+  recordRoutes(nest);
   const logger = nest.get(LynxLogger);
   nest.useLogger(logger);
   nest.enableShutdownHooks();
   record = instrument(nest, app, logger, nest.get<Registry>(METRICS_REGISTRY), raw);
+  const config = nest.get<LynxConfig>(LYNX_CONFIG);
+  watch.idleMs = config.httpBodyIdleTimeoutMs;
+  applyServerTimeouts(nest.getHttpServer() as Server, config);
+  installRequestChecks(nest, nest.get<string, TokenStore | null>(TOKEN_STORE, { strict: false }));
   return nest;
 }
 
@@ -57,11 +69,16 @@ interface ServerOptions {
   connectionTimeout?: number;
 }
 
-/** The HTTP server Fastify would create, with raw routes answered before Fastify's handler. */
-function rawFirstServer(raw: RawRoutes, fastifyHandler: FastifyHandler, o: ServerOptions, record: RawRouteRecorder) {
-  const server = createServer((req, res) => {
-    const route = raw.match(req);
-    if (!route) return fastifyHandler(req, res);
+/**
+ * The HTTP server Fastify would create, with raw routes (if any) answered before Fastify's handler
+ * and every request body watched for idle time. Node checks request timeouts every second instead
+ * of its default 30 s, so a timed-out request is answered close to its deadline.
+ */
+function lynxServer(raw: RawRoutes | undefined, fastifyHandler: FastifyHandler, o: ServerOptions, record: RawRouteRecorder, watch: BodyWatch) {
+  const server = createServer({ connectionsCheckingInterval: 1000 }, (req, res) => {
+    watchBody(req, res, watch, server);
+    const route = raw?.match(req);
+    if (!route || !raw) return fastifyHandler(req, res);
     const started = performance.now();
     raw.track(res, () => record(req.method ?? 'POST', route.route, res.statusCode, (performance.now() - started) / 1000));
     route.handler(req, res);

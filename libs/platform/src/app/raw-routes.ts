@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parse as parseJsonSafely } from 'secure-json-parse';
 import { ERROR_CODES, LynxError, PayloadTooLargeError, UnsupportedMediaTypeError } from '@lynx/schema';
+import { checkUtf8Charset, parseJsonText } from './json-guards';
 import { SlotList } from './slot-list';
 
 export type RawRouteHandler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -57,8 +57,9 @@ export class RawRoutes {
 
 /**
  * Reads a JSON request body as Fastify's parser would: `application/json` only (415), at most
- * `limit` bytes (413, checked against Content-Length before reading and while reading), not empty
- * and well-formed (400), and no `__proto__` or `constructor.prototype` keys (400).
+ * `limit` bytes (413, checked against Content-Length before reading and while reading), UTF-8 (415
+ * for another declared charset), not empty and well-formed (400), nested at most MAX_JSON_DEPTH
+ * (400, before anything walks it), and no `__proto__` or `constructor.prototype` keys (400).
  */
 export async function readJsonBody(req: IncomingMessage, res: ServerResponse, limit: number): Promise<unknown> {
   const type = req.headers['content-type'];
@@ -66,6 +67,7 @@ export async function readJsonBody(req: IncomingMessage, res: ServerResponse, li
   if (media !== 'application/json') {
     throw new UnsupportedMediaTypeError(`unsupported content type ${JSON.stringify(type ?? '')}: send the body as application/json`);
   }
+  checkUtf8Charset(type);
   const tooLarge = () => {
     // The rest of the body is never read: close the connection once the answer is out.
     res.setHeader('connection', 'close');
@@ -74,12 +76,8 @@ export async function readJsonBody(req: IncomingMessage, res: ServerResponse, li
   if (Number(req.headers['content-length'] ?? 0) > limit) throw tooLarge();
   const { chunks, size } = await readBody(req, limit, tooLarge);
   const text = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks, size).toString('utf8');
-  if (!/\S/.test(text)) throw new LynxError(ERROR_CODES.badRequest, 'the request body is empty: send a JSON object', 400);
-  try {
-    return parseJsonSafely(text, undefined, { protoAction: 'error', constructorAction: 'error' });
-  } catch (err) {
-    throw new LynxError(ERROR_CODES.badRequest, `malformed JSON body: ${(err as Error).message}`, 400);
-  }
+  // NULs pass here: these routes store nothing, and a prompt may quote any text.
+  return parseJsonText(text, { refuseNul: false });
 }
 
 // Events rather than `for await`: one body is usually one chunk, and the async iterator costs

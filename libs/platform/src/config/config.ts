@@ -45,6 +45,10 @@ export interface LynxConfig {
   oidc?: OidcConfig;
   /** Where OpenLineage RunEvents go (Marquez's URL, or a file); unset: nowhere. */
   openLineageUrl?: string;
+  /** Longest time to receive a whole request, headers and body (Node's server.requestTimeout). */
+  httpRequestTimeoutMs: number;
+  /** Longest silence while a request body is arriving; then 408 and the connection closes. */
+  httpBodyIdleTimeoutMs: number;
 }
 
 /**
@@ -98,6 +102,8 @@ const envSchema = z.object({
     .optional(),
   LYNX_OIDC_ENVIRONMENT: z.string().min(1).optional(),
   LYNX_OPENLINEAGE_URL: z.string().min(1).optional(),
+  LYNX_HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
+  LYNX_HTTP_BODY_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
 });
 
 const OIDC_REQUIRED = ['LYNX_OIDC_AUDIENCE', 'LYNX_OIDC_REPOSITORY', 'LYNX_OIDC_WORKFLOW_REF'] as const;
@@ -158,5 +164,7 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
     allowCiTokens: e.LYNX_ALLOW_CI_TOKENS === 'true',
     oidc: oidcConfig(e),
     openLineageUrl: e.LYNX_OPENLINEAGE_URL,
+    httpRequestTimeoutMs: e.LYNX_HTTP_REQUEST_TIMEOUT_MS,
+    httpBodyIdleTimeoutMs: e.LYNX_HTTP_BODY_IDLE_TIMEOUT_MS,
   };
 }

@@ -120,3 +120,16 @@ export async function writeTokensFile(dir: string, tokens: Array<{ token: string
   await writeFile(path, JSON.stringify(body, null, 2));
   return path;
 }
+
+/**
+ * Test registries and routers: an upstreams file whose rules serve every model (`*`) from a closed
+ * local port, so plans of test versions without upstream tags can be stored, and loopback (any
+ * port) on the upstream allowlist, so tags may point at a test's own fake upstreams.
+ */
+export const TEST_UPSTREAM_ALLOWED_HOSTS = '127.0.0.1,localhost';
+
+export async function writeTestUpstreamsFile(dir: string): Promise<string> {
+  const path = join(dir, `upstreams-${randomBytes(4).toString('hex')}.yaml`);
+  await writeFile(path, 'models:\n  "*":\n    - default: true\n      base_url: http://127.0.0.1:9/v1\n      model: test\n');
+  return path;
+}

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import type { Role } from '@lynx/schema';
-import { makeTempDir, testNamespace, writeTokensFile, type TestNamespace } from './fixtures';
+import { TEST_UPSTREAM_ALLOWED_HOSTS, makeTempDir, testNamespace, writeTestUpstreamsFile, writeTokensFile, type TestNamespace } from './fixtures';
 import { freePort } from './free-port';
 
 const REPO = resolve(__dirname, '../../../..');
@@ -68,14 +68,16 @@ export async function startRegistryChild(opts: RegistryChildOptions = {}): Promi
   const tokensFile = roles.length ? await writeTokensFile(tmp.dir, roles.map((role) => ({ token: tokens[role], role, name: `${role}-user` }))) : '';
   const port = await freePort();
   const dataDir = join(tmp.dir, 'data');
-  const ns = testNamespace(opts.prefix ?? 'reg', { LYNX_DATA_DIR: dataDir, LYNX_TOKENS_FILE: tokensFile, LYNX_REGISTRY_PORT: String(port), ...opts.env });
+  const ns = testNamespace(opts.prefix ?? 'reg', { LYNX_DATA_DIR: dataDir, LYNX_TOKENS_FILE: tokensFile, LYNX_REGISTRY_PORT: String(port), LYNX_UPSTREAM_ALLOWED_HOSTS: TEST_UPSTREAM_ALLOWED_HOSTS, ...opts.env });
+  // The registry's own (routers spreading ns.env keep the real rules): every model has an upstream.
+  const upstreamsFile = await writeTestUpstreamsFile(tmp.dir);
   const url = `http://127.0.0.1:${port}`;
   let child: ChildProcess;
 
   const launch = async () => {
     child = spawn(process.execPath, ['-r', join(REPO, 'tools/register.js'), join(REPO, 'apps/registry/src/main.ts')], {
       cwd: REPO,
-      env: { ...process.env, ...ns.env },
+      env: { ...process.env, LYNX_UPSTREAMS_FILE: upstreamsFile, ...ns.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     // Keep draining both pipes (a full pipe would block the child) and the tail for error messages.

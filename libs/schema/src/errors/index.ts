@@ -40,3 +40,8 @@ export * from './oidc-token-rejected-error';
 export * from './verdict-digest-mismatch-error';
 export * from './ab-horizon-fixed-error';
 export * from './request-not-found-error';
+export * from './json-too-deep-error';
+export * from './nul-byte-error';
+export * from './request-timeout-error';
+export * from './upstream-not-allowed-error';
+export * from './tag-limit-exceeded-error';
