@@ -6,7 +6,7 @@ import { CliError, EXIT } from './exit';
 // What to do next, per stable error code of the registry.
 const HINTS: Record<string, string> = {
   unauthorized: 'set LYNX_TOKEN to a registry token',
-  forbidden: 'use a token whose role allows this (reader < trainer < operator < ci)',
+  forbidden: 'use a token whose role allows this (reader < trainer < operator < gate < ci)',
   model_not_found: 'list models with `lynx models`',
   version_not_found: 'list versions with `lynx versions <model>`',
   alias_not_found: 'see the aliases with `lynx versions <model>`',

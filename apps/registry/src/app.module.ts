@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule, type PlatformOptions } from '@lynx/platform';
 import { AliasesModule } from './aliases/aliases.module';
 import { AuditModule } from './audit/audit.module';
+import { BaselinesModule } from './baselines/baselines.module';
 import { BlobsModule } from './blobs/blobs.module';
 import { EvaluationsModule } from './evaluations/evaluations.module';
 import { EventsModule } from './events/events.module';
@@ -34,6 +35,7 @@ export class RegistryAppModule {
         AliasesModule,
         AuditModule,
         EvaluationsModule,
+        BaselinesModule,
         UsageModule,
         TrafficModule,
         RpcModule,

@@ -5,11 +5,13 @@ import type { InjectOptions } from 'fastify';
 import { makeTempDir, testNamespace, writeTokensFile, type TestNamespace } from '@lynx/platform/testing';
 import type { Role } from '@lynx/schema';
 import { createRegistryApp } from './registry-app';
+import { dropPostgresSchema } from './store/open-store';
 
 export const TOKENS: Record<Role, string> = {
   reader: 'tok-reader',
   trainer: 'tok-trainer',
   operator: 'tok-operator',
+  gate: 'tok-gate',
   ci: 'tok-ci',
   admin: 'tok-admin',
 };
@@ -26,14 +28,15 @@ export interface RegistryFixture {
 
 export const sha = (content: string | Buffer) => `sha256:${createHash('sha256').update(content).digest('hex')}`;
 
-export async function startRegistry(env: Record<string, string> = {}, maxBlobBytes?: number): Promise<RegistryFixture> {
+/** `databaseSchema`: run on the machine's PostgreSQL (LYNX_DATABASE_URL in env) in a schema of its own, dropped on close. */
+export async function startRegistry(env: Record<string, string> = {}, maxBlobBytes?: number, databaseSchema?: string): Promise<RegistryFixture> {
   const tmp = await makeTempDir('lynx-registry-');
   const tokensFile = await writeTokensFile(
     tmp.dir,
     (Object.keys(TOKENS) as Role[]).map((role) => ({ token: TOKENS[role], role, name: `${role}-user` })),
   );
   const ns = testNamespace('reg', { LYNX_DATA_DIR: tmp.dir, LYNX_TOKENS_FILE: tokensFile, ...env });
-  const app = await createRegistryApp({ env: ns.env, config: maxBlobBytes ? { maxBlobBytes } : undefined });
+  const app = await createRegistryApp({ env: ns.env, config: maxBlobBytes ? { maxBlobBytes } : undefined, databaseSchema });
   const fastify = app.getHttpAdapter().getInstance();
   await fastify.ready();
   const inject = ((opts: InjectOptions & { as?: Role | null }) => {
@@ -67,6 +70,7 @@ export async function startRegistry(env: Record<string, string> = {}, maxBlobByt
     push,
     async close() {
       await app.close();
+      if (databaseSchema && env.LYNX_DATABASE_URL) await dropPostgresSchema(env.LYNX_DATABASE_URL, databaseSchema);
       await ns.cleanup();
       await tmp.cleanup();
     },

@@ -55,7 +55,7 @@ describe('registry HTTP: aliases, promotion, rollback, audit, events', () => {
     expect(first.statusCode).toBe(200);
     expect(first.json()).toMatchObject({ digest: a, semver: 'v1.0.0', move: { from_digest: null, to_digest: a, verdict_id: boot } });
     expect((await promote(b, 'v1.1.0', 'ci', await verdict(model, b, 'bootstrap'))).json().error.code).toBe('verdict_required');
-    expect((await promote(b, 'v1.1.0', 'ci', await verdict(model, b, 'gate', false))).json().error.code).toBe('verdict_required');
+    expect((await promote(b, 'v1.1.0', 'ci', await verdict(model, b, 'gate', false))).json().error.code).toBe('verdict_not_passing');
     expect((await promote(b, 'v1.1.0', 'ci', await verdict(model, b))).statusCode).toBe(200);
 
     const moved = await r.inject({ method: 'PUT', url: `/v1/models/${model}/aliases/production`, as: 'operator', payload: { digest: a, reason: 'r' } });

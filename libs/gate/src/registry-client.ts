@@ -90,6 +90,34 @@ export class GateRegistryClient {
     return this.call('POST', `${this.m(model)}/verdicts`, verdict);
   }
 
+  /** A recorded verdict as the registry keeps it (with its source and the registry's own recomputation). */
+  verdict(id: string): Promise<Record<string, unknown>> {
+    return this.call('GET', `/v1/models/_/verdicts/${encodeURIComponent(id)}`);
+  }
+
+  /** The model's current registered baseline (without its outcomes), or null when none is registered. */
+  async currentBaseline(model: string): Promise<{ digest: string; eval_set_digest: string; outcomes_digest: string } | null> {
+    try {
+      return await this.call('GET', `${this.m(model)}/baselines/current`);
+    } catch (err) {
+      if (err instanceof LynxError && err.status === 404 && err.code !== 'model_not_found') return null;
+      throw err;
+    }
+  }
+
+  /**
+   * Records a verdict this gate measured itself, with the candidate's per-item outcomes so the
+   * registry recomputes the decision rather than trusting `passed`. It names the registered
+   * baseline only when that is the one the gate compared against (same eval set and outcomes);
+   * otherwise the registry recomputes against its current baseline anyway.
+   */
+  async recordMeasuredVerdict(model: string, verdict: VerdictBody, items: ReadonlyArray<{ id: string; correct: boolean }> | undefined): Promise<{ id: string; passed: boolean }> {
+    if (!items) return this.recordVerdict(model, verdict);
+    const registered = await this.currentBaseline(model);
+    const same = registered && registered.eval_set_digest === verdict.eval_set_digest && registered.outcomes_digest === verdict.baseline_outcomes_digest;
+    return this.call('POST', `${this.m(model)}/verdicts`, { ...verdict, items, ...(same ? { registered_baseline_digest: registered.digest } : {}) });
+  }
+
   promote(model: string, body: { digest: string; semver: string; verdict_id: string; reason: string }): Promise<{ digest: string; semver: string }> {
     return this.call('POST', `${this.m(model)}/promote`, body);
   }

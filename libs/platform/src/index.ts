@@ -17,6 +17,7 @@ export * from './redis/redis';
 export * from './auth/auth.decorators';
 export * from './auth/auth.guard';
 export * from './auth/token-store';
+export * from './auth/oidc-verifier';
 export * from './errors/lynx-exception.filter';
 export * from './errors/openai-exception.filter';
 export * from './validation/zod-validation';

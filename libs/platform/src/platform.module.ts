@@ -2,7 +2,8 @@ import { Global, Module, type DynamicModule, type Provider } from '@nestjs/commo
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import type { Redis } from 'ioredis';
 import type { AppName, StreamKey } from '@lynx/schema';
-import { AuthGuard, TOKEN_STORE } from './auth/auth.guard';
+import { AuthGuard, OIDC_VERIFIER, TOKEN_STORE } from './auth/auth.guard';
+import { OidcVerifier } from './auth/oidc-verifier';
 import { TokenStore } from './auth/token-store';
 import { loadConfig, type LynxConfig } from './config/config';
 import { LYNX_CONFIG } from './config/config.constants';
@@ -59,6 +60,7 @@ export class PlatformModule {
           return null;
         },
       },
+      { provide: OIDC_VERIFIER, inject: [LYNX_CONFIG], useFactory: (c: LynxConfig) => (c.oidc ? new OidcVerifier(c.oidc) : null) },
       { provide: APP_GUARD, useClass: AuthGuard },
       { provide: APP_FILTER, inject: [LynxLogger], useFactory: (logger: LynxLogger) => new LynxExceptionFilter(logger) },
     ];

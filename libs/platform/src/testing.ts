@@ -6,3 +6,4 @@ export * from './testing/spawn-listening';
 export * from './testing/openlineage-schema';
 export * from './testing/python-venv';
 export * from './testing/mlflow-server';
+export * from './testing/oidc-issuer';

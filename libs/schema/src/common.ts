@@ -31,7 +31,7 @@ export const aliasNameSchema = z
 
 export const roleSchema = z.enum(ROLES);
 
-/** reader < trainer < operator < ci < admin; admin satisfies every requirement. */
+/** reader < trainer < operator < gate < ci < admin; admin satisfies every requirement. */
 export function roleAtLeast(have: Role, need: Role): boolean {
   return ROLES.indexOf(have) >= ROLES.indexOf(need);
 }

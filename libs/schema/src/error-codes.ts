@@ -40,6 +40,27 @@ export const ERROR_CODES = {
   duplicateEvalItem: 'duplicate_eval_item',
   unknownEvalItem: 'unknown_eval_item',
   incompleteEvalOutcomes: 'incomplete_eval_outcomes',
+  // The deploy gate's trust: verdicts, baselines, identities.
+  verdictNotPassing: 'verdict_not_passing',
+  baselineMismatch: 'baseline_mismatch',
+  baselineRequired: 'baseline_required',
+  verdictUntrustedSource: 'verdict_untrusted_source',
+  ciTokenDisabled: 'ci_token_disabled',
+  oidcInvalidToken: 'oidc_invalid_token',
+  oidcWrongIssuer: 'oidc_wrong_issuer',
+  oidcWrongAudience: 'oidc_wrong_audience',
+  oidcExpired: 'oidc_expired',
+  oidcNotYetValid: 'oidc_not_yet_valid',
+  oidcUnsignedToken: 'oidc_unsigned_token',
+  oidcAlgorithmRefused: 'oidc_algorithm_refused',
+  oidcUnknownKey: 'oidc_unknown_key',
+  oidcBadSignature: 'oidc_bad_signature',
+  oidcRepositoryMismatch: 'oidc_repository_mismatch',
+  oidcPullRequestRefused: 'oidc_pull_request_refused',
+  oidcWorkflowMismatch: 'oidc_workflow_mismatch',
+  oidcNotDefaultBranch: 'oidc_not_default_branch',
+  oidcEnvironmentMismatch: 'oidc_environment_mismatch',
+  oidcJwksUnavailable: 'oidc_jwks_unavailable',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

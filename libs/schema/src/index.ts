@@ -11,3 +11,4 @@ export * from './drift';
 export * from './openai';
 export * from './drift-thresholds';
 export * from './costs';
+export * from './baselines';

@@ -51,7 +51,9 @@ export const PORTS = {
 
 export type AppName = keyof typeof PORTS;
 
-export const ROLES = ['reader', 'trainer', 'operator', 'ci', 'admin'] as const;
+// `gate` is the gate service's own identity: it records verdicts it measured itself and moves
+// canary traffic; it ranks below `ci` so it never changes a baseline.
+export const ROLES = ['reader', 'trainer', 'operator', 'gate', 'ci', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Aliases with special rules: `production` moves only through promote/rollback. */

@@ -246,12 +246,13 @@ export function registerGateCommands(program: Command): void {
       const digest = e.result.model_digest;
       if (!opts.bootstrap && !e.comparison.passed) {
         // The refusal is the one thing a failed or inconclusive gate writes: the audit log keeps it.
-        const refused = await registry.recordVerdict(ref.model, verdictBody(ref.model, e)).catch(wrap);
+        const refused = await registry.recordMeasuredVerdict(ref.model, verdictBody(ref.model, e), e.result.items).catch(wrap);
         report(e, opts.json, { verdict_id: refused.id, promoted: false });
         throw refusal(e, `gate: ${e.comparison.verdict} against the baseline; ${ref.model}@${digest} not promoted (verdict ${refused.id})`);
       }
       const body = opts.bootstrap ? buildBootstrapVerdict(ref.model, withoutItems(e.result), e.comparison.tolerance) : verdictBody(ref.model, e);
-      const verdict = await registry.recordVerdict(ref.model, body).catch(wrap);
+      // With its per-item outcomes, so the registry recomputes the decision (a bootstrap has nothing to compare).
+      const verdict = await (opts.bootstrap ? registry.recordVerdict(ref.model, body) : registry.recordMeasuredVerdict(ref.model, body, e.result.items)).catch(wrap);
       await registry.addEvaluation(ref.model, digest, withoutItems(e.result)).catch(wrap);
       const promoted = await registry.promote(ref.model, { digest, semver: opts.semver, verdict_id: verdict.id, reason }).catch(wrap);
       report(e, opts.json, { verdict_id: verdict.id, promoted: true, semver: promoted.semver, bootstrap: !!opts.bootstrap });

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { isDevSemver } from '@lynx/schema';
 import { RegistryClient, parseModelRef } from '../registry-client';
 import { allServed } from '../registry/served-pages';
 import { pullBundle, pushBundle } from '../registry/transfer';
@@ -13,6 +14,16 @@ const collect = (value: string, prev: string[] = []) => [...prev, value];
  * Registry commands over REST (LYNX_REGISTRY_URL, LYNX_TOKEN): push/pull bundles by digest,
  * list and show versions, promote, roll back, and read alias history and serving stats.
  */
+/** Dev mode's escape hatch is not the CI path: say so loudly, every time. */
+const DEV_BYPASS_WARNING = [
+  '',
+  '  !!! DEV MODE: promoting a -dev semver WITHOUT a gate verdict.',
+  '  !!! Nothing measured this model. This is not the CI path and LYNX_ENV=prod refuses it;',
+  '  !!! the audit log marks this promote dev_bypass. Release through `lynx gate promote`.',
+  '',
+  '',
+].join('\n');
+
 export function registerRegistryCommands(program: Command): void {
   program
     .command('push [dir]')
@@ -94,6 +105,7 @@ export function registerRegistryCommands(program: Command): void {
       const { model, ref } = parseModelRef(modelRef);
       const client = new RegistryClient();
       const version = await client.json<{ digest: string }>('GET', `/v1/models/${model}/versions/${encodeURIComponent(ref)}`);
+      if (!opts.verdict && isDevSemver(semver)) process.stderr.write(DEV_BYPASS_WARNING);
       const res = await client.json<{ digest: string; move: any }>('POST', `/v1/models/${model}/promote`, {
         digest: version.digest,
         semver,

@@ -144,7 +144,7 @@ export class CanaryService extends EventEmitter implements OnApplicationBootstra
     const pulled = await pullCandidate(this.registry, model, digest);
     try {
       const e = await evaluateAgainstBaseline(inputs, pulled.dir, pulled.baseDir);
-      const verdict = await this.registry.recordVerdict(
+      const verdict = await this.registry.recordMeasuredVerdict(
         model,
         buildGateVerdict({
           model,
@@ -154,6 +154,7 @@ export class CanaryService extends EventEmitter implements OnApplicationBootstra
           baselineDigest: e.baseline.baseline_digest,
           baselineOutcomesDigest: e.baseline.outcomes_digest,
         }),
+        e.result.items,
       );
       if (!e.comparison.passed) throw new Error(`canary ${digest} completed but the gate says ${e.comparison.verdict} (verdict ${verdict.id}); not promoted`);
       await this.registry.promote(model, { digest, semver, verdict_id: verdict.id, reason: `canary completed at 100 %` });

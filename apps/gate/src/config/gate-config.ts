@@ -8,7 +8,7 @@ export const GATE_CONFIG = 'LYNX_GATE_CONFIG';
 export interface GateConfig {
   evalSet: string;
   baseline: string;
-  /** The gate's registry token (records verdicts, moves canary weights, promotes): role ci. */
+  /** The gate's own registry token, role `gate`: records the verdicts it measured, moves canary weights, promotes a completed canary. */
   registryToken?: string;
   canaryIntervalMs: number;
   canaryPolicy: CanaryPolicy;

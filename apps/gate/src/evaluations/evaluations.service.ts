@@ -70,7 +70,7 @@ export class EvaluationsService {
       const e = await evaluateAgainstBaseline(inputs, pulled.dir, pulled.baseDir, data.tolerance);
       const { items: _items, ...numbers } = e.result;
       await this.registry.addEvaluation(data.model, data.digest, numbers);
-      const verdict = await this.registry.recordVerdict(
+      const verdict = await this.registry.recordMeasuredVerdict(
         data.model,
         buildGateVerdict({
           model: data.model,
@@ -80,6 +80,7 @@ export class EvaluationsService {
           baselineDigest: e.baseline.baseline_digest,
           baselineOutcomesDigest: e.baseline.outcomes_digest,
         }),
+        e.result.items,
       );
       return {
         verdict_id: verdict.id,

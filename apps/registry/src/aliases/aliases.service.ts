@@ -28,20 +28,25 @@ export class AliasesService {
   }
 
   /**
-   * Who may promote: with LYNX_ENV=prod only `ci`, and only non-dev semvers; elsewhere a -dev
-   * semver needs `trainer` and a release semver `ci`. A release semver always needs a passing
-   * gate verdict for the digest (checked in the store's transaction); a -dev one outside prod not.
+   * Who may promote: with LYNX_ENV=prod only `ci` (or the gate service, which promotes a completed
+   * canary), only non-dev semvers, and only with a verdict from the measured path that the store
+   * recomputes against the registered baseline (strict). Elsewhere a -dev semver needs `trainer` and
+   * no verdict (dev mode: the audit marks it dev_bypass), and a release semver `gate` or `ci` and a
+   * passing verdict, recomputed when the model has a registered baseline.
    */
   async promote(model: string, body: PromoteRequest, who: Principal) {
     const dev = isDevSemver(body.semver);
-    if (this.config.env === 'prod') {
+    const prod = this.config.env === 'prod';
+    if (prod) {
       if (dev) throw new InvalidSemverError(`-dev semvers cannot be promoted with LYNX_ENV=prod: ${body.semver}`, { semver: body.semver });
-      if (who.role !== 'ci') throw new ForbiddenError(`only the ci role promotes with LYNX_ENV=prod; ${who.name} has ${who.role}`, { required: 'ci', role: who.role });
-    } else if (!dev && !roleAtLeast(who.role, 'ci')) {
+      if (who.role !== 'ci' && who.role !== 'gate') {
+        throw new ForbiddenError(`only the ci role promotes with LYNX_ENV=prod; ${who.name} has ${who.role}`, { required: 'ci', role: who.role });
+      }
+    } else if (!dev && !roleAtLeast(who.role, 'gate')) {
       throw new ForbiddenError(`role ci required to promote a release semver; ${who.name} has ${who.role}`, { required: 'ci', role: who.role });
     }
-    const require_verdict = this.config.env === 'prod' || !dev;
-    const move = await this.store.promote({ model, ...body, require_verdict }, { actor: who.name, role: who.role });
+    const require_verdict = prod || !dev;
+    const move = await this.store.promote({ model, ...body, require_verdict, strict: prod }, { actor: who.name, role: who.role });
     return { model, alias: ALIASES.production, digest: move.to_digest, semver: body.semver, move };
   }
 

@@ -1,11 +1,16 @@
 import { Body, Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
 import { Principal, Roles, ZodValidationPipe } from '@lynx/platform';
-import { evalResultSchema, gateVerdictSchema, type EvalResult } from '@lynx/schema';
+import { digestSchema, evalResultSchema, gateVerdictSchema, itemOutcomesSchema, type EvalResult } from '@lynx/schema';
 import { REGISTRY_STORE } from '../store/store.module';
 import type { RegistryStore } from '../store/registry-store';
 import { EvaluationsService, type VerdictRequest } from './evaluations.service';
 
-const verdictRequestSchema = gateVerdictSchema.omit({ verdict_id: true });
+// A verdict may carry the candidate's per-item outcomes and the registered baseline it was computed
+// against; with them the registry recomputes the decision instead of trusting `passed`.
+const verdictRequestSchema = gateVerdictSchema.omit({ verdict_id: true }).extend({
+  items: itemOutcomesSchema.optional(),
+  registered_baseline_digest: digestSchema.optional(),
+});
 
 @Controller('v1/models/:name')
 export class EvaluationsController {

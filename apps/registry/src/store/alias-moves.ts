@@ -8,7 +8,6 @@ import {
   RollbackTargetInvalidError,
   SemverConflictError,
   ValidationError,
-  VerdictRequiredError,
   VersionNotFoundError,
   aliasNameSchema,
   compareSemver,
@@ -20,6 +19,7 @@ import { writeMoveEvent } from './outbox';
 import type { Database } from './db';
 import { toMove } from './mappers';
 import type { Actor, AliasMove, MoveAliasInput, MoveKind, PromoteInput, RollbackInput } from './registry-store';
+import { checkPromotionVerdict } from './verdict-checks';
 import { modelExists, resolveRef } from './version-queries';
 
 const PRODUCTION = 'production';
@@ -88,7 +88,14 @@ async function applyMove(trx: Transaction<Database>, move: MoveRecord, by: Actor
     digest: move.to,
     reason: move.reason,
     before: { alias: move.alias, digest: move.from },
-    after: { alias: move.alias, digest: move.to, semver: move.semver ?? null, verdict_id: move.verdict_id ?? null },
+    after: {
+      alias: move.alias,
+      digest: move.to,
+      semver: move.semver ?? null,
+      verdict_id: move.verdict_id ?? null,
+      // A promote without a verdict is dev mode's escape hatch (a -dev semver outside prod): say so.
+      ...(move.kind === 'promote' && !move.verdict_id ? { dev_bypass: true } : {}),
+    },
   });
   const recorded = toMove(row);
   await writeMoveEvent(trx, recorded, by);
@@ -140,22 +147,6 @@ async function checkSemver(trx: Transaction<Database>, input: PromoteInput, curr
   }
 }
 
-async function checkVerdict(trx: Transaction<Database>, input: PromoteInput, production: string | null): Promise<void> {
-  if (!input.verdict_id) {
-    if (input.require_verdict) throw new VerdictRequiredError('a production promote needs a passing gate verdict for this digest');
-    return;
-  }
-  const verdict = await trx.selectFrom('verdicts').selectAll().where('id', '=', input.verdict_id).executeTakeFirst();
-  const details = { verdict_id: input.verdict_id, digest: input.digest };
-  if (!verdict || verdict.model !== input.model || verdict.digest !== input.digest) {
-    throw new VerdictRequiredError(`verdict ${input.verdict_id} is not a verdict for ${input.digest}`, details);
-  }
-  if (!verdict.passed) throw new VerdictRequiredError(`verdict ${input.verdict_id} did not pass`, details);
-  if (verdict.bootstrap && production !== null) {
-    throw new VerdictRequiredError('a bootstrap verdict is refused once a production version exists', details);
-  }
-}
-
 export async function promote(db: Kysely<Database>, input: PromoteInput, by: Actor): Promise<AliasMove> {
   return db.transaction().execute(async (trx) => {
     const version = await lockedVersion(trx, input.model, input.digest);
@@ -173,7 +164,7 @@ export async function promote(db: Kysely<Database>, input: PromoteInput, by: Act
       return toMove(last);
     }
     await checkSemver(trx, input, version.semver);
-    await checkVerdict(trx, input, production);
+    await checkPromotionVerdict(trx, input, production);
     await trx
       .updateTable('versions')
       .set({ semver: input.semver, status: 'production' })

@@ -86,6 +86,10 @@ export interface VerdictsTable {
   reason: string | null;
   created_at: Timestamp;
   created_by: string;
+  source: string | null;
+  outcomes_digest: string | null;
+  registered_baseline_digest: string | null;
+  decision: Json | null;
 }
 
 export interface UsageRollupsTable {
@@ -147,6 +151,30 @@ export interface OutboxTable {
   published_at: Timestamp | null;
 }
 
+export interface OutcomeSetsTable {
+  digest: string;
+  items: Json;
+  item_count: number;
+  created_at: Timestamp;
+}
+
+export interface BaselinesTable {
+  id: Generated<Int8>;
+  model: string;
+  digest: string;
+  previous_digest: string | null;
+  eval_set_digest: string;
+  model_digest: string | null;
+  outcomes_digest: string;
+  tolerance: number;
+  alpha: number;
+  buckets: Json;
+  actor: string;
+  role: string;
+  reason: string;
+  at: Timestamp;
+}
+
 export interface Database {
   models: ModelsTable;
   versions: VersionsTable;
@@ -160,4 +188,6 @@ export interface Database {
   traffic_plan_history: TrafficPlanHistoryTable;
   serving_summary: ServingSummaryTable;
   outbox: OutboxTable;
+  outcome_sets: OutcomeSetsTable;
+  baselines: BaselinesTable;
 }

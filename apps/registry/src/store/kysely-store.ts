@@ -2,15 +2,18 @@ import { EventEmitter } from 'node:events';
 import { sql, type Kysely } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import * as moves from './alias-moves';
+import * as baselines from './baseline-queries';
 import type { Database } from './db';
 import { iso } from './mappers';
 import { migrationProvider } from './migrations';
+import { getOutcomes } from './outcomes';
 import * as outbox from './outbox';
 import * as records from './record-queries';
 import type {
   Actor,
   AliasRecord,
   MoveAliasInput,
+  NewBaseline,
   NewEvaluation,
   NewVerdict,
   NewVersion,
@@ -86,6 +89,10 @@ export class KyselyRegistryStore implements RegistryStore {
   recordVerdict = (input: NewVerdict, by: Actor) => this.signalled(records.recordVerdict(this.db, input, by));
   getVerdict = (id: string) => records.getVerdict(this.db, id);
   listVerdicts = (model: string, digest?: string) => records.listVerdicts(this.db, model, digest);
+  recordBaseline = (input: NewBaseline, by: Actor) => baselines.recordBaseline(this.db, input, by);
+  currentBaseline = (model: string) => baselines.currentBaseline(this.db, model);
+  baselineHistory = (model: string) => baselines.baselineHistory(this.db, model);
+  getOutcomes = (digest: string) => getOutcomes(this.db, digest);
   recordUsage = (input: UsageRollup) => usage.recordUsage(this.db, input);
   listServed = (model: string, page?: ServedFilter) => usage.listServed(this.db, model, page);
   servedVersion = (model: string, digest: string) => usage.servedVersion(this.db, model, digest);

@@ -93,5 +93,9 @@ export function toVerdict(row: Selectable<VerdictsTable>): VerdictRecord {
     reason: row.reason ?? undefined,
     created_at: iso(row.created_at),
     created_by: row.created_by,
+    source: (row.source ?? null) as VerdictRecord['source'],
+    outcomes_digest: row.outcomes_digest ?? null,
+    registered_baseline_digest: row.registered_baseline_digest ?? null,
+    decision: row.decision ?? null,
   };
 }

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import { m0002 } from './migration-0002';
 import { m0003 } from './migration-0003';
+import { m0004 } from './migration-0004';
 
 // Versioned migrations, kept in code so the app needs no migration files on disk.
 // Never edit a shipped migration: add the next one.
@@ -152,6 +153,6 @@ const m0001: Migration = {
 
 export const migrationProvider: MigrationProvider = {
   async getMigrations() {
-    return { '0001_initial': m0001, '0002_serving_summary_outbox': m0002, '0003_served_order_index': m0003 };
+    return { '0001_initial': m0001, '0002_serving_summary_outbox': m0002, '0003_served_order_index': m0003, '0004_baselines_outcomes': m0004 };
   },
 };

@@ -3,6 +3,8 @@ import type { Kysely } from 'kysely';
 import { ConflictError, ModelNotFoundError } from '@lynx/schema';
 import { lockModel, writeAudit } from './audit-log';
 import { writeEvent } from './outbox';
+import { currentBaseline } from './baseline-queries';
+import { checkNewVerdict } from './verdict-checks';
 import type { Database } from './db';
 import { iso, json, toAudit, toEvaluation, toVerdict } from './mappers';
 import type {
@@ -56,8 +58,20 @@ export async function listEvaluations(db: Kysely<Database>, model: string, diges
   return rows.map(toEvaluation);
 }
 
+/**
+ * Stores a verdict. With per-item outcomes, the model's row lock is taken first and the outcomes are
+ * checked and recomputed against the current registered baseline (verdict-checks.ts); a failed
+ * check stores nothing. Outside strict mode, outcomes of a model with no registered baseline are
+ * not kept (a later promotion then recomputes only once a baseline exists).
+ */
 export async function recordVerdict(db: Kysely<Database>, input: NewVerdict, by: Actor): Promise<VerdictRecord> {
   return db.transaction().execute(async (trx) => {
+    let checked: Awaited<ReturnType<typeof checkNewVerdict>> | undefined;
+    if (input.items) {
+      if (!(await lockModel(trx, input.model))) throw new ModelNotFoundError(`model ${input.model} not found`, { model: input.model });
+      // Outside prod a model may have no registered baseline yet: nothing to check the outcomes against.
+      if (input.strict || (await currentBaseline(trx, input.model))) checked = await checkNewVerdict(trx, input);
+    }
     const row = await trx
       .insertInto('verdicts')
       .values({
@@ -72,6 +86,10 @@ export async function recordVerdict(db: Kysely<Database>, input: NewVerdict, by:
         tolerance_pp: input.tolerance_pp ?? null,
         reason: input.reason ?? null,
         created_by: by.actor,
+        source: input.source ?? null,
+        outcomes_digest: checked?.outcomes_digest ?? null,
+        registered_baseline_digest: checked?.registered_baseline_digest ?? input.registered_baseline_digest ?? null,
+        decision: checked ? json(checked.decision) : null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -80,7 +98,14 @@ export async function recordVerdict(db: Kysely<Database>, input: NewVerdict, by:
       model: input.model,
       digest: input.digest,
       reason: input.reason ?? null,
-      after: { verdict_id: row.id, passed: input.passed, bootstrap: input.bootstrap, buckets: input.buckets },
+      after: {
+        verdict_id: row.id,
+        passed: input.passed,
+        bootstrap: input.bootstrap,
+        buckets: input.buckets,
+        source: input.source ?? null,
+        ...(checked ? { recomputed: checked.decision.verdict, outcomes_digest: checked.outcomes_digest, baseline_digest: checked.registered_baseline_digest } : {}),
+      },
     });
     await writeEvent(trx, 'verdict.recorded', { model: input.model, digest: input.digest, verdict_id: row.id }, by);
     return toVerdict(row);

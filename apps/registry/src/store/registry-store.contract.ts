@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { LynxError } from '@lynx/schema';
 import type { Actor, NewVersion, RegistryStore } from './registry-store';
+import { describeBaselinesAndVerdicts } from './baseline-verdict.contract';
 import { describeServingAndOutbox } from './serving-outbox.contract';
 
 export interface StoreFixture {
@@ -166,8 +167,8 @@ export function describeRegistryStoreContract(name: string, makeStore: () => Pro
       const b = (await store.registerVersion(newVersion(m, 'pb'), trainer)).version.digest;
       const base = { model: m, digest: a, semver: 'v0.1.0', reason: 'r', require_verdict: true };
       await rejects(store.promote(base, ci), 'verdict_required', 409);
-      await rejects(store.promote({ ...base, verdict_id: (await verdict(m, a, false)).id }, ci), 'verdict_required');
-      await rejects(store.promote({ ...base, verdict_id: (await verdict(m, b, true)).id }, ci), 'verdict_required');
+      await rejects(store.promote({ ...base, verdict_id: (await verdict(m, a, false)).id }, ci), 'verdict_not_passing', 409);
+      await rejects(store.promote({ ...base, verdict_id: (await verdict(m, b, true)).id }, ci), 'digest_mismatch', 409);
       await rejects(store.promote({ ...base, verdict_id: randomUUID() }, ci), 'verdict_required');
       const boot = await verdict(m, a, true, true);
       const move = await store.promote({ ...base, verdict_id: boot.id }, ci);
@@ -316,5 +317,6 @@ export function describeRegistryStoreContract(name: string, makeStore: () => Pro
     });
 
     describeServingAndOutbox(() => store, model);
+    describeBaselinesAndVerdicts(() => store, model, () => fx.raw);
   });
 }

@@ -149,6 +149,18 @@ export interface EvaluationRecord extends NewEvaluation {
   created_by: string;
 }
 
+/** One eval item's outcome (libs/schema itemOutcomeSchema). */
+export interface ItemOutcome {
+  id: string;
+  correct: boolean;
+}
+
+/** Where a verdict came from: the gate service, a CI workflow proved by OIDC, or a bearer token of some role. */
+export type VerdictSource = 'gate' | 'ci_oidc' | `${string}_token` | 'dev';
+
+/** Sources whose verdicts may promote with LYNX_ENV=prod: the measured path only. */
+export const TRUSTED_VERDICT_SOURCES: readonly string[] = ['gate', 'ci_oidc'];
+
 export interface NewVerdict {
   model: string;
   digest: string;
@@ -159,12 +171,62 @@ export interface NewVerdict {
   bootstrap: boolean;
   tolerance_pp?: number | null;
   reason?: string;
+  source?: VerdictSource;
+  /** The candidate's per-item outcomes; with them the store recomputes the decision against the current baseline. */
+  items?: ItemOutcome[];
+  /** The registered baseline the verdict was computed against (must be the model's current one). */
+  registered_baseline_digest?: string | null;
+  /** LYNX_ENV=prod: outcomes need a registered baseline to be checked against (else baseline_required); elsewhere they are kept unchecked until one exists. */
+  strict?: boolean;
 }
 
-export interface VerdictRecord extends NewVerdict {
+export interface VerdictRecord extends Omit<NewVerdict, 'items' | 'source' | 'registered_baseline_digest' | 'strict'> {
   id: string;
   created_at: string;
   created_by: string;
+  source: VerdictSource | null;
+  outcomes_digest: string | null;
+  registered_baseline_digest: string | null;
+  /** The registry's own recomputation when the verdict was recorded (null without outcomes). */
+  decision: unknown;
+}
+
+export interface BaselineBucket {
+  name: string;
+  item_ids: string[];
+  gating: boolean;
+}
+
+export interface NewBaseline {
+  model: string;
+  eval_set_digest: string;
+  model_digest?: string | null;
+  tolerance: number;
+  alpha: number;
+  items: ItemOutcome[];
+  buckets: BaselineBucket[];
+  reason: string;
+  /** Compare-and-set on the current baseline's digest (null: there must be none yet). */
+  expected_previous_digest?: string | null;
+}
+
+/** One entry of a model's baseline history; the newest is the current baseline. */
+export interface BaselineRecord {
+  id: number;
+  model: string;
+  /** sha256 of the canonical JSON of {alpha, buckets, eval_set_digest, outcomes_digest, tolerance}. */
+  digest: string;
+  previous_digest: string | null;
+  eval_set_digest: string;
+  model_digest: string | null;
+  outcomes_digest: string;
+  tolerance: number;
+  alpha: number;
+  buckets: BaselineBucket[];
+  actor: string;
+  role: string;
+  reason: string;
+  at: string;
 }
 
 /** One window of one version's serving, posted by the cost emitter (schema: usageRollupRequestSchema). */
@@ -237,6 +299,12 @@ export interface PromoteInput {
   reason: string;
   /** False only where the service allows a promote without a verdict (a -dev semver outside prod). */
   require_verdict: boolean;
+  /**
+   * LYNX_ENV=prod: the verdict must come from a trusted source (TRUSTED_VERDICT_SOURCES) and, unless
+   * it is a bootstrap, be recomputed against a registered baseline. Elsewhere a verdict is recomputed
+   * whenever the model has a registered baseline.
+   */
+  strict?: boolean;
 }
 
 export interface RollbackInput {
@@ -286,6 +354,17 @@ export interface RegistryStore {
   recordVerdict(input: NewVerdict, by: Actor): Promise<VerdictRecord>;
   getVerdict(id: string): Promise<VerdictRecord | undefined>;
   listVerdicts(model: string, digest?: string): Promise<VerdictRecord[]>;
+
+  /**
+   * Appends a baseline to the model's history, under the model's row lock (so it serializes with
+   * promotions); `created: false` when it equals the current one.
+   */
+  recordBaseline(input: NewBaseline, by: Actor): Promise<{ baseline: BaselineRecord; created: boolean }>;
+  currentBaseline(model: string): Promise<BaselineRecord | undefined>;
+  /** Oldest first. */
+  baselineHistory(model: string): Promise<BaselineRecord[]>;
+  /** Per-item outcomes by their digest (a baseline's or a verdict's). */
+  getOutcomes(digest: string): Promise<ItemOutcome[] | undefined>;
 
   /** Idempotent by rollup_id: a repeated rollup is ignored (`created: false`). */
   recordUsage(input: UsageRollup): Promise<{ created: boolean }>;

@@ -5,6 +5,8 @@ import type { Role } from '@lynx/schema';
 export interface Principal {
   name: string;
   role: Role;
+  /** How the caller proved it: a tokens-file token, a verified OIDC ID token, or nothing (dev, auth off). */
+  via?: 'token' | 'oidc' | 'dev';
 }
 
 export const ROLES_KEY = 'lynx:roles';

@@ -41,7 +41,7 @@ describe('auth guard with a tokens file', () => {
   it('lets a reader read and attaches the principal', async () => {
     const res = await get('/t/read', 'reader-secret');
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ name: 'dashboard', role: 'reader' });
+    expect(res.json()).toEqual({ name: 'dashboard', role: 'reader', via: 'token' });
   });
 
   it('answers 403 when the role is too weak', async () => {
@@ -51,7 +51,7 @@ describe('auth guard with a tokens file', () => {
   });
 
   it('accepts the required role and any higher one', async () => {
-    expect((await post('/t/operate', 'operator-secret')).json()).toEqual({ name: 'oncall', role: 'operator' });
+    expect((await post('/t/operate', 'operator-secret')).json()).toEqual({ name: 'oncall', role: 'operator', via: 'token' });
     expect((await post('/t/operate', 'admin-secret')).statusCode).toBe(201);
   });
 
@@ -68,7 +68,7 @@ describe('auth guard without a tokens file in dev', () => {
     try {
       const res = await app.getHttpAdapter().getInstance().inject({ method: 'POST', url: '/t/operate' });
       expect(res.statusCode).toBe(201);
-      expect(res.json()).toEqual({ name: 'anonymous-dev', role: 'admin' });
+      expect(res.json()).toEqual({ name: 'anonymous-dev', role: 'admin', via: 'dev' });
     } finally {
       await app.close();
     }

@@ -39,6 +39,25 @@ export interface LynxConfig {
    * a unique value per test. Subject `lynx.x.y` becomes `<namespace>.x.y`.
    */
   namespace: string;
+  /** Long-lived `ci` bearer tokens with LYNX_ENV=prod (off unless LYNX_ALLOW_CI_TOKENS=true; CI uses OIDC). */
+  allowCiTokens: boolean;
+  /** GitHub Actions OIDC trust policy; unset when LYNX_OIDC_ISSUER is not set. */
+  oidc?: OidcConfig;
+}
+
+/**
+ * Who may act as `ci` through an OIDC ID token: tokens of `issuer` for `audience`, signed by a key
+ * of `jwksUrl`, from `repository`, whose `job_workflow_ref` is `workflowRef` (the deploy workflow
+ * on the default branch, `owner/repo/.github/workflows/x.yml@refs/heads/main`), and, when set,
+ * run in deployment `environment`.
+ */
+export interface OidcConfig {
+  issuer: string;
+  audience: string;
+  jwksUrl: string;
+  repository: string;
+  workflowRef: string;
+  environment?: string;
 }
 
 /** `LYNX_<APP>_PORT`, e.g. LYNX_MODEL_SERVER_PORT. */
@@ -64,7 +83,40 @@ const envSchema = z.object({
     .string()
     .regex(/^[a-z][a-z0-9_-]{0,47}$/, { message: 'expected 1-48 chars of a-z 0-9 _ - starting with a letter' })
     .default('lynx'),
+  LYNX_ALLOW_CI_TOKENS: z.enum(['true', 'false']).default('false'),
+  LYNX_OIDC_ISSUER: url(['https:', 'http:']).optional(),
+  LYNX_OIDC_AUDIENCE: z.string().min(1).optional(),
+  LYNX_OIDC_JWKS_URL: url(['https:', 'http:']).optional(),
+  LYNX_OIDC_REPOSITORY: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { message: 'expected owner/repo' }).optional(),
+  LYNX_OIDC_WORKFLOW_REF: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/\.github\/workflows\/[^@]+@refs\/heads\/.+$/, {
+      message: 'expected owner/repo/.github/workflows/<file>.yml@refs/heads/<default branch>',
+    })
+    .optional(),
+  LYNX_OIDC_ENVIRONMENT: z.string().min(1).optional(),
 });
+
+const OIDC_REQUIRED = ['LYNX_OIDC_AUDIENCE', 'LYNX_OIDC_REPOSITORY', 'LYNX_OIDC_WORKFLOW_REF'] as const;
+
+/** The OIDC trust policy, or undefined when LYNX_OIDC_ISSUER is unset; a half-configured policy is an error. */
+function oidcConfig(e: z.infer<typeof envSchema>): OidcConfig | undefined {
+  if (!e.LYNX_OIDC_ISSUER) return undefined;
+  const missing = OIDC_REQUIRED.filter((k) => !e[k]);
+  if (missing.length) throw new ConfigError(`${missing.join(', ')}: required when LYNX_OIDC_ISSUER is set (the CI trust policy)`);
+  if (!e.LYNX_OIDC_WORKFLOW_REF!.startsWith(`${e.LYNX_OIDC_REPOSITORY}/`)) {
+    throw new ConfigError('LYNX_OIDC_WORKFLOW_REF: must name a workflow of LYNX_OIDC_REPOSITORY');
+  }
+  return {
+    issuer: e.LYNX_OIDC_ISSUER,
+    audience: e.LYNX_OIDC_AUDIENCE!,
+    // GitHub publishes its keys at <issuer>/.well-known/jwks; the variable points elsewhere (tests, proxies).
+    jwksUrl: e.LYNX_OIDC_JWKS_URL ?? `${e.LYNX_OIDC_ISSUER.replace(/\/$/, '')}/.well-known/jwks`,
+    repository: e.LYNX_OIDC_REPOSITORY!,
+    workflowRef: e.LYNX_OIDC_WORKFLOW_REF!,
+    environment: e.LYNX_OIDC_ENVIRONMENT,
+  };
+}
 
 /** Reads and validates the LYNX_* variables for one app. Throws ConfigError naming the bad variable. */
 export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): LynxConfig {
@@ -99,5 +151,7 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
     host: e.LYNX_HOST,
     port: parsedPort.data,
     namespace: e.LYNX_NAMESPACE,
+    allowCiTokens: e.LYNX_ALLOW_CI_TOKENS === 'true',
+    oidc: oidcConfig(e),
   };
 }

@@ -8,7 +8,7 @@ import { makeTempDir, testNamespace, writeTokensFile, type TestNamespace } from 
 import { freePort } from './free-port';
 
 const REPO = resolve(__dirname, '../../../..');
-export const ALL_ROLES: readonly Role[] = ['reader', 'trainer', 'operator', 'ci', 'admin'];
+export const ALL_ROLES: readonly Role[] = ['reader', 'trainer', 'operator', 'gate', 'ci', 'admin'];
 
 export interface RegistryChildOptions {
   /** Namespace prefix (see testNamespace). */
