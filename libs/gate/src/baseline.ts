@@ -74,12 +74,12 @@ export function buildBaseline(result: EvalResult, tolerance: number, previous?: 
 }
 
 /**
- * The baseline with the eval set's DVC md5 recorded (`eval_set_dvc_hash`), so the deploy workflow
- * can assert it against dvc.lock and the gate against the file. The hash joins the content digest;
- * an unchanged hash returns the baseline as it is, a new one links to it as the previous baseline.
+ * A freshly built baseline with the eval set's DVC md5 recorded (`eval_set_dvc_hash`), so the
+ * deploy workflow can assert it against dvc.lock and the gate against the file. The hash joins the
+ * content digest; the link to the previous baseline is kept as built.
  */
 export function withEvalSetDvcHash(b: EvalBaseline, dvcMd5: string): EvalBaseline {
   if (b.eval_set_dvc_hash === dvcMd5) return b;
   const next = { ...b, eval_set_dvc_hash: dvcMd5 };
-  return evalBaselineSchema.parse({ ...next, baseline_digest: baselineDigest(next), previous_baseline_digest: b.baseline_digest });
+  return evalBaselineSchema.parse({ ...next, baseline_digest: baselineDigest(next) });
 }
