@@ -7,7 +7,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_OUTCOMES_PATH, buildPairedBaseline, evaluateBundleDir, loadEvalSet, parseBaseline, serializeBaseline } from '@lynx/gate';
+import { DEFAULT_OUTCOMES_PATH, buildPairedBaseline, evaluateBundleDir, loadEvalSet, parseBaseline, serializeBaseline, withEvalSetDvcHash } from '@lynx/gate';
 import { runTraining } from '@lynx/tutor';
 
 const TOLERANCE = 0.02;
@@ -25,7 +25,9 @@ async function main(): Promise<void> {
     const previous = previousText ? parseBaseline(previousText) : undefined;
     // The gating list is planned afresh from the quota buckets (not the previous list), so a
     // regenerated eval set can gate more.
-    const { baseline: next, outcomesText } = buildPairedBaseline(result, TOLERANCE, previous ? { ...previous, gating: undefined } : undefined, DEFAULT_OUTCOMES_PATH);
+    const { baseline: built, outcomesText } = buildPairedBaseline(result, TOLERANCE, previous ? { ...previous, gating: undefined } : undefined, DEFAULT_OUTCOMES_PATH);
+    // The eval set's DVC md5 (as dvc.lock records it), for the deploy workflow's hash assertion.
+    const next = evalSet.dvcMd5 ? withEvalSetDvcHash(built, evalSet.dvcMd5) : built;
     await writeFile(join(root, DEFAULT_OUTCOMES_PATH), outcomesText);
     if (previous && previous.baseline_digest === next.baseline_digest) {
       process.stdout.write(`eval_baseline.json unchanged (${next.baseline_digest})\n`);

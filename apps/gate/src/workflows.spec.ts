@@ -29,11 +29,13 @@ describe('deploy-grammar-tutor.yml', () => {
     expect(job.permissions['pull-requests']).toBe('write');
   });
 
-  it('parses candidate=<model@ref> semver=<vX.Y.Z> from the body through env, not inline', () => {
-    const parseStep = steps[indexOf(steps, runs(/candidate=/), 'parsing the body')];
+  it('parses mlflow_run_id=<id> (or candidate=<model@ref>) semver=<vX.Y.Z> from the body through env, not inline', () => {
+    const parseStep = steps[indexOf(steps, runs(/deploy-candidate\.sh request/), 'parsing the body')];
     expect(parseStep.env?.BODY).toContain('github.event.pull_request.body');
     expect(parseStep.run).not.toContain('${{');
-    expect(parseStep.run).toMatch(/semver=v/);
+    const script = readFileSync(join(root, 'tools/deploy/deploy-candidate.sh'), 'utf8');
+    expect(script).toMatch(/mlflow_run_id=\[0-9a-f\]\{32\}/);
+    expect(script).toMatch(/semver=v/);
   });
 
   it('has Redis as a service container and starts NATS with JetStream', () => {
@@ -41,20 +43,20 @@ describe('deploy-grammar-tutor.yml', () => {
     expect(steps.some(runs(/nats.*-js/))).toBe(true);
   });
 
-  it('orders the stages: checkout, setup-node 20, npm ci, pull, eval-set digest check, evaluate, promote last', () => {
+  it('orders the stages: checkout, setup-node 20, npm ci, dvc and hash assertion, MLflow download, evaluate, promote last', () => {
     const checkout = indexOf(steps, uses('actions/checkout'), 'checkout');
     const node = indexOf(steps, uses('actions/setup-node'), 'setup-node');
     const ci = indexOf(steps, runs(/\bnpm ci\b/), 'npm ci');
-    const pull = indexOf(steps, runs(/lynx pull /), 'pull');
-    const verify = indexOf(steps, runs(/lynx data verify data\/eval\/grammar-eval\.jsonl/), 'eval-set check');
-    const evaluate = indexOf(steps, runs(/lynx gate evaluate /), 'evaluate');
-    const promote = indexOf(steps, runs(/lynx gate promote /), 'promote');
+    const verify = indexOf(steps, runs(/deploy-candidate\.sh dvc/), 'dvc and eval-set check');
+    const pull = indexOf(steps, runs(/deploy-candidate\.sh download/), 'MLflow download');
+    const evaluate = indexOf(steps, runs(/deploy-candidate\.sh evaluate/), 'evaluate');
+    const promote = indexOf(steps, runs(/deploy-candidate\.sh promote/), 'promote');
     expect(steps[node].with?.['node-version']).toBe(20);
-    expect([checkout, node, ci, pull, verify, evaluate, promote]).toEqual([...[checkout, node, ci, pull, verify, evaluate, promote]].sort((a, b) => a - b));
-    expect(new Set([checkout, node, ci, pull, verify, evaluate, promote]).size).toBe(7);
+    expect([checkout, node, ci, verify, pull, evaluate, promote]).toEqual([...[checkout, node, ci, verify, pull, evaluate, promote]].sort((a, b) => a - b));
+    expect(new Set([checkout, node, ci, verify, pull, evaluate, promote]).size).toBe(7);
     // Nothing that runs on success comes after promote: later steps only run on failure or always (reporting).
     for (const s of steps.slice(promote + 1)) expect(s.if).toMatch(/failure\(\)|always\(\)/);
-    expect(steps.filter(runs(/lynx gate promote /))).toHaveLength(1);
+    expect(steps.filter(runs(/deploy-candidate\.sh promote/))).toHaveLength(1);
     expect(steps[evaluate].run).toMatch(/pipefail/);
   });
 
@@ -74,7 +76,7 @@ describe('deploy-grammar-tutor.yml', () => {
     expect(wf.permissions).toEqual({ contents: 'read' });
     expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write', 'pull-requests': 'write' });
     expect(job.environment).toBe('production');
-    const needsToken = steps.filter(runs(/npx lynx (pull|gate evaluate|gate promote) /));
+    const needsToken = steps.filter(runs(/deploy-candidate\.sh (download|evaluate|promote)/));
     expect(needsToken).toHaveLength(3);
     for (const s of needsToken) expect(s.run).toMatch(/LYNX_TOKEN=\$\(bash tools\/scripts\/oidc-token\.sh\); echo "::add-mask::\$\{LYNX_TOKEN\}"; export LYNX_TOKEN/);
     const script = readFileSync(join(root, 'tools/scripts/oidc-token.sh'), 'utf8');
@@ -87,7 +89,7 @@ describe('deploy-grammar-tutor.yml', () => {
     expect(comment.if).toBe('failure()');
     expect(String(comment.with?.script)).toMatch(/gate-table\.txt/);
     expect(String(comment.with?.script)).toMatch(/createComment/);
-    expect(steps.indexOf(comment)).toBeGreaterThan(indexOf(steps, runs(/lynx gate promote /), 'promote'));
+    expect(steps.indexOf(comment)).toBeGreaterThan(indexOf(steps, runs(/deploy-candidate\.sh promote/), 'promote'));
   });
 });
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '@lynx/tutor';
 import { type EvalBaseline, type EvalResult, evalBaselineSchema } from '@lynx/schema';
 
-const PAIRED_FIELDS = ['outcomes_path', 'outcomes_digest', 'gating', 'report_only', 'alpha', 'fail_alpha', 'discordance'] as const;
+const PAIRED_FIELDS = ['eval_set_dvc_hash', 'outcomes_path', 'outcomes_digest', 'gating', 'report_only', 'alpha', 'fail_alpha', 'discordance'] as const;
 type PairedField = (typeof PAIRED_FIELDS)[number];
 
 const sha256 = (text: string | Buffer) => `sha256:${createHash('sha256').update(text).digest('hex')}`;
@@ -15,7 +15,7 @@ const sha256 = (text: string | Buffer) => `sha256:${createHash('sha256').update(
  */
 export function baselineDigest(b: Pick<EvalBaseline, 'buckets' | 'eval_set_digest' | 'tolerance_pp'> & Partial<Pick<EvalBaseline, PairedField>>): string {
   const content: Record<string, unknown> = { buckets: b.buckets, eval_set_digest: b.eval_set_digest, tolerance_pp: b.tolerance_pp };
-  // The paired gate's fields join the digest when present, so older baselines keep their digest.
+  // The paired gate's fields and the DVC hash join the digest when present, so older baselines keep their digest.
   for (const k of PAIRED_FIELDS) if (b[k] !== undefined) content[k] = b[k];
   return sha256(canonicalJson(content));
 }
@@ -35,12 +35,13 @@ export function serializeBaseline(b: EvalBaseline): string {
   for (const name of Object.keys(b.buckets).sort()) buckets[name] = { accuracy: b.buckets[name].accuracy, n: b.buckets[name].n };
   const ordered: EvalBaseline = {
     eval_set_digest: b.eval_set_digest,
+    ...(b.eval_set_dvc_hash === undefined ? {} : { eval_set_dvc_hash: b.eval_set_dvc_hash }),
     baseline_digest: b.baseline_digest,
     previous_baseline_digest: b.previous_baseline_digest,
     tolerance_pp: b.tolerance_pp,
     buckets,
   };
-  for (const k of PAIRED_FIELDS) if (b[k] !== undefined) (ordered as Record<string, unknown>)[k] = b[k];
+  for (const k of PAIRED_FIELDS) if (b[k] !== undefined && k !== 'eval_set_dvc_hash') (ordered as Record<string, unknown>)[k] = b[k];
   return `${JSON.stringify(ordered, null, 2)}\n`;
 }
 
@@ -70,4 +71,15 @@ export function buildBaseline(result: EvalResult, tolerance: number, previous?: 
     buckets,
     ...paired,
   });
+}
+
+/**
+ * A freshly built baseline with the eval set's DVC md5 recorded (`eval_set_dvc_hash`), so the
+ * deploy workflow can assert it against dvc.lock and the gate against the file. The hash joins the
+ * content digest; the link to the previous baseline is kept as built.
+ */
+export function withEvalSetDvcHash(b: EvalBaseline, dvcMd5: string): EvalBaseline {
+  if (b.eval_set_dvc_hash === dvcMd5) return b;
+  const next = { ...b, eval_set_dvc_hash: dvcMd5 };
+  return evalBaselineSchema.parse({ ...next, baseline_digest: baselineDigest(next) });
 }

@@ -1,21 +1,30 @@
-import { bundleDigest } from '@lynx/bundle';
+import { bundleDigest, dvcFileMd5 } from '@lynx/bundle';
 import { type EvalBaseline, type EvalResult, EvalSetMismatchError, evalResultSchema } from '@lynx/schema';
 import { type TutorItem, correct, dataDigest, grade, loadModel, readItems } from '@lynx/tutor';
 
 export interface EvalSet {
   path: string;
   digest: string;
+  /** DVC's md5 of the file (what dvc.lock and eval_baseline.json's eval_set_dvc_hash record). */
+  dvcMd5?: string;
   items: TutorItem[];
 }
 
 /** Reads the eval set and its canonical digest (a single file: the digest of a one-file bundle). */
 export async function loadEvalSet(path: string): Promise<EvalSet> {
-  const [digest, items] = await Promise.all([dataDigest(path), readItems(path)]);
-  return { path, digest, items };
+  const [digest, dvc, items] = await Promise.all([dataDigest(path), dvcFileMd5(path), readItems(path)]);
+  return { path, digest, dvcMd5: dvc.md5, items };
 }
 
 /** Step 1 of the gate: the eval set must be the one the baseline was measured on. */
-export function checkEvalSet(evalSet: Pick<EvalSet, 'path' | 'digest'>, baseline: EvalBaseline): void {
+export function checkEvalSet(evalSet: Pick<EvalSet, 'path' | 'digest' | 'dvcMd5'>, baseline: EvalBaseline): void {
+  // The DVC hash first: it is what the deploy workflow asserts against dvc.lock, so both name the same check.
+  if (baseline.eval_set_dvc_hash !== undefined && evalSet.dvcMd5 !== undefined && evalSet.dvcMd5 !== baseline.eval_set_dvc_hash) {
+    throw new EvalSetMismatchError(
+      `eval set ${evalSet.path} has DVC hash ${evalSet.dvcMd5}, but the baseline was measured on DVC hash ${baseline.eval_set_dvc_hash}: restore the committed eval set (git checkout -- ${evalSet.path}, or dvc repro) or measure a new baseline`,
+      { path: evalSet.path, dvc_md5: evalSet.dvcMd5, expected_dvc_md5: baseline.eval_set_dvc_hash },
+    );
+  }
   if (evalSet.digest !== baseline.eval_set_digest) {
     throw new EvalSetMismatchError(
       `eval set ${evalSet.path} has digest ${evalSet.digest}, but the baseline was measured on ${baseline.eval_set_digest}`,

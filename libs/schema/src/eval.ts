@@ -34,6 +34,8 @@ export const baselineBucketSchema = z.strictObject({ accuracy, n: countSchema })
 /** eval_baseline.json at the repository root. tolerance_pp is a fraction: 0.02 = 2 percentage points. */
 export const evalBaselineSchema = z.strictObject({
   eval_set_digest: digestSchema,
+  /** The eval set's DVC md5 (as dvc.lock records it); absent in baselines written before DVC. */
+  eval_set_dvc_hash: z.string().regex(/^[0-9a-f]{32}$/, 'a DVC md5: 32 lowercase hex digits').optional(),
   baseline_digest: digestSchema,
   previous_baseline_digest: digestSchema.nullable(),
   tolerance_pp: z.number().min(0).max(1),

@@ -1,7 +1,9 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import { DEFAULT_OUTCOMES_PATH, buildBaseline, buildPairedBaseline, parseBaseline, serializeBaseline } from '@lynx/gate';
+import { DEFAULT_OUTCOMES_PATH, buildBaseline, buildPairedBaseline, parseBaseline, serializeBaseline, withEvalSetDvcHash } from '@lynx/gate';
+import { dvcFileMd5 } from '@lynx/bundle';
+import { dataDigest } from '@lynx/tutor';
 import { type EvalBaseline, evalResultSchema } from '@lynx/schema';
 import { CliError } from '../exit';
 import { registerBaseline, registerBaselineRegistryCommands } from './baseline-registry';
@@ -82,6 +84,9 @@ async function writeBaselineFile(opts: UpdateOpts & { from: string }): Promise<v
   } else {
     process.stderr.write(`lynx: ${opts.from} has no per-item outcomes; the gate cannot compare against this baseline item by item. Use \`lynx gate evaluate --out\`.\n`);
   }
+  // Record the eval set's DVC md5 when the file given is the one measured (same digest).
+  const evalSetDigest = await dataDigest(opts.evalSet).catch(() => undefined);
+  if (evalSetDigest === next.eval_set_digest) next = withEvalSetDvcHash(next, (await dvcFileMd5(opts.evalSet)).md5);
   const temp = `${opts.baseline}.${process.pid}.tmp`;
   await writeFile(temp, serializeBaseline(next));
   await rename(temp, opts.baseline);

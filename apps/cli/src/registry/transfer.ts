@@ -72,7 +72,15 @@ export async function pushBundle(client: RegistryClient, dir: string, opts: Push
   const run = await readRunRecord(dir);
   const data: NonNullable<NonNullable<PushOptions['extra']>['data']> = pairs(opts.data, 'data').map(([name, digest]) => ({ name, digest }));
   data.push(...(opts.extra?.data ?? []));
-  if (run?.data?.digest) data.push({ name: basename(String(run.data.path ?? 'data')), digest: run.data.digest, ...(run.data.path ? { uri: String(run.data.path) } : {}) });
+  if (run?.data?.digest) {
+    data.push({
+      name: basename(String(run.data.path ?? 'data')),
+      digest: run.data.digest,
+      ...(run.data.path ? { uri: String(run.data.path) } : {}),
+      // DVC's hash beside Lynx's digest, so lineage walks back to dvc.lock's entries too.
+      ...(run.data.dvc?.md5 ? { dvc: { md5: String(run.data.dvc.md5), size: Number(run.data.dvc.size), ...(run.data.dvc.nfiles !== undefined ? { nfiles: Number(run.data.dvc.nfiles) } : {}) } } : {}),
+    });
+  }
   const params = { ...primitiveParams(run?.params), ...Object.fromEntries(pairs(opts.param, 'param')) };
   const metrics: Record<string, number> = { ...opts.extra?.metrics };
   for (const [k, v] of Object.entries(run?.metrics ?? {})) if (typeof v === 'number') metrics[k] = v;

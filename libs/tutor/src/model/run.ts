@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { bundleDigest } from '@lynx/bundle';
+import { bundleDigest, dvcHashOf } from '@lynx/bundle';
 import { dataDigest, readItems } from '../data/io';
 import { evaluate } from '../eval/evaluate';
 import type { TutorBucketResult } from '../eval/evaluate';
@@ -29,7 +29,8 @@ export interface RunRecord {
   params: TrainParams;
   bundle_digest: string;
   parent_digest: string | null;
-  data: { path: string; digest: string; items: number };
+  /** The corpus: Lynx's sha256 digest and, beside it, DVC's hash of the same path (as dvc.lock records it). */
+  data: { path: string; digest: string; items: number; dvc?: { md5: string; size: number; nfiles?: number } };
   code_commit: string | null;
   metrics: { train_items: number; dev_items: number; dev: TutorBucketResult; dev_buckets?: Record<string, TutorBucketResult>; train_seconds: number };
 }
@@ -73,7 +74,7 @@ export async function runTraining(options: TrainOptions): Promise<RunRecord> {
     params,
     bundle_digest: digest,
     parent_digest: parentDigest,
-    data: { path: options.corpus, digest: await dataDigest(options.corpus), items: items.length },
+    data: { path: options.corpus, digest: await dataDigest(options.corpus), items: items.length, dvc: await dvcHashOf(options.corpus) },
     code_commit: await codeCommit(),
     metrics: {
       train_items: train.length,

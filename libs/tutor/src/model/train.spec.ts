@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundleDigest } from '@lynx/bundle';
+import { bundleDigest, dvcHashOf } from '@lynx/bundle';
 import { readItems } from '../data/io';
 import { evaluate } from '../eval/evaluate';
 import type { TutorEvalResult } from '../eval/evaluate';
@@ -58,6 +58,8 @@ describe('tutor trainer', () => {
     const run = JSON.parse(await readFile(runRecordPath(trained.dirs.base), 'utf8'));
     expect(run).toMatchObject({ variant: 'base', bundle_digest: trained.runs.base.bundle_digest });
     expect(run.data.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    // DVC's hash of the same corpus beside it (checked against the real dvc in tools/checks/dvc.spec.ts).
+    expect(run.data.dvc).toEqual(await dvcHashOf(run.data.path));
     expect(run.metrics.dev.n).toBeGreaterThan(0);
   });
 
