@@ -5,6 +5,7 @@ import { bundleDigest } from '@lynx/bundle';
 import { wilsonInterval } from '@lynx/math';
 import { type EvalResult, evalResultSchema } from '@lynx/schema';
 import { DEFAULT_SEED, dataDigest, evaluate, isVariant, loadModel, readItems, runRecordPath, runTraining } from '@lynx/tutor';
+import { LineageEmitter, OPENLINEAGE_URL_VARIABLE } from '@lynx/platform';
 import { CliError } from '../exit';
 import { logTrainingRun } from '../mlflow/log-training-run';
 import { MLFLOW_TRACKING_URI_VARIABLE } from '../mlflow/tracking-uri';
@@ -53,6 +54,7 @@ export function registerTutorCommands(program: Command): void {
     .option('--mlflow-experiment <name>', 'MLflow experiment of the run', 'grammar-tutor')
     .action(async (opts: TrainOpts) => {
       if (!isVariant(opts.variant)) throw new CliError(`unknown variant "${opts.variant}" (base, lora, int8, regressed)`);
+      const variant = opts.variant;
       const seed = Number(opts.seed);
       if (!Number.isSafeInteger(seed) || seed < 0) throw new CliError(`--seed must be a non-negative integer, got "${opts.seed}"`);
       if (opts.variant === 'lora' && !opts.base) throw new CliError('--variant lora is an adapter: pass --base <base bundle dir>');
@@ -61,18 +63,31 @@ export function registerTutorCommands(program: Command): void {
         : undefined;
       let started = false;
       try {
-        const record = await runTraining({
-          corpus: opts.corpus,
-          variant: opts.variant,
-          out: opts.out,
-          seed,
-          base: opts.base,
-          onProgress: (done, total) => {
-            if (bar && !started) bar.start(total, 0);
-            started = true;
-            bar?.update(done);
-          },
-        });
+        const lineage = new LineageEmitter(process.env[OPENLINEAGE_URL_VARIABLE], process.env.LYNX_NAMESPACE || 'lynx', (err) =>
+          process.stderr.write(`warning: OpenLineage event not sent (${err.message})\n`),
+        );
+        const record = await lineage.run(
+          'train',
+          { inputs: [{ namespace: 'lynx-data', name: opts.corpus, type: 'FILE' }], details: { variant: opts.variant, seed } },
+          () =>
+            runTraining({
+              corpus: opts.corpus,
+              variant,
+              out: opts.out,
+              seed,
+              base: opts.base,
+              onProgress: (done, total) => {
+                if (bar && !started) bar.start(total, 0);
+                started = true;
+                bar?.update(done);
+              },
+            }),
+          (r) => ({
+            inputs: [{ namespace: 'lynx-data', name: r.data.path, version: r.data.dvc?.md5 ?? r.data.digest, type: 'FILE' }],
+            outputs: [{ namespace: 'lynx-bundles', name: opts.out, version: r.bundle_digest, type: 'MODEL' }],
+            details: { run_id: r.run_id, dev_accuracy: r.metrics.dev.accuracy, parent_digest: r.parent_digest },
+          }),
+        );
         bar?.stop();
         const dev = record.metrics.dev;
         process.stderr.write(`dev accuracy ${dev.accuracy.toFixed(4)} (n=${dev.n}); run ${record.run_id} → ${runRecordPath(opts.out)}\n`);
