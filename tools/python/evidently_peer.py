@@ -1,8 +1,9 @@
-# Evidently's side of bench/peers (drift) and of the agreement spec. Run with the venv's python.
+# Evidently's side of bench/peers (drift) and of the drift worker's agreement spec; run with the
+# venv's python.
 #   report <ref.csv> <cur.csv>: Evidently's data-drift report (DataDriftPreset) on the features
 #     lemma, tense, person (categorical) and tokens, latency (numeric); prints JSON with the
-#     seconds spent in Report.run (CSV reading and the DataFrame build are not counted).
-#   agree: reads {"ref": {...}, "cur": {...}} on stdin, each {"cat": [...], "num": [...]}, and
+#     seconds spent building the datasets and running the report (reading the CSVs is not counted).
+#   agree <input.json>: reads {"ref": {...}, "cur": {...}}, each {"cat": [...], "num": [...]}, and
 #     prints Evidently's own stattests (psi, jensenshannon, ks) on them with the binned
 #     proportions Evidently compared, so the caller can compute Lynx's on identical bins.
 import json
@@ -37,8 +38,9 @@ def report(ref_path, cur_path):
     print(json.dumps({"seconds": seconds, "rows": len(cur), "drifted": drifted[0]["value"]["count"] if drifted else None}))
 
 
-def agree():
-    data = json.load(sys.stdin)
+def agree(path):
+    with open(path) as f:
+        data = json.load(f)
     ref_cat, cur_cat = pd.Series(data["ref"]["cat"]), pd.Series(data["cur"]["cat"])
     ref_num, cur_num = pd.Series(data["ref"]["num"], dtype=float), pd.Series(data["cur"]["num"], dtype=float)
     cat = ColumnType.Categorical
@@ -67,6 +69,6 @@ if __name__ == "__main__":
     if sys.argv[1] == "report":
         report(sys.argv[2], sys.argv[3])
     elif sys.argv[1] == "agree":
-        agree()
+        agree(sys.argv[2])
     else:
         sys.exit(f"unknown mode {sys.argv[1]}: use report or agree")
