@@ -63,7 +63,7 @@ async function lynxSide(script: string, versions: number, samples: number, datab
     const seedSeconds = await seedLynx(dataDir, versions, databaseUrl);
     const port = await freePort();
     const child = await startBundledApp(script, {
-      LYNX_DATA_DIR: dataDir, LYNX_REGISTRY_PORT: String(port), LYNX_ENV: 'dev', LYNX_LOG_LEVEL: 'warn', LYNX_NAMESPACE: `peers${process.pid}`,
+      LYNX_DATA_DIR: dataDir, LYNX_REGISTRY_PORT: String(port), LYNX_ENV: 'dev', LYNX_LOG_LEVEL: 'info', LYNX_NAMESPACE: `peers${process.pid}`,
       ...(databaseUrl ? { LYNX_DATABASE_URL: databaseUrl } : {}),
     }, [], 300_000);
     try {

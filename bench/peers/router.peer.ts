@@ -108,7 +108,7 @@ async function startPortkey(dir: string, upstream: string): Promise<Gateway> {
 }
 
 async function startLynx(dir: string, upstream: string): Promise<Gateway & { stopRegistry(): Promise<void> }> {
-  const registry = await startRegistryChild({ prefix: 'peersr' });
+  const registry = await startRegistryChild({ prefix: 'peersr', readyTimeoutMs: 300_000 });
   const digest = await registerUpstreamVersion(registry, MODEL, { 'upstream.base_url': upstream, 'upstream.model': 'lora' });
   const res = await registry.call('PUT', `/v1/traffic/${MODEL}`, { plan: { strategy: 'single', ref: digest }, reason: 'bench' }, 'operator');
   if (res.status !== 200) throw new Error(`plan change failed: ${JSON.stringify(res.body)}`);
