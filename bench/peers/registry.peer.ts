@@ -139,30 +139,30 @@ async function withDatabase<T>(fn: (url: string) => Promise<T>): Promise<T> {
   }
 }
 
-export async function registryPeers(o: { versions: number; samples: number }): Promise<void> {
+export async function registryPeers(o: { versions: number; samples: number; postgres: boolean }): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'lynx-peers-registry-build-'));
   try {
     const script = await bundleApp('registry', dir);
-    const pairs: Array<[Side, Side]> = [
-      [await lynxSide(script, o.versions, o.samples), await mlflowSide(o.versions, o.samples)],
-      await withDatabase(async (lynxDb) => withDatabase(async (mlflowDb) => [await lynxSide(script, o.versions, o.samples, lynxDb), await mlflowSide(o.versions, o.samples, mlflowDb)] as [Side, Side])),
-    ];
-    const rows = pairs.flatMap(([lynx, peer]) =>
-      READS.map((read, k) => [
-        read, lynx.name, peer.name,
-        `${fmt(lynx.reads[k].p50, 2)} / ${fmt(lynx.reads[k].p99, 2)}`,
-        `${fmt(peer.reads[k].p50, 2)} / ${fmt(peer.reads[k].p99, 2)}`,
-        `${times(peer.reads[k].p50, lynx.reads[k].p50)} / ${times(peer.reads[k].p99, lynx.reads[k].p99)}`,
-        verdict(peer.reads[k].p99 / lynx.reads[k].p99 >= 20),
-      ]),
-    );
-    printTable(
-      `Registry vs MLflow server: ${o.versions} versions of one model, ${o.samples} sequential GETs per read after 20 warm-ups; goal: Lynx's p99 at least 20× lower`,
-      ['read', 'Lynx', 'peer', 'Lynx p50 / p99 ms', 'peer p50 / p99 ms', 'ratio peer/Lynx p50 / p99', 'goal p99 ≥ 20×'],
-      rows,
-    );
-    printTable('Seeding (not compared: Lynx through its store, MLflow through its SqlAlchemyStore, each in one process)', ['backend', 'seconds', 'versions/s'],
-      pairs.flat().map((s) => [s.name, fmt(s.seedSeconds), fmt(o.versions / s.seedSeconds, 0)]));
+    // Each pair's table is printed as soon as it is measured, so a run cut short keeps what it has.
+    const show = ([lynx, peer]: [Side, Side]) => {
+      printTable(
+        `Registry vs MLflow server: ${o.versions} versions of one model, ${o.samples} sequential GETs per read after 20 warm-ups; goal: Lynx's p99 at least 20× lower`,
+        ['read', 'Lynx', 'peer', 'Lynx p50 / p99 ms', 'peer p50 / p99 ms', 'ratio peer/Lynx p50 / p99', 'goal p99 ≥ 20×'],
+        READS.map((read, k) => [
+          read, lynx.name, peer.name,
+          `${fmt(lynx.reads[k].p50, 2)} / ${fmt(lynx.reads[k].p99, 2)}`,
+          `${fmt(peer.reads[k].p50, 2)} / ${fmt(peer.reads[k].p99, 2)}`,
+          `${times(peer.reads[k].p50, lynx.reads[k].p50)} / ${times(peer.reads[k].p99, lynx.reads[k].p99)}`,
+          verdict(peer.reads[k].p99 / lynx.reads[k].p99 >= 20),
+        ]),
+      );
+      printTable('Seeding (not compared: Lynx through its store, MLflow through its SqlAlchemyStore, each in one process)', ['backend', 'seconds', 'versions/s'],
+        [lynx, peer].map((x) => [x.name, fmt(x.seedSeconds), fmt(o.versions / x.seedSeconds, 0)]));
+    };
+    show([await lynxSide(script, o.versions, o.samples), await mlflowSide(o.versions, o.samples)]);
+    if (o.postgres) {
+      show(await withDatabase(async (lynxDb) => withDatabase(async (mlflowDb) => [await lynxSide(script, o.versions, o.samples, lynxDb), await mlflowSide(o.versions, o.samples, mlflowDb)] as [Side, Side])));
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
