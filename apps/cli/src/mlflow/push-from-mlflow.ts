@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundleDigest, validateBundlePath } from '@lynx/bundle';
+import { validateBundlePath } from '@lynx/bundle';
 import { parseMlflowRef, resolveMlflowRef, type MlflowRun } from '@lynx/platform';
 import type { RegistryClient } from '../registry-client';
 import { pushBundle, type PushOptions } from '../registry/transfer';
@@ -65,7 +65,6 @@ export async function pushFromMlflow(registry: RegistryClient, ref: string, arti
       validateBundlePath(f.path); // a hostile server's "../x" never leaves the folder
       await client.downloadArtifact(artifactUri, f.path, join(bundle, f.path)).catch(mlflowCliError);
     }
-    const digest = await bundleDigest(bundle);
     const run = runId ? await client.getRun(runId).catch(mlflowCliError) : undefined;
     const tags = Object.fromEntries((run?.data.tags ?? []).map((t) => [t.key, t.value]));
     const previous = runId ? await registeredFromRun(registry, opts.model, runId) : [];
