@@ -80,13 +80,14 @@ export const runCanary: SectionRunner = ({ trials, seed, progress }) => {
       const results = Array.from({ length: trials }, () => trial(rng, perMinute, s, policy));
       const aborted = results.filter((t) => t.outcome === 'aborted');
       const completed = results.filter((t) => t.outcome === 'completed');
-      const abortedAtFirst = aborted.filter((t) => t.maxWeight <= 5);
+      // The issue's measure: the share of all requests the canary answered before it was aborted.
+      const abortedAtFirst = aborted.filter((t) => t.share <= 0.05);
       for (const t of results) if (t.judgedAtFirstStep !== undefined) minJudged = Math.min(minJudged, t.judgedAtFirstStep);
       rows.push({
         'req/min': perMinute,
         canary: s.name,
         aborted: aborted.length / trials,
-        'aborted at ≤ 5 %': abortedAtFirst.length / trials,
+        'aborted, ≤ 5 % of requests': abortedAtFirst.length / trials,
         completed: completed.length / trials,
         held: (trials - aborted.length - completed.length) / trials,
         'mean canary share': mean(results.map((t) => t.share)),
@@ -98,7 +99,7 @@ export const runCanary: SectionRunner = ({ trials, seed, progress }) => {
         targets.push({ name: `${perMinute} req/min good canary completed`, value: completed.length / trials, target: '>= 0.95', met: completed.length / trials >= 0.95 });
       } else {
         const v = abortedAtFirst.length / trials;
-        targets.push({ name: `${perMinute} req/min ${s.name} aborted before its weight passed 5 %`, value: v, target: '>= 0.99', met: v >= 0.99 });
+        targets.push({ name: `${perMinute} req/min ${s.name} aborted before 5 % of all requests reached it`, value: v, target: '>= 0.99', met: v >= 0.99 });
       }
       progress?.(++done, total);
     }
@@ -108,9 +109,9 @@ export const runCanary: SectionRunner = ({ trials, seed, progress }) => {
     rows,
     targets,
     notes: [
-      `reduceCanary with DEFAULT_CANARY_POLICY: steps 5 → 25 → 50 % (2 measurements each), per stage one-sided group-sequential tests (pooled two-proportion z, Lan–DeMets O'Brien–Fleming spending, ${policy.looks} looks, α ${policy.alpha}, power ${policy.power}) on pass rate (−${policy.passRateDrop * 100} pp) and error rate (${policy.errorRateFactor}× of ${policy.baseErrorRate}), Mann–Whitney U on latency (α ${policy.latencyAlpha}).`,
+      `reduceCanary with DEFAULT_CANARY_POLICY: steps 4 → 25 → 50 % (2 measurements each), per stage one-sided group-sequential tests (pooled two-proportion z, Lan–DeMets O'Brien–Fleming spending, ${policy.looks} looks, α ${policy.alpha}, power ${policy.power}) on pass rate (−${policy.passRateDrop * 100} pp) and error rate (${policy.errorRateFactor}× of ${policy.baseErrorRate}), Mann–Whitney U on latency (α ${policy.latencyAlpha}).`,
       `one measurement per simulated minute, ${trials} trials per row, seed ${seed}; stable pass rate ${STABLE_PASS}, error rate ${STABLE_ERRORS}; ${JUDGED * 100} % of answered requests judged; a trial that neither aborts nor completes in ${MAX_MINUTES / 60} h counts as held.`,
-      '"aborted at ≤ 5 %": aborted while the canary weight never exceeded 5 %, so at most 5 % of requests (in expectation; the split is random per request) reached it.',
+      '"aborted, ≤ 5 % of requests": aborted while the canary had answered at most 5 % of all requests so far (counted, not expected: the split is random per request, so the first step is 4 %).',
       `fewest judged canary answers at a first step across all trials: ${minJudged === Infinity ? 'none stepped' : minJudged}.`,
     ],
   };

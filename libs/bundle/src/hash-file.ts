@@ -25,12 +25,18 @@ export interface FileHash {
  * reports progress per read.
  */
 export async function hashFile(path: string, onBytes?: (bytes: number) => void): Promise<FileHash> {
+  const { hex, size } = await hashFileWith('sha256', path, onBytes);
+  return { digest: `sha256:${hex}`, size };
+}
+
+/** The streamed hash behind hashFile, for any algorithm node:crypto knows (DVC's md5 uses it too). */
+export async function hashFileWith(algorithm: string, path: string, onBytes?: (bytes: number) => void): Promise<{ hex: string; size: number }> {
   const handle = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
   try {
     const stats = await handle.stat();
     if (!stats.isFile()) throw new UnsupportedFileTypeError(path, 'non-regular file');
     const buffer = Buffer.allocUnsafeSlow(Math.min(HASH_CHUNK_BYTES, Math.max(MIN_CHUNK_BYTES, stats.size)));
-    const hash = createHash('sha256');
+    const hash = createHash(algorithm);
     let size = 0;
     for (;;) {
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
@@ -39,7 +45,7 @@ export async function hashFile(path: string, onBytes?: (bytes: number) => void):
       size += bytesRead;
       onBytes?.(bytesRead);
     }
-    return { digest: `sha256:${hash.digest('hex')}`, size };
+    return { hex: hash.digest('hex'), size };
   } finally {
     await handle.close();
   }

@@ -63,7 +63,7 @@ export interface CanaryPolicy {
   latencySamples: number;
 }
 
-export const DEFAULT_CANARY_STEPS: CanaryStep[] = [{ setWeight: 5 }, { pause: { measurements: 2 } }, { setWeight: 25 }, { pause: { measurements: 2 } }, { setWeight: 50 }, { pause: { measurements: 2 } }];
+export const DEFAULT_CANARY_STEPS: CanaryStep[] = [{ setWeight: 4 }, { pause: { measurements: 2 } }, { setWeight: 25 }, { pause: { measurements: 2 } }, { setWeight: 50 }, { pause: { measurements: 2 } }];
 
 export const DEFAULT_CANARY_POLICY: CanaryPolicy = {
   steps: DEFAULT_CANARY_STEPS,

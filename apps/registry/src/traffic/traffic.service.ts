@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LYNX_CONFIG, servingCheck, type LynxConfig, type Principal, type UpstreamRules } from '@lynx/platform';
-import { ALIASES, ArmWithoutPassingVerdictError, ForbiddenError, LynxError, ValidationError, trafficPlanSchema, type TrafficPlan } from '@lynx/schema';
+import { ALIASES, ArmWithoutPassingVerdictError, ForbiddenError, LynxError, ValidationError, trafficPlanRefs, trafficPlanSchema, type TrafficPlan } from '@lynx/schema';
 import { UPSTREAM_RULES } from '../versions/tag-policy';
 import { REGISTRY_STORE } from '../store/store.module';
 import type { RegistryStore } from '../store/registry-store';
@@ -16,22 +16,9 @@ export interface PutTrafficBody {
   override_verdicts?: { reason: string };
 }
 
-/** Every registry reference a plan names. */
+/** Every registry reference a plan names; a `single` plan without a ref follows production and names none. */
 export function planRefs(plan: TrafficPlan): string[] {
-  switch (plan.strategy) {
-    case 'single':
-      return plan.ref ? [plan.ref] : [];
-    case 'ab':
-      return plan.arms.map((a) => a.ref);
-    case 'shadow':
-      return [plan.primary, plan.shadow];
-    case 'canary':
-      return [plan.stable, plan.canary];
-    case 'bluegreen':
-      return [plan.active, plan.preview];
-    case 'bandit':
-      return plan.arms.map((a) => a.ref);
-  }
+  return plan.strategy === 'single' && !plan.ref ? [] : trafficPlanRefs(plan);
 }
 
 @Injectable()

@@ -1,8 +1,5 @@
 import { createHash } from 'node:crypto';
-import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { HASH_CHUNK_BYTES } from '../hash-file';
-import { UnsupportedFileTypeError } from '../errors';
+import { hashFileWith } from '../hash-file';
 
 /** One file of a DVC directory listing: its posix path under the directory and the md5 of its bytes. */
 export interface DvcDirEntry {
@@ -16,23 +13,8 @@ export interface DvcDirEntry {
  * reused buffer like hashFile, and O_NOFOLLOW for the same reason.
  */
 export async function dvcFileMd5(path: string): Promise<{ md5: string; size: number }> {
-  const handle = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
-  try {
-    const stats = await handle.stat();
-    if (!stats.isFile()) throw new UnsupportedFileTypeError(path, 'non-regular file');
-    const buffer = Buffer.allocUnsafeSlow(Math.max(1, Math.min(HASH_CHUNK_BYTES, stats.size)));
-    const hash = createHash('md5');
-    let size = 0;
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-      if (bytesRead === 0) break;
-      hash.update(buffer.subarray(0, bytesRead));
-      size += bytesRead;
-    }
-    return { md5: hash.digest('hex'), size };
-  } finally {
-    await handle.close();
-  }
+  const { hex, size } = await hashFileWith('md5', path);
+  return { md5: hex, size };
 }
 
 /** Compares by Unicode code point, as Python's `sorted` orders str (JS's default sorts UTF-16 units). */
