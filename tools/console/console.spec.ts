@@ -49,6 +49,8 @@ describe('the console in Chromium', () => {
     // Sentences of the eval set too, so the Shadow page can grade both sides per bucket.
     for (const item of (await readItems(path.join(root, 'data/eval/grammar-eval.jsonl'))).slice(0, 60)) await ask(ctx, item.input);
     await http(ctx, m, 'operator', 'POST', `${ctx.urls.drift}/v1/drift/windows/close`);
+    // Base serves over more than a whole second, so the picker (whole seconds) has a moment inside it.
+    for (const until = Date.now() + 2_000; Date.now() < until; ) await ask(ctx, 'he goed home');
     // Lora through the gate (a verdict with its per-bucket table), then served alone for a while.
     await setPlan(ctx, m, { strategy: 'single' }, 'console test: production only');
     await lynx(ctx, m, 'ci', ['gate', 'promote', `${MODEL}@${digests.lora}`, '--semver', await semverFor(ctx, digests.lora), '--reason', 'console test: lora passes']);

@@ -7,7 +7,7 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import OpenAI from 'openai';
-import { cleanupNamespace, freePort, makeTempDir, uniqueName } from '@lynx/platform/testing';
+import { cleanupNamespace, freePort, makeTempDir, recordPassingVerdict, uniqueName } from '@lynx/platform/testing';
 import { PORTS, portVariableOf, type AppName } from '@lynx/schema';
 import { correct, loadModel } from '@lynx/tutor';
 import { reportError } from './exit';
@@ -41,6 +41,11 @@ async function lynx(...args: string[]): Promise<{ code: number; out: string; err
 }
 
 /** The same, failing the test (with what it printed) unless it exits 0. */
+async function callJson(target: string, method: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const res = await fetch(target, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: res.status, body: await res.json().catch(() => ({})) };
+}
+
 async function ok(...args: string[]): Promise<string> {
   const r = await lynx(...args);
   if (r.code !== 0) throw new Error(`lynx ${args.join(' ')} exited ${r.code}:\n${r.out}${r.err}`);
@@ -200,7 +205,9 @@ describe('first run: npm start, train --push, promote, answers through the route
     expect(wrong.code).toBe(2);
     expect(wrong.err).toContain(`record it on ${MODEL}@${lora}`);
 
-    // traffic switch: blue/green, then switch and switch back.
+    // traffic switch: blue/green, then switch and switch back. Both sides answer users, so both
+    // need a passing gate verdict: record one for lora as the gate would (auth is off here).
+    await recordPassingVerdict({ call: (method, path, body) => callJson(`${url('registry')}${path}`, method, body) }, MODEL, lora);
     await ok('traffic', 'set', MODEL, '--strategy', 'bluegreen', '--active', base, '--preview', lora);
     const switched = JSON.parse(await ok('traffic', 'switch', MODEL, '--json'));
     expect(switched.plan).toEqual({ strategy: 'bluegreen', active: lora, preview: base });

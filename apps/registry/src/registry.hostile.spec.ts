@@ -34,6 +34,9 @@ describe('registry: hostile input', () => {
       LYNX_UPSTREAMS_FILE: join(REPO, 'lynx.upstreams.yaml'),
       LYNX_UPSTREAM_ALLOWED_HOSTS: 'models.internal:8000',
       LYNX_HTTP_BODY_IDLE_TIMEOUT_MS: '500',
+      // A deployment without Lynx's model server as the default upstream, and with CI's long-lived token allowed.
+      LYNX_ROUTER_DEFAULT_UPSTREAM: 'off',
+      LYNX_ALLOW_CI_TOKENS: 'true',
     });
     await r.app.listen(0, '127.0.0.1');
     port = (r.app.getHttpServer().address() as AddressInfo).port;

@@ -93,7 +93,7 @@ describe('a bandit plan through the router, registry and gate', () => {
   }
 
   it('moves traffic off the arm the grader finds worse, and the router follows the recorded reallocation', async () => {
-    const version = (kind: 'good' | 'bad') => pushRandomVersion({ url: registry.url, token: registry.tokens.trainer }, MODEL, { tags: { 'upstream.base_url': upstream.baseUrl, 'upstream.model': kind } });
+    const version = (kind: 'good' | 'bad') => pushRandomVersion({ url: registry.url, token: registry.tokens.operator }, MODEL, { tags: { 'upstream.base_url': upstream.baseUrl, 'upstream.model': kind } });
     const good = await version('good');
     const bad = await version('bad');
     const plan: TrafficPlan = { strategy: 'bandit', arms: [{ name: 'good', ref: good, weight: 50 }, { name: 'bad', ref: bad, weight: 50 }], interval_s: 1 };

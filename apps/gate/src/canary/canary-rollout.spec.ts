@@ -70,7 +70,7 @@ describe('canary rollouts through the router, registry and gate', () => {
   let items: TutorItem[];
   const digests: Record<string, Record<'old' | 'stable' | 'good' | 'bad', string>> = {};
 
-  const version = (model: string, kind: 'good' | 'bad') => pushRandomVersion({ url: registry.url, token: registry.tokens.trainer }, model, { tags: { 'upstream.base_url': upstream.baseUrl, 'upstream.model': kind } });
+  const version = (model: string, kind: 'good' | 'bad') => pushRandomVersion({ url: registry.url, token: registry.tokens.operator }, model, { tags: { 'upstream.base_url': upstream.baseUrl, 'upstream.model': kind } });
   async function ok<T = any>(res: Promise<{ status: number; body: any }>, status = 200): Promise<T> {
     const r = await res;
     if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${JSON.stringify(r.body)}`);

@@ -5,7 +5,8 @@ import type { Type } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { AppName } from '@lynx/schema';
-import { TOKEN_STORE } from '../auth/auth.guard';
+import { OIDC_VERIFIER, TOKEN_STORE } from '../auth/auth.guard';
+import type { OidcVerifier } from '../auth/oidc-verifier';
 import type { TokenStore } from '../auth/token-store';
 import type { LynxConfig } from '../config/config';
 import { LYNX_CONFIG } from '../config/config.constants';
@@ -58,7 +59,11 @@ export async function createLynxApp(
   const config = nest.get<LynxConfig>(LYNX_CONFIG);
   watch.idleMs = config.httpBodyIdleTimeoutMs;
   applyServerTimeouts(nest.getHttpServer() as Server, config);
-  installRequestChecks(nest, nest.get<string, TokenStore | null>(TOKEN_STORE, { strict: false }));
+  installRequestChecks(
+    nest,
+    nest.get<string, TokenStore | null>(TOKEN_STORE, { strict: false }),
+    nest.get<string, OidcVerifier | null>(OIDC_VERIFIER, { strict: false }),
+  );
   return nest;
 }
 

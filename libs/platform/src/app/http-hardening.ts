@@ -3,6 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NulByteError, RequestTimeoutError, UnauthorizedError } from '@lynx/schema';
 import type { TokenStore } from '../auth/token-store';
+import { looksLikeJwt, type OidcVerifier } from '../auth/oidc-verifier';
 import type { LynxConfig } from '../config/config';
 import { toErrorResponse } from '../errors/lynx-exception.filter';
 import { checkUtf8Charset, parseJsonText } from './json-guards';
@@ -64,8 +65,14 @@ const BEARER_RE = /^Bearer\s+(\S+)\s*$/i;
  *   still checked by the guard. Lynx's public routes (health, metrics) take no body.
  * JSON bodies are parsed by parseJsonText (depth limit, prototype keys, NULs).
  */
-export function installRequestChecks(nest: NestFastifyApplication, tokens: TokenStore | null): void {
+export function installRequestChecks(nest: NestFastifyApplication, tokens: TokenStore | null, oidc: OidcVerifier | null = null): void {
   const fastify = nest.getHttpAdapter().getInstance();
+  const refuse = (req: FastifyRequest, reply: FastifyReply, err: unknown) => {
+    const { status, body } = toErrorResponse(err);
+    // The body (if any) is never read: close the connection once the answer is out.
+    if (hasBody(req.raw)) void reply.header('connection', 'close');
+    void reply.code(status).header('content-type', 'application/json; charset=utf-8').send(body);
+  };
   fastify.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
     try {
       const url = req.raw.url ?? '';
@@ -75,14 +82,18 @@ export function installRequestChecks(nest: NestFastifyApplication, tokens: Token
       if (tokens && body) {
         const m = BEARER_RE.exec(req.headers.authorization ?? '');
         if (!m) throw new UnauthorizedError('missing bearer token (Authorization: Bearer <token>)');
-        if (!tokens.authenticate(m[1])) throw new UnauthorizedError('unknown bearer token');
+        if (!tokens.authenticate(m[1])) {
+          // A CI identity's OIDC token is verified here too (signature, issuer, policy), before the body.
+          if (oidc && looksLikeJwt(m[1])) {
+            oidc.verify(m[1]).then(() => done(), (err) => refuse(req, reply, err));
+            return;
+          }
+          throw new UnauthorizedError('unknown bearer token');
+        }
       }
       done();
     } catch (err) {
-      const { status, body } = toErrorResponse(err);
-      // The body (if any) is never read: close the connection once the answer is out.
-      if (hasBody(req.raw)) void reply.header('connection', 'close');
-      void reply.code(status).header('content-type', 'application/json; charset=utf-8').send(body);
+      refuse(req, reply, err);
     }
   });
   fastify.removeContentTypeParser('application/json');
