@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { pushRandomVersion } from '@lynx/bundle/testing';
 import { createLynxApp } from '@lynx/platform';
-import { spawnListening, startRegistryChild, type ListeningChild, type RegistryChild } from '@lynx/platform/testing';
+import { recordPassingVerdict, spawnListening, startRegistryChild, type ListeningChild, type RegistryChild } from '@lynx/platform/testing';
 import type { TrafficPlan } from '@lynx/schema';
 import { type TutorItem, readItems } from '@lynx/tutor';
 import { EVAL_SET_FILE } from '@lynx/tutor/testing';
@@ -96,6 +96,8 @@ describe('a bandit plan through the router, registry and gate', () => {
     const version = (kind: 'good' | 'bad') => pushRandomVersion({ url: registry.url, token: registry.tokens.operator }, MODEL, { tags: { 'upstream.base_url': upstream.baseUrl, 'upstream.model': kind } });
     const good = await version('good');
     const bad = await version('bad');
+    // Bandit arms answer users: each needs a passing gate verdict, as for A/B and canary arms.
+    for (const digest of [good, bad]) await recordPassingVerdict(registry, MODEL, digest);
     const plan: TrafficPlan = { strategy: 'bandit', arms: [{ name: 'good', ref: good, weight: 50 }, { name: 'bad', ref: bad, weight: 50 }], interval_s: 1 };
     const put = await registry.call('PUT', `/v1/traffic/${MODEL}`, { plan, reason: 'start bandit' }, 'operator');
     expect(put.status).toBe(200);
