@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { freePort } from '@lynx/platform/testing';
 
 /** The roles the demo acts as; each gets its own bearer token so the registry checks every role. */
-export const DEMO_ROLES = ['reader', 'trainer', 'operator', 'ci'] as const;
+export const DEMO_ROLES = ['reader', 'trainer', 'operator', 'ci', 'admin'] as const;
 export type DemoRole = (typeof DEMO_ROLES)[number];
 
 export interface DemoSetup {

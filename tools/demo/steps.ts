@@ -34,9 +34,16 @@ export async function semverFor(ctx: DemoContext, digest: string): Promise<strin
 }
 
 /** Applies a traffic plan through the router (checked and stored in the registry, applied at once). */
-export async function setPlan(ctx: DemoContext, m: Manifest, plan: Record<string, unknown>, reason: string): Promise<number> {
-  const { body } = await http<{ revision: number }>(ctx, m, 'operator', 'PUT', `${ctx.urls.router}/v1/traffic/${MODEL}`, { plan, reason }, { equivalent: trafficSetLine(plan, reason) });
-  return body.revision;
+/**
+ * Puts a plan through the router as an operator; `override` (a reason) puts it as admin past the
+ * check that every arm answering users has a passing gate verdict, recorded in the audit.
+ */
+export async function setPlan(ctx: DemoContext, m: Manifest, plan: Record<string, unknown>, reason: string, override?: string): Promise<number> {
+  const body = { plan, reason, ...(override ? { override_verdicts: { reason: override } } : {}) };
+  const { body: res } = await http<{ revision: number }>(ctx, m, override ? 'admin' : 'operator', 'PUT', `${ctx.urls.router}/v1/traffic/${MODEL}`, body, {
+    equivalent: trafficSetLine(plan, reason),
+  });
+  return res.revision;
 }
 
 /** The `lynx traffic set` line that applies the same plan. */

@@ -49,7 +49,7 @@ describe('registry: editable tags', () => {
     const { body } = await r.push(model, { 'w.bin': `b-${model}` }, { tags: { a: '1' } });
     const cases: Array<[unknown, string, number, 'operator' | 'trainer']> = [
       [{ set: { 'bad key': 'x', a: '2' } }, 'validation_failed', 400, 'operator'],
-      [{ set: { a: 'x'.repeat(1025) } }, 'validation_failed', 400, 'operator'],
+      [{ set: { a: 'x'.repeat(4097) } }, 'tag_limit_exceeded', 400, 'operator'],
       [{ set: { a: 'line\nforged' } }, 'validation_failed', 400, 'operator'],
       [{ set: { 'lynx.price': '0.1' } }, 'forbidden', 403, 'operator'],
       [{ unset: ['lynx.price'] }, 'forbidden', 403, 'operator'],

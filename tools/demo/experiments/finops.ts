@@ -41,7 +41,14 @@ export async function finopsExperiment(ctx: DemoContext, m: Manifest): Promise<v
   await evaluateAll(ctx, m, [...digests, ...(ctx.retrained ? [ctx.retrained.digest] : [])]);
 
   // An even A/B split, so every servable variant has a cost figure of its own.
-  await setPlan(ctx, m, { strategy: 'ab', arms: VARIANTS.map((v) => ({ ref: ctx.bundles[v]!.digest, weight: 1, name: v })) }, 'demo: price every variant');
+  // Pricing every variant means serving the gate-refused one too: an admin override, audited.
+  await setPlan(
+    ctx,
+    m,
+    { strategy: 'ab', arms: VARIANTS.map((v) => ({ ref: ctx.bundles[v]!.digest, weight: 1, name: v })) },
+    'demo: price every variant',
+    'demo: price every variant, the refused one included, on synthetic traffic',
+  );
   const r = await replay(ctx, m, 800, 4);
   ctx.say(`  A/B over ${VARIANTS.join(', ')}: ${r.ok}/${r.sent} answered`);
 

@@ -60,7 +60,7 @@ export async function shadowExperiment(ctx: DemoContext, m: Manifest): Promise<v
   m.figure('shadow_pairs', pairs);
   m.figure('shadow_share', Number(share.toFixed(4)));
   m.figure('agreement_percent', agreement ? Number(agreement) : null);
-  m.figure('accuracy_judged', row('accuracy (judged)'));
+  m.figure('accuracy_judged', row('accuracy (judged, 95 % CI)'));
   m.figure('latency_p50', row('latency p50'));
   m.figure('latency_p99', row('latency p99'));
   m.figure('tokens', row('tokens (prompt / completion / total)'));
@@ -70,6 +70,6 @@ export async function shadowExperiment(ctx: DemoContext, m: Manifest): Promise<v
   m.check(`≥ ${REQUESTS} sentences answered`, r.ok >= REQUESTS && r.failed === 0, `${r.ok} ok, ${r.failed} failed`);
   // Binomial: n = 2000, p = 0.1 → sd 0.67 pp; ± 3 pp is beyond 4 sd.
   m.check(`about ${PERCENT} % mirrored to lora`, Math.abs(share * 100 - PERCENT) <= 3, `${(share * 100).toFixed(2)} % (${pairs} pairs, ${mirrors} mirrored)`);
-  m.check('report compares both sides', /pairs, agreement/.test(rep.stdout) && !!row('accuracy (judged)'), rep.stdout.trim());
-  ctx.say(`  report: agreement ${agreement ?? '-'} %, judged accuracy base ${row('accuracy (judged)')?.primary} vs lora ${row('accuracy (judged)')?.shadow}`);
+  m.check('report compares both sides', /pairs, agreement/.test(rep.stdout) && !!row('accuracy (judged, 95 % CI)'), rep.stdout.trim());
+  ctx.say(`  report: agreement ${agreement ?? '-'} %, judged accuracy base ${row('accuracy (judged, 95 % CI)')?.primary} vs lora ${row('accuracy (judged, 95 % CI)')?.shadow}`);
 }

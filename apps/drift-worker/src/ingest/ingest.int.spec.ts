@@ -118,7 +118,7 @@ describe('drift worker ingestion (NATS + Redis)', () => {
     expect(agg.flags.unknown_digest ?? 0).toBe(0);
     expect(deadLetters.some((r) => /schema/.test(r))).toBe(true);
     expect(deadLetters.some((r) => /not JSON/.test(r))).toBe(true);
-  }, 60_000);
+  }, 180_000);
 
   it('counts events of a digest without a reference profile as unknown_digest', async () => {
     const app = apps[apps.length - 1];

@@ -5,7 +5,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { JSONCodec, connect, type NatsConnection } from 'nats';
 import { GateRegistryClient } from '@lynx/gate';
 import { createLynxApp } from '@lynx/platform';
-import { TEST_NATS_URL, makeTempDir, startRegistryChild, testNamespace, uniqueName, type RegistryChild, type TestNamespace } from '@lynx/platform/testing';
+import { TEST_NATS_URL, makeTempDir, startRegistryChild, testNamespace, uniqueName, type RegistryChild, type TestNamespace, recordPassingVerdict } from '@lynx/platform/testing';
 import { SUBJECTS } from '@lynx/schema';
 import { GateAppModule } from '../app.module';
 import { BanditService } from './bandit.service';
@@ -86,6 +86,7 @@ describe('bandit reallocation', () => {
     const model = uniqueName('bandit');
     const good = await push(model, 'good');
     const worse = await push(model, 'worse');
+    for (const digest of [good, worse]) await recordPassingVerdict(registry, model, digest); // bandit arms answer users
     const start = await client.putTraffic(
       model,
       { strategy: 'bandit', arms: [{ name: 'good', ref: good, weight: 50 }, { name: 'worse', ref: worse, weight: 50 }], floor: 0.05, interval_s: 1 },
@@ -110,6 +111,7 @@ describe('bandit reallocation', () => {
     const model = uniqueName('bandit');
     const ok = await push(model, 'ok');
     const erring = await push(model, 'erring');
+    for (const digest of [ok, erring]) await recordPassingVerdict(registry, model, digest);
     await client.putTraffic(model, { strategy: 'bandit', arms: [{ name: 'ok', ref: ok, weight: 50 }, { name: 'erring', ref: erring, weight: 50 }], interval_s: 1 }, 'start bandit');
     await traffic(model, 'ok', ok, 300, 0.8);
     await traffic(model, 'erring', erring, 300, 0.8, 5); // every 5th answer errs: 20 % vs 0 %

@@ -1,4 +1,4 @@
-import { uniqueName } from '@lynx/platform/testing';
+import { recordPassingVerdict, uniqueName } from '@lynx/platform/testing';
 import { abLookSizes, decideAb, type AbHorizon } from '@lynx/gate';
 import { startRegistry, type RegistryFixture } from '../registry.fixture';
 
@@ -15,6 +15,12 @@ describe('registry traffic: an A/B horizon is fixed when the plan starts', () =>
     const model = uniqueName('ab');
     const a = (await r.push(model, { 'w.bin': 'a' })).body.digest;
     const b = (await r.push(model, { 'w.bin': 'b' })).body.digest;
+    // A/B arms answer users: each needs a passing gate verdict.
+    const call = async (method: string, url: string, payload: unknown, as: 'ci') => {
+      const res = await r.inject({ method: method as 'POST', url, as, payload: payload as object });
+      return { status: res.statusCode, body: res.json() };
+    };
+    for (const digest of [a, b]) await recordPassingVerdict({ call: call as never }, model, digest);
     const put = (plan: unknown) => r.inject({ method: 'PUT', url: `/v1/traffic/${model}`, as: 'operator', payload: { plan, reason: 'test' } });
     const arms = (wa: number, wb: number) => [
       { name: 'base', ref: a, weight: wa },
