@@ -10,4 +10,4 @@ const projects = ['apps', 'libs'].flatMap((dir) =>
 );
 // The tools project (local stack, build, compose and CI checks) sits at tools/ itself.
 if (fs.existsSync(path.join(__dirname, 'tools', 'jest.config.js'))) projects.push(path.join(__dirname, 'tools', 'jest.config.js'));
-module.exports = { projects, maxWorkers: 2, testTimeout: 30000 };
+module.exports = { projects, maxWorkers: 2, testTimeout: 90000 };
