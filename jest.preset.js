@@ -15,7 +15,7 @@ const swc = [
 module.exports = {
   testEnvironment: 'node',
   // Integration tests start real servers and CLI processes; on 2 busy cores 5 s is too tight.
-  testTimeout: 30000,
+  testTimeout: 90000,
   transform: {
     '^.+\\.ts$': swc,
     // kysely ships ESM only, and PGlite's CommonJS build loads modules with dynamic import(),
