@@ -21,7 +21,7 @@ const short = (d: string) => d.slice(7, 19);
 function ensureBuilt(): void {
   // `npm test` builds the pages first; a targeted `npx jest` run builds them when missing.
   if (fs.existsSync(path.join(root, 'dist', 'apps', 'console', 'web', 'index.html'))) return;
-  execFileSync(process.execPath, [require.resolve('vite/bin/vite.js'), 'build', '--config', 'apps/console/web/vite.config.mjs'], { cwd: root, stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'apps/console/web/vite.config.mjs'], { cwd: root, stdio: 'inherit' });
 }
 
 describe('the console in Chromium', () => {

@@ -225,7 +225,7 @@ describe('first run: npm start, train --push, promote, answers through the route
     expect(file.tokens[0]).toMatchObject({ role: 'operator', name: 'ops-bot' });
     expect(JSON.stringify(file)).not.toContain(made.token);
     const badRole = await lynx('token', 'create', '--role', 'root', '--name', 'x', '--tokens-file', tokens);
-    expect([badRole.code, badRole.err]).toEqual([2, expect.stringContaining('unknown role "root": use one of reader, trainer, operator, ci, admin')]);
+    expect([badRole.code, badRole.err]).toEqual([2, expect.stringContaining('unknown role "root": use one of reader, trainer, operator, gate, ci, admin')]);
     expect(JSON.parse(await readFile(tokens, 'utf8')).tokens).toHaveLength(1);
 
     // status: everything up, the model with its production and plan.
