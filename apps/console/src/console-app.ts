@@ -11,7 +11,7 @@ import { CONSOLE_CONFIG, type ConsoleConfig } from './console-config';
  * GET path (index.html for the app's own routes, so a shared URL opens the right page).
  */
 export async function createConsoleApp(options: ConsoleModuleOptions = {}): Promise<NestFastifyApplication> {
-  const nest = await createLynxApp(ConsoleAppModule.forRoot(options), 'console');
+  const nest = await createLynxApp(ConsoleAppModule.forRoot(options), 'console', { bearerBeforeBody: false });
   const config = nest.get<ConsoleConfig>(CONSOLE_CONFIG);
   const index = path.join(config.webDir, 'index.html');
   if (!fs.existsSync(index)) {

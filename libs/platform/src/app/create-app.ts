@@ -24,6 +24,12 @@ export interface CreateLynxAppOptions {
   bodyLimit?: number;
   /** Hot routes answered before Fastify (see RawRoutes); their handlers may be added after creation. */
   rawRoutes?: RawRoutes;
+  /**
+   * Whether a request with a body needs a known bearer token before the body is read (default
+   * true). The console turns it off: its users sign in with the token in a body and then carry a
+   * session cookie, which its own guard checks.
+   */
+  bearerBeforeBody?: boolean;
 }
 
 /**
@@ -61,7 +67,7 @@ export async function createLynxApp(
   applyServerTimeouts(nest.getHttpServer() as Server, config);
   installRequestChecks(
     nest,
-    nest.get<string, TokenStore | null>(TOKEN_STORE, { strict: false }),
+    opts.bearerBeforeBody === false ? null : nest.get<string, TokenStore | null>(TOKEN_STORE, { strict: false }),
     nest.get<string, OidcVerifier | null>(OIDC_VERIFIER, { strict: false }),
   );
   return nest;
