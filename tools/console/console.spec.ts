@@ -185,7 +185,8 @@ describe('the console in Chromium', () => {
   });
 
   it('Traffic: an operator pauses, then aborts a canary; each change is a plan revision with its reason', async () => {
-    await setPlan(s.ctx, s.m, { strategy: 'canary', stable: 'production', canary: digests.int8, weight: 10 }, 'console test: canary int8');
+    // int8 has no gate verdict: an admin's audited override lets it be the canary under test.
+    await setPlan(s.ctx, s.m, { strategy: 'canary', stable: 'production', canary: digests.int8, weight: 10 }, 'console test: canary int8', 'console test: a canary to pause and abort');
     await operator.goto(`${s.consoleUrl}/models/${MODEL}/traffic`);
     await expectText(operator.getByTestId('plan'), /Plan: canary/);
     const plan = async () => (await http<{ plan: { status?: string; weight: number } }>(s.ctx, undefined, 'reader', 'GET', `${s.ctx.urls.registry}/v1/traffic/${MODEL}`)).body.plan;
