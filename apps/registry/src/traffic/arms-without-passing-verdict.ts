@@ -13,6 +13,12 @@ export interface ArmVerdictDeps {
   hasPassingVerdict(digest: string): Promise<boolean>;
   /** The production digest, if any: it serves users already, through promote or rollback. */
   productionDigest(): Promise<string | undefined>;
+  /**
+   * Digests the model's current plan already serves to users. They were admitted when that plan
+   * was set (by a verdict or an admin's audited override), so pausing, stepping or aborting the
+   * same rollout is never refused.
+   */
+  alreadyServing?(): Promise<Set<string>>;
 }
 
 /**
@@ -24,10 +30,11 @@ export async function armsWithoutPassingVerdict(plan: TrafficPlan, deps: ArmVerd
   const arms = servingArms(plan);
   if (arms.length === 0) return [];
   const production = await deps.productionDigest();
+  const serving = (await deps.alreadyServing?.()) ?? new Set<string>();
   const lacking: ArmWithoutVerdict[] = [];
   for (const { arm, ref } of arms) {
     const { digest } = await deps.resolve(ref);
-    if (digest !== production && !(await deps.hasPassingVerdict(digest))) lacking.push({ arm, ref, digest });
+    if (digest !== production && !serving.has(digest) && !(await deps.hasPassingVerdict(digest))) lacking.push({ arm, ref, digest });
   }
   return lacking;
 }

@@ -7,6 +7,7 @@ import type { RegistryStore } from '../store/registry-store';
 import { fixAbHorizon } from './ab-horizon';
 import { type ArmWithoutVerdict, armsWithoutPassingVerdict } from './arms-without-passing-verdict';
 import { hasPassingVerdict } from './has-passing-verdict';
+import { servingArms } from './serving-arms';
 
 export interface PutTrafficBody {
   plan: TrafficPlan;
@@ -74,6 +75,16 @@ export class TrafficService {
       resolve: (ref) => this.store.resolve(model, ref),
       hasPassingVerdict: (digest) => hasPassingVerdict(this.store, model, digest),
       productionDigest: async () => (await this.store.getAliases(model)).find((a) => a.alias === ALIASES.production)?.digest,
+      alreadyServing: async () => {
+        const current = await this.store.getTrafficPlan(model);
+        const parsed = current ? trafficPlanSchema.safeParse(current.plan) : undefined;
+        const digests = new Set<string>();
+        for (const { ref } of parsed?.success ? servingArms(parsed.data) : []) {
+          const v = await this.store.resolve(model, ref).catch(() => undefined);
+          if (v) digests.add(v.digest);
+        }
+        return digests;
+      },
     });
   }
 
