@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
-import { DigestMismatchError } from '@lynx/schema';
+import { DigestMismatchError, UpstreamUnavailableError } from '@lynx/schema';
 import { bundleManifest } from '../bundle';
 import type { ManifestFile } from '../manifest';
 import { modelPath, registryError, send, sendJson, type RegistryEndpoint } from './http';
@@ -19,11 +19,20 @@ export interface PushOptions {
   onBytes?: (n: number) => void;
 }
 
-/** Streams one file as the blob `digest` (the registry verifies it against the digest). */
+/**
+ * Streams one file as the blob `digest` (the registry verifies it against the digest). A PUT by
+ * digest is idempotent, so an upload the transport cut short is sent once more from the start.
+ */
 export async function putBlob(registry: RegistryEndpoint, digest: string, file: string, size: number, onBytes?: (n: number) => void): Promise<void> {
-  const stream = createReadStream(file, { highWaterMark: 1024 * 1024 });
-  if (onBytes) stream.on('data', (chunk) => onBytes(chunk.length));
-  const res = await send(registry, 'PUT', `/v1/blobs/${digest}`, { body: stream, headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) } });
+  const attempt = () => {
+    const stream = createReadStream(file, { highWaterMark: 1024 * 1024 });
+    if (onBytes) stream.on('data', (chunk) => onBytes(chunk.length));
+    return send(registry, 'PUT', `/v1/blobs/${digest}`, { body: stream, headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) } });
+  };
+  const res = await attempt().catch((err) => {
+    if (!(err instanceof UpstreamUnavailableError)) throw err;
+    return attempt();
+  });
   if (res.statusCode >= 400) throw await registryError(res, `blob upload ${digest}`);
   await res.body.dump();
 }
