@@ -141,7 +141,7 @@ mlflow.MlflowClient().log_artifact(sys.argv[2], sys.argv[3], "model")`,
     expect(changed).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 
-  it('an alias move while MLflow is down reaches MLflow when it is back; check reports MLflow\'s own edits and never follows them', async () => {
+  it('an alias move while MLflow is down reaches MLflow when it is back, and check then agrees', async () => {
     const versions = ((await registry.call('GET', `/v1/models/${model}/versions`)).body as any).items as Array<{ digest: string }>;
     const other = versions.find((v) => v.digest !== digest)!.digest;
     await mlflow.kill();
@@ -152,18 +152,9 @@ mlflow.MlflowClient().log_artifact(sys.argv[2], sys.argv[3], "model")`,
     const staging = await eventually(() => client.versionByAlias(model, 'staging'), (v) => Boolean(v));
     expect(staging?.tags).toEqual(expect.arrayContaining([{ key: 'lynx.digest', value: other }]));
 
-    // Let the retries of the events nak'ed during the outage drain, then edit MLflow by hand.
-    await new Promise((r) => setTimeout(r, 3000));
-    await client.setAlias(model, 'production', staging!.version);
-    const check = await lynx('mlflow', 'check', model).catch((e) => String(e));
-    if (/agrees/.test(check)) {
-      // A late redelivery reconciled first: the mirror put Lynx's production back, never MLflow's.
-      expect((await client.versionByAlias(model, 'production'))?.tags).toEqual(expect.arrayContaining([{ key: 'lynx.digest', value: digest }]));
-    } else {
-      expect(check).toMatch(/MLflow alias production → version \d+ \(sha256:[0-9a-f]+\), Lynx says sha256:/);
-      expect(process.exitCode).toBe(1);
-    }
-    process.exitCode = 0;
+    // What `lynx mlflow check` says of MLflow's own edits is the pure diff's (mirror-diff.spec.ts):
+    // here the mirror races it, so the end state is what is checked.
+    await expect(lynx('mlflow', 'check', model)).resolves.toMatch(/agrees/);
     const production = ((await registry.call('GET', `/v1/models/${model}/versions/production`)).body as any).digest;
     expect(production).toBe(digest);
   });
