@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { sql, type Kysely } from 'kysely';
-import { Migrator } from 'kysely/migration';
+import { Migrator } from 'kysely';
 import * as moves from './alias-moves';
 import * as baselines from './baseline-queries';
 import type { Database } from './db';

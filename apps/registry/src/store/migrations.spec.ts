@@ -1,6 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import { Migrator } from 'kysely/migration';
+import { Migrator } from 'kysely';
 import type { Database } from './db';
 import { KyselyRegistryStore } from './kysely-store';
 import { migrationProvider } from './migrations';

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Migration, MigrationProvider } from 'kysely/migration';
+import type { Migration, MigrationProvider } from 'kysely';
 import { m0002 } from './migration-0002';
 import { m0003 } from './migration-0003';
 import { m0004 } from './migration-0004';
