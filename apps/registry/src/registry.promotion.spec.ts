@@ -1,6 +1,6 @@
 import { connect, JSONCodec, type NatsConnection, type Subscription } from 'nats';
 import { uniqueName } from '@lynx/platform/testing';
-import { servedResponseSchema } from '@lynx/schema';
+import { SERVED_DIGESTS_MAX, servedResponseSchema } from '@lynx/schema';
 import { sha, startRegistry, type RegistryFixture } from './registry.fixture';
 
 const codec = JSONCodec();
@@ -158,6 +158,38 @@ describe('registry HTTP: aliases, promotion, rollback, audit, events', () => {
       const bad = await r.inject({ method: 'GET', url: `/v1/models/${model}/served?${q}` });
       expect([q, bad.statusCode, bad.json().error.code]).toEqual([q, 400, 'validation_failed']);
     }
+  });
+
+  it('answers the serving of a list of digests only, bounded, for readers', async () => {
+    const model = uniqueName('bydig');
+    const digests: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const digest = (await r.push(model, { 'w.bin': `bydig-${i}` })).body.digest;
+      digests.push(digest);
+      if (i === 3) continue; // never served
+      const at = `2025-02-0${1 + i}T00:00:00Z`;
+      const rollup = { rollup_id: `${model}-${i}`, role: 'primary', window_start: at, window_end: at, first_served_at: at, last_served_at: at, requests: i + 1, prompt_tokens: 1, completion_tokens: 1, cost_usd: 0 };
+      expect((await r.inject({ method: 'POST', url: `/v1/models/${model}/versions/${digest}/usage`, as: 'operator', payload: rollup })).statusCode).toBe(201);
+    }
+    const q = (list: string[]) => list.map((d) => `digest=${encodeURIComponent(d)}`).join('&');
+    const res = await r.inject({ method: 'GET', url: `/v1/models/${model}/served?${q([digests[0], digests[2], digests[3]])}`, as: 'reader' });
+    expect(res.statusCode).toBe(200);
+    const body = servedResponseSchema.parse(res.json());
+    // Most recently served first; the one that never served is absent.
+    expect(body.versions.map((v) => [v.digest, v.requests])).toEqual([[digests[2], 3], [digests[0], 1]]);
+    expect(body.next_cursor).toBeNull();
+    const one = (await r.inject({ method: 'GET', url: `/v1/models/${model}/served?digest=${encodeURIComponent(digests[1])}` })).json();
+    expect(one.versions.map((v: { digest: string }) => v.digest)).toEqual([digests[1]]);
+
+    const many = Array.from({ length: SERVED_DIGESTS_MAX + 1 }, (_, i) => sha(`many-${i}`));
+    const tooMany = await r.inject({ method: 'GET', url: `/v1/models/${model}/served?${q(many)}` });
+    expect([tooMany.statusCode, tooMany.json().error.code]).toEqual([400, 'too_many_digests']);
+    expect((await r.inject({ method: 'GET', url: `/v1/models/${model}/served?${q(many.slice(1))}` })).json().versions).toEqual([]);
+    for (const bad of ['digest=sha256:abc', `${q([digests[0]])}&limit=5`, `${q([digests[0]])}&cursor=x`]) {
+      const res = await r.inject({ method: 'GET', url: `/v1/models/${model}/served?${bad}` });
+      expect([bad, res.statusCode, res.json().error.code]).toEqual([bad, 400, 'validation_failed']);
+    }
+    expect((await r.inject({ method: 'GET', url: `/v1/models/ghost/served?${q([digests[0]])}` })).statusCode).toBe(404);
   });
 
   it('stores traffic plans whose refs resolve, for operators', async () => {

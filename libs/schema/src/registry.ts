@@ -135,6 +135,13 @@ export const servedResponseSchema = z.object({
 });
 export type ServedResponse = z.infer<typeof servedResponseSchema>;
 
+/**
+ * GET /v1/models/{name}/served?digest=…&digest=… answers the serving of these digests only (a
+ * page of a versions table): at most this many per request, so the query line stays well under
+ * the HTTP header limit (16 kB) and the read is one index probe per digest.
+ */
+export const SERVED_DIGESTS_MAX = 100;
+
 export const REGISTRY_EVENT_TYPES = [
   'version.registered',
   'alias.moved',

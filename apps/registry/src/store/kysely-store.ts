@@ -105,6 +105,7 @@ export class KyselyRegistryStore implements RegistryStore {
   recordUsage = (input: UsageRollup) => usage.recordUsage(this.db, input);
   listServed = (model: string, page?: ServedFilter) => usage.listServed(this.db, model, page);
   servedVersion = (model: string, digest: string) => usage.servedVersion(this.db, model, digest);
+  servedOf = (model: string, digests: readonly string[]) => usage.servedOf(this.db, model, digests);
   getTrafficPlan = (model: string) => records.getTrafficPlan(this.db, model);
   putTrafficPlan = (input: PutTrafficPlanInput, by: Actor) => this.signalled(records.putTrafficPlan(this.db, input, by));
   trafficPlanHistory = (model: string) => records.trafficPlanHistory(this.db, model);

@@ -390,6 +390,8 @@ export interface RegistryStore {
   /** One summary row per version that served, most recently served first then by digest (descending), a page at a time. */
   listServed(model: string, page?: ServedFilter): Promise<ServedPage>;
   servedVersion(model: string, digest: string): Promise<ServedVersion | undefined>;
+  /** The summary rows of these digests (those that served), most recently served first. */
+  servedOf(model: string, digests: readonly string[]): Promise<ServedVersion[]>;
 
   getTrafficPlan(model: string): Promise<TrafficPlanRecord | undefined>;
   putTrafficPlan(input: PutTrafficPlanInput, by: Actor): Promise<TrafficPlanRecord>;

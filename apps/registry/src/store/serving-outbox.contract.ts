@@ -106,6 +106,25 @@ export function describeServingAndOutbox(store: () => RegistryStore, model: () =
     expect(await s.listServed(never.model)).toEqual({ items: [], next_cursor: null });
   });
 
+  it('answers the serving of given digests only, most recently served first, without the ones that never served', async () => {
+    const s = store();
+    const m = model();
+    const digests: string[] = [];
+    for (let i = 0; i < 5; i++) digests.push((await s.registerVersion(version(m, `o${i}`), trainer)).version.digest);
+    for (const [i, d] of digests.slice(0, 4).entries()) {
+      const at = `2025-04-0${1 + i}T00:00:00Z`;
+      await s.recordUsage({
+        rollup_id: `${m}-o${i}`, model: m, digest: d, role: 'primary', window_start: at, window_end: at,
+        first_served_at: at, last_served_at: at, requests: i + 1, prompt_tokens: 1, completion_tokens: 1, cost_usd: 0.001,
+      });
+    }
+    const rows = await s.servedOf(m, [digests[0], digests[3], digests[4], digests[0]]);
+    expect(rows.map((r) => r.digest)).toEqual([digests[3], digests[0]]);
+    expect(rows[0]).toEqual(await s.servedVersion(m, digests[3]));
+    expect(await s.servedOf(m, [])).toEqual([]);
+    await expect(s.servedOf(`${m}-ghost`, [digests[0]])).rejects.toMatchObject({ code: 'model_not_found', status: 404 });
+  });
+
   it('writes each change\'s event to the outbox in its transaction, in commit order, and none for a refused change', async () => {
     const s = store();
     const m = model();

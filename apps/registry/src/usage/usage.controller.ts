@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Roles, ZodValidationPipe } from '@lynx/platform';
-import { ValidationError, usageRollupRequestSchema, type ServedResponse, type UsageRollupRequest } from '@lynx/schema';
+import { SERVED_DIGESTS_MAX, TooManyDigestsError, ValidationError, digestSchema, usageRollupRequestSchema, type ServedResponse, type UsageRollupRequest } from '@lynx/schema';
 import { REGISTRY_STORE } from '../store/store.module';
 import type { RegistryStore, ServedFilter } from '../store/registry-store';
 
@@ -24,9 +24,18 @@ export class UsageController {
     return { rollup_id: body.rollup_id, digest: version.digest, created };
   }
 
-  /** A page of the versions that served (`limit` 1-1000, default 100); follow `next_cursor` for the rest. */
+  /**
+   * A page of the versions that served (`limit` 1-1000, default 100); follow `next_cursor` for the
+   * rest. With `digest=…` (repeated, at most SERVED_DIGESTS_MAX) only those digests, in one answer.
+   */
   @Get('served')
-  async served(@Param('name') name: string, @Query('cursor') cursor?: string, @Query('limit') limit?: string): Promise<ServedResponse> {
+  async served(
+    @Param('name') name: string,
+    @Query('cursor') cursor?: string,
+    @Query('limit') limit?: string,
+    @Query('digest') digest?: string | string[],
+  ): Promise<ServedResponse> {
+    if (digest !== undefined) return { model: name, versions: await this.store.servedOf(name, digestList(digest, cursor, limit)), next_cursor: null };
     const page: ServedFilter = {};
     if (cursor) page.cursor = cursor;
     if (limit !== undefined) {
@@ -37,4 +46,16 @@ export class UsageController {
     const { items, next_cursor } = await this.store.listServed(name, page);
     return { model: name, versions: items, next_cursor };
   }
+}
+
+/** The `digest` parameters of a served read by digests: each a full digest, at most SERVED_DIGESTS_MAX, no paging. */
+function digestList(digest: string | string[], cursor?: string, limit?: string): string[] {
+  if (cursor !== undefined || limit !== undefined) throw new ValidationError('digest cannot be combined with cursor or limit: a read by digests is one answer', { cursor, limit });
+  const list = Array.isArray(digest) ? digest : [digest];
+  if (list.length > SERVED_DIGESTS_MAX) {
+    throw new TooManyDigestsError(`at most ${SERVED_DIGESTS_MAX} digests per request, got ${list.length}; split the list`, { max: SERVED_DIGESTS_MAX, got: list.length });
+  }
+  const bad = list.filter((d) => !digestSchema.safeParse(d).success);
+  if (bad.length) throw new ValidationError('each digest must be sha256: followed by 64 lowercase hex', { digest: bad.slice(0, 3) });
+  return list;
 }
