@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { buildShadowReport, makeJudge, type Judge } from '@lynx/gate';
 import { costPerQualityUnit, wilsonInterval } from '@lynx/math';
 import { readItems } from '@lynx/tutor';
-import { ValidationError, isoTimeSchema } from '@lynx/schema';
+import { SERVED_DIGESTS_MAX, ValidationError, isoTimeSchema } from '@lynx/schema';
 import { CONSOLE_CONFIG, type ConsoleConfig } from '../console-config';
 import { LiveStats } from '../live/live-stats';
 import { endpoints, type Endpoints } from '../upstream/endpoints';
@@ -29,8 +29,6 @@ const positiveInt = (name: string, v: string | undefined, max: number, dflt: num
 /** The data of each console page, gathered from the services as the signed-in user. */
 @Injectable()
 export class ConsoleApiService {
-  private readonly servedCache = new Map<string, { at: number; rows: Promise<ServedLike[]> }>();
-  private readonly refreshing = new Set<string>();
   private judge?: Promise<Judge>;
 
   constructor(
@@ -73,40 +71,37 @@ export class ConsoleApiService {
     };
   }
 
+  /** Every version that served, most recent first (the Costs page and "what served at T"). */
+  private async served(token: string | null, model: string): Promise<ServedLike[]> {
+    const out: ServedLike[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 20; page++) {
+      const r = await this.api(token).served(model, cursor);
+      out.push(...r.versions);
+      if (!r.next_cursor) break;
+      cursor = r.next_cursor;
+    }
+    return out;
+  }
+
   /**
-   * Every version that served, most recent first. The Versions page joins it to each page, so it
-   * is cached per model and refreshed in the background once 5 s old (stale-while-revalidate):
-   * at 10 000 served versions a fresh read is ten registry pages. `fresh` waits for a new read.
+   * The serving figures of one page of versions: the registry answers a list of digests in one
+   * indexed read, so a page costs the same at 10 000 versions as at 10 (reading the whole served
+   * list was ten registry pages at 10 000, and made the first visit take seconds).
    */
-  private served(token: string | null, model: string, fresh = false): Promise<ServedLike[]> {
-    const hit = this.servedCache.get(model);
-    if (hit && !fresh && (Date.now() - hit.at < 5000 || this.refreshing.has(model))) return hit.rows;
-    this.refreshing.add(model);
-    const rows = (async () => {
-      const out: ServedLike[] = [];
-      let cursor: string | undefined;
-      for (let page = 0; page < 20; page++) {
-        const r = await this.api(token).served(model, cursor);
-        out.push(...r.versions);
-        if (!r.next_cursor) break;
-        cursor = r.next_cursor;
-      }
-      return out;
-    })();
-    const entry = { at: Date.now(), rows };
-    rows.then(
-      () => this.servedCache.set(model, entry),
-      () => undefined,
-    ).finally(() => this.refreshing.delete(model));
-    // A stale answer now, the new one for the next page; the first read (or a fresh one) waits.
-    return hit && !fresh ? hit.rows : rows;
+  private async servedOf(token: string | null, model: string, digests: string[]): Promise<ServedLike[]> {
+    const chunks: string[][] = [];
+    for (let i = 0; i < digests.length; i += SERVED_DIGESTS_MAX) chunks.push(digests.slice(i, i + SERVED_DIGESTS_MAX));
+    const answers = await Promise.all(chunks.map((c) => this.api(token).servedOf(model, c)));
+    return answers.flatMap((a) => a.versions as ServedLike[]);
   }
 
   async versions(token: string | null, model: string, q: Record<string, string | undefined>) {
     const limit = positiveInt('limit', q.limit, 500, 50);
     const params = new URLSearchParams({ limit: String(limit) });
     for (const k of ['cursor', 'tag', 'status', 'alias'] as const) if (q[k]) params.set(k, q[k]!);
-    const [page, served] = await Promise.all([this.api(token).versions(model, `?${params}`), this.served(token, model)]);
+    const page = await this.api(token).versions(model, `?${params}`);
+    const served = await this.servedOf(token, model, page.items.map((v: { digest: string }) => v.digest));
     const byDigest = new Map(served.map((s: any) => [s.digest, s]));
     return {
       model,
@@ -137,7 +132,7 @@ export class ConsoleApiService {
   async at(token: string | null, model: string, t: string | undefined) {
     if (!t || !isoTimeSchema.safeParse(t).success) throw new ValidationError('t must be an ISO 8601 time with offset, e.g. 2025-01-01T12:00:00Z', { t });
     const api = this.api(token);
-    const [history, served, plans] = await Promise.all([api.aliasHistory(model, 'production').catch(() => ({ moves: [] })), this.served(token, model, true), api.planHistory(model)]);
+    const [history, served, plans] = await Promise.all([api.aliasHistory(model, 'production').catch(() => ({ moves: [] })), this.served(token, model), api.planHistory(model)]);
     return atTime(t, history.moves, served, plans.changes);
   }
 
@@ -178,6 +173,14 @@ export class ConsoleApiService {
     };
   }
 
+  /**
+   * Every measurement of the model's last rollout, newest first, as the gate keeps them. A route
+   * of its own: the Traffic page reloads every second, the timeline only when a measurement lands.
+   */
+  async canaryTimeline(token: string | null, model: string) {
+    return this.api(token).canaryMeasurements(model);
+  }
+
   async drift(token: string | null, model: string, reportId: string | undefined) {
     const api = this.api(token);
     const { reports } = await api.driftReports(model, 200);
@@ -213,7 +216,7 @@ export class ConsoleApiService {
   }
 
   async costs(token: string | null, model: string) {
-    const served = await this.served(token, model, true);
+    const served = await this.served(token, model);
     const rows = served.map((s: any) => ({
       digest: s.digest,
       semver: s.semver,

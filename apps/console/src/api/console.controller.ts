@@ -37,6 +37,11 @@ export class ConsoleController {
     return this.api.traffic(sessionOf(req).token, model);
   }
 
+  @Get('models/:model/canary/measurements')
+  canaryMeasurements(@Req() req: Req, @Param('model') model: string) {
+    return this.api.canaryTimeline(sessionOf(req).token, model);
+  }
+
   @Get('models/:model/drift')
   drift(@Req() req: Req, @Param('model') model: string, @Query('report') report?: string) {
     return this.api.drift(sessionOf(req).token, model, report);

@@ -17,6 +17,8 @@ export function endpoints(client: ServicesClient, token: string | null) {
     lineage: (model: string, ref: string) => get('registry', `/v1/lineage/${e(model)}/${e(ref)}`),
     aliasHistory: (model: string, alias: string) => get('registry', `/v1/models/${e(model)}/aliases/${e(alias)}/history`),
     served: (model: string, cursor?: string) => get('registry', `/v1/models/${e(model)}/served?limit=1000${cursor ? `&cursor=${e(cursor)}` : ''}`),
+    /** At most SERVED_DIGESTS_MAX digests (the registry refuses more with too_many_digests). */
+    servedOf: (model: string, digests: readonly string[]) => get('registry', `/v1/models/${e(model)}/served?${digests.map((d) => `digest=${e(d)}`).join('&')}`),
     verdict: (model: string, id: string) => get('registry', `/v1/models/${e(model)}/verdicts/${e(id)}`),
     audit: (query: string) => get('registry', `/v1/audit${query}`),
     registryPlan: (model: string) => client.optional('registry', token, `/v1/traffic/${e(model)}`),
@@ -27,6 +29,7 @@ export function endpoints(client: ServicesClient, token: string | null) {
     putPlan: (model: string, body: { plan: unknown; expected_revision?: number; reason: string }) => client.call('router', token, 'PUT', `/v1/traffic/${e(model)}`, body),
     // gate
     canary: (model: string) => client.optional('gate', token, `/v1/gate/canaries/${e(model)}`),
+    canaryMeasurements: (model: string) => get('gate', `/v1/gate/canaries/${e(model)}/measurements`),
     // drift worker
     driftReports: (model: string, limit: number) => get('drift', `/v1/drift/reports?model=${e(model)}&limit=${limit}`),
     driftReport: (id: string) => get('drift', `/v1/drift/reports/${e(id)}`),
