@@ -20,3 +20,9 @@ export const CANARY_METRICS = {
 } as const;
 
 export const CANARY_PHASES = ['running', 'paused', 'aborted', 'completed'] as const;
+
+/**
+ * Canary measurements the gate keeps per rollout (model and canary digest), newest first: every
+ * decision with its figures, for the timeline of GET /v1/gate/canaries/{model}/measurements.
+ */
+export const CANARY_HISTORY_MAX = 500;

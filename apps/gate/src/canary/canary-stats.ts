@@ -1,13 +1,17 @@
 import type { Redis } from 'ioredis';
-import type { ArmCounts, ArmMeasurement, CanaryAnalysisState } from '@lynx/gate';
+import type { ArmCounts, ArmMeasurement, CanaryAnalysisState, CanaryDecision } from '@lynx/gate';
 import type { LynxNames } from '@lynx/platform';
+import { CANARY_HISTORY_MAX } from '@lynx/schema';
 
 const TTL_SECONDS = 24 * 3600;
 const STATE_TTL_SECONDS = 30 * TTL_SECONDS;
 
 // Compare-and-set in one step on the server: a measurement takes seconds of registry calls, and a
 // start (replace) or stop in between must not be overwritten by what it read before.
-// KEYS: state, stopped. ARGV: the analysis id the measurement read, the new state, its TTL.
+// The measurement joins the rollout's history in the same step, so the history holds exactly the
+// measurements whose state was written (a dropped one is in neither).
+// KEYS: state, stopped, history. ARGV: the analysis id the measurement read, the new state, its
+// TTL, the measurement ('' for none), the most the history keeps.
 const SET_IF_CURRENT = `
 if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
 local cur = redis.call('GET', KEYS[1])
@@ -16,10 +20,15 @@ local id = cjson.decode(cur)['analysis_id']
 if type(id) ~= 'string' then id = '' end
 if id ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+if ARGV[4] ~= '' then
+  redis.call('LPUSH', KEYS[3], ARGV[4])
+  redis.call('LTRIM', KEYS[3], 0, tonumber(ARGV[5]) - 1)
+  redis.call('EXPIRE', KEYS[3], ARGV[3])
+end
 return 1
 `;
 
-type CanaryRedis = Redis & { lynxCanarySetIfCurrent(numKeys: number, ...args: Array<string | number>): Promise<number> };
+type CanaryRedis = Redis & { lynxCanaryMeasured(numKeys: number, ...args: Array<string | number>): Promise<number> };
 
 /** What the analysis of one model keeps between measurements (GET /v1/gate/canaries/:model shows it). */
 export interface CanaryState {
@@ -40,6 +49,20 @@ export interface CanaryState {
   analysis?: CanaryAnalysisState;
   /** Each arm's cumulative counters as the last measurement read them: the next one takes the difference. */
   seen?: Record<string, ArmTotals>;
+}
+
+/** One measurement of a rollout as the timeline shows it: what was measured, what was decided. */
+export interface CanaryMeasurementRecord {
+  at: string;
+  analysis_id: string | null;
+  canary_digest: string;
+  /** The stage and weight the measurement was taken at; `decision.weight` is the weight after it. */
+  stage: number;
+  weight: number;
+  /** Requests in this interval per arm. */
+  stable_requests: number;
+  canary_requests: number;
+  decision: CanaryDecision;
 }
 
 /** Cumulative counters of one digest, and how many latencies were ever recorded for it. */
@@ -81,12 +104,14 @@ export class CanaryStatsStore {
     redis: Redis,
     private readonly names: LynxNames,
     private readonly maxSamples: number,
+    private readonly maxMeasurements = CANARY_HISTORY_MAX,
   ) {
-    if (!('lynxCanarySetIfCurrent' in redis)) redis.defineCommand('lynxCanarySetIfCurrent', { lua: SET_IF_CURRENT });
+    // A name of its own: a client shared with an older script keeps that one under its old name.
+    if (!('lynxCanaryMeasured' in redis)) redis.defineCommand('lynxCanaryMeasured', { lua: SET_IF_CURRENT });
     this.redis = redis as CanaryRedis;
   }
 
-  private key(model: string, digest: string, part: 'counts' | 'latency'): string {
+  private key(model: string, digest: string, part: 'counts' | 'latency' | 'measurements'): string {
     return this.names.redisKey('gate', 'canary', model, digest, part);
   }
 
@@ -147,8 +172,16 @@ export class CanaryStatsStore {
    * Writes a measurement's state only if the analysis `analysisId` is still the one running (not
    * stopped, not replaced by a new start); false when it is not, and nothing is written.
    */
-  async setStateIfCurrent(model: string, analysisId: string | undefined, state: CanaryState): Promise<boolean> {
-    const written = await this.redis.lynxCanarySetIfCurrent(2, this.stateKey(model), this.stoppedKey(model), analysisId ?? '', JSON.stringify(state), STATE_TTL_SECONDS);
+  async setStateIfCurrent(model: string, analysisId: string | undefined, state: CanaryState, measurement?: CanaryMeasurementRecord): Promise<boolean> {
+    const history = this.key(model, measurement?.canary_digest ?? state.canary_digest ?? '-', 'measurements');
+    const entry = measurement ? JSON.stringify(measurement) : '';
+    const written = await this.redis.lynxCanaryMeasured(3, this.stateKey(model), this.stoppedKey(model), history, analysisId ?? '', JSON.stringify(state), STATE_TTL_SECONDS, entry, this.maxMeasurements);
     return written === 1;
+  }
+
+  /** The rollout's measurements, newest first (at most `limit`, itself at most the history's bound). */
+  async measurements(model: string, canaryDigest: string, limit = this.maxMeasurements): Promise<CanaryMeasurementRecord[]> {
+    const raw = await this.redis.lrange(this.key(model, canaryDigest, 'measurements'), 0, Math.min(limit, this.maxMeasurements) - 1);
+    return raw.map((r) => JSON.parse(r) as CanaryMeasurementRecord);
   }
 }

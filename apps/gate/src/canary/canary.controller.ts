@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { z } from 'zod';
 import { Roles, ZodValidationPipe } from '@lynx/platform';
-import { modelNameSchema, semverSchema } from '@lynx/schema';
+import { CANARY_HISTORY_MAX, digestSchema, modelNameSchema, semverSchema } from '@lynx/schema';
 import { CanaryService } from './canary.service';
 
 const startSchema = z.strictObject({
@@ -10,6 +10,11 @@ const startSchema = z.strictObject({
 });
 
 const resumeSchema = z.strictObject({ interval_ms: startSchema.shape.interval_ms }).optional();
+const measurementsQuery = z.object({
+  digest: digestSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(CANARY_HISTORY_MAX).optional(),
+});
+
 const promoteSchema = z.strictObject({ semver: semverSchema.optional() }).optional();
 
 @Controller('v1/gate/canaries/:model')
@@ -26,6 +31,12 @@ export class CanaryController {
   @Get()
   status(@Param('model', new ZodValidationPipe(modelNameSchema)) model: string) {
     return this.canary.status(model);
+  }
+
+  /** Every measurement of the rollout (newest first, at most CANARY_HISTORY_MAX): step, weight, decision, figures. */
+  @Get('measurements')
+  measurements(@Param('model', new ZodValidationPipe(modelNameSchema)) model: string, @Query(new ZodValidationPipe(measurementsQuery)) q: z.infer<typeof measurementsQuery>) {
+    return this.canary.measurements(model, q.digest, q.limit);
   }
 
   @Roles('operator')

@@ -147,6 +147,16 @@ export class CanaryService extends EventEmitter implements OnApplicationBootstra
     return { model, active: !!scheduler, ...rest, ...(summary ? { analysis: summary } : {}) };
   }
 
+  /**
+   * The rollout's measurements, newest first: of `digest` when given, else of the canary the last
+   * analysis ran (kept after it ends, so a finished rollout's timeline stays readable).
+   */
+  async measurements(model: string, digest?: string, limit?: number) {
+    const canary_digest = digest ?? (await this.stats.getState(model)).canary_digest ?? null;
+    const measurements = canary_digest ? await this.stats.measurements(model, canary_digest, limit) : [];
+    return { model, canary_digest, measurements };
+  }
+
   /** Pauses the rollout: the plan keeps its weight with status paused; the analysis keeps its evidence. */
   async pause(model: string) {
     const { plan, revision } = await this.registry.traffic(model);
@@ -222,7 +232,17 @@ export class CanaryService extends EventEmitter implements OnApplicationBootstra
     const { latencies: _a, ...stableSeen } = stableNow;
     const { latencies: _b, ...canarySeen } = canaryNow;
     const last = { at: new Date().toISOString(), ...decision, stable: measurement.stable.requests, canary: measurement.canary.requests };
-    const written = await this.stats.setStateIfCurrent(model, state.analysis_id, { ...running, analysis: next, seen: { [stable.digest]: stableSeen, [canary.digest]: canarySeen }, last });
+    const record = {
+      at: last.at,
+      analysis_id: state.analysis_id ?? null,
+      canary_digest: canary.digest,
+      stage: analysis.stage,
+      weight: analysis.weight,
+      stable_requests: measurement.stable.requests,
+      canary_requests: measurement.canary.requests,
+      decision,
+    };
+    const written = await this.stats.setStateIfCurrent(model, state.analysis_id, { ...running, analysis: next, seen: { [stable.digest]: stableSeen, [canary.digest]: canarySeen }, last }, record);
     if (!written) {
       // Stopped or replaced while this measurement ran: its decision belongs to an analysis that is over.
       return this.finish({ model, stopped: 'the analysis was stopped or replaced during the measurement' });

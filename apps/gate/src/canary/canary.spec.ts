@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { JSONCodec, connect, type NatsConnection } from 'nats';
 import { GateRegistryClient } from '@lynx/gate';
-import { createLynxApp } from '@lynx/platform';
+import { LynxNames, REDIS_CLIENT, createLynxApp } from '@lynx/platform';
 import { TEST_NATS_URL, makeTempDir, recordPassingVerdict, startRegistryChild, testNamespace, type RegistryChild, type TestNamespace } from '@lynx/platform/testing';
 import { SUBJECTS, type InferenceEvent } from '@lynx/schema';
 import { type TutorItem, correct, readItems } from '@lynx/tutor';
 import { EVAL_SET_FILE, trainAllVariants, type TrainedVariants } from '@lynx/tutor/testing';
 import { GateAppModule } from '../app.module';
 import { CanaryService, type Measurement } from './canary.service';
+import { CanaryStatsStore } from './canary-stats';
 
 // Canary analysis end to end: the real registry (child), the gate app in process, real NATS and
 // Redis; the router's events are published by the test to the gate's own namespace, with the
@@ -147,6 +148,21 @@ describe('canary analysis', () => {
     const { plan } = await client.traffic(model);
     expect(plan).toEqual({ strategy: 'single', ref: candidate });
     expect((await canary.status(model)).active).toBe(false);
+    // Every measurement is kept, newest first, with its step, weight, decision and figures, and
+    // stays readable (by a reader) after the rollout ended.
+    const decided = seen.filter((m) => m.decision).map((m) => m.decision!);
+    const res = await app.getHttpAdapter().getInstance().inject({ method: 'GET', url: `/v1/gate/canaries/${model}/measurements` });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({ model, canary_digest: candidate });
+    expect(body.measurements.map((m: { decision: unknown }) => m.decision)).toEqual([...decided].reverse());
+    expect(body.measurements.map((m: { weight: number }) => m.weight).reverse()).toEqual([5, ...decided.slice(0, -1).map((d) => d.weight)]);
+    for (const m of body.measurements) expect(m).toMatchObject({ canary_digest: candidate, canary_requests: expect.any(Number), stable_requests: expect.any(Number), at: expect.any(String) });
+    const two = await app.getHttpAdapter().getInstance().inject({ method: 'GET', url: `/v1/gate/canaries/${model}/measurements?limit=2&digest=${encodeURIComponent(candidate)}` });
+    expect(two.json().measurements).toEqual(body.measurements.slice(0, 2));
+    for (const q of ['limit=0', 'limit=501', 'digest=sha256:abc']) {
+      expect((await app.getHttpAdapter().getInstance().inject({ method: 'GET', url: `/v1/gate/canaries/${model}/measurements?${q}` })).statusCode).toBe(400);
+    }
   });
 
   it('aborts a canary that answers wrongly once its pass rate is significantly lower, with an audited reason', async () => {
@@ -205,6 +221,25 @@ describe('canary analysis', () => {
     expect(m3.decision!.checks.find((c) => c.metric === 'pass_rate')?.canary_n).toBe(30);
     expect((await canary.stats.getState(model)).last).toBeDefined();
     expect((await client.traffic(model)).revision).toBe(before.revision);
+    // Only the measurement that was written is in the rollout's history.
+    expect((await canary.measurements(model)).measurements).toEqual([expect.objectContaining({ analysis_id: 'third', weight: 5, decision: m3.decision })]);
     await canary.stop(model, 'test over');
+  });
+
+  it('keeps a bounded history per rollout, newest first', async () => {
+    const model = `hist-${Date.now().toString(36)}`;
+    const digest = `sha256:${'ab'.repeat(32)}`;
+    const store = new CanaryStatsStore(app.get(REDIS_CLIENT), app.get(LynxNames), 10, 3);
+    await store.startState(model, { failures: 0, analysis_id: 'h', canary_digest: digest });
+    const decision = { outcome: 'inconclusive' as const, action: 'hold' as const, weight: 5, checks: [], reason: 'collecting' };
+    for (let i = 0; i < 5; i++) {
+      const record = { at: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(), analysis_id: 'h', canary_digest: digest, stage: 0, weight: 5, stable_requests: i, canary_requests: i, decision };
+      expect(await store.setStateIfCurrent(model, 'h', { failures: 0, analysis_id: 'h', canary_digest: digest }, record)).toBe(true);
+    }
+    expect((await store.measurements(model, digest)).map((m) => m.canary_requests)).toEqual([4, 3, 2]);
+    expect((await store.measurements(model, digest, 1)).map((m) => m.canary_requests)).toEqual([4]);
+    // A refused write (another analysis runs) adds nothing.
+    expect(await store.setStateIfCurrent(model, 'other', { failures: 0 }, { ...(await store.measurements(model, digest))[0], canary_requests: 99 })).toBe(false);
+    expect((await store.measurements(model, digest)).map((m) => m.canary_requests)).toEqual([4, 3, 2]);
   });
 });
