@@ -21,7 +21,7 @@ export interface StoreOptions {
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
-const DEFAULT_SCHEMA = 'lynx_registry';
+export const DEFAULT_SCHEMA = 'lynx_registry';
 
 /** Opens the configured backend and runs pending migrations. */
 export async function openRegistryStore(options: StoreOptions): Promise<RegistryStore> {
