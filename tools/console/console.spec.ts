@@ -187,8 +187,21 @@ describe('the console in Chromium', () => {
   it('Traffic: an operator pauses, then aborts a canary; each change is a plan revision with its reason', async () => {
     // int8 has no gate verdict: an admin's audited override lets it be the canary under test.
     await setPlan(s.ctx, s.m, { strategy: 'canary', stable: 'production', canary: digests.int8, weight: 10 }, 'console test: canary int8', 'console test: a canary to pause and abort');
+    // The gate's analysis, measuring twice a second, so the timeline has several measurements.
+    const gate = `http://127.0.0.1:${s.setup.ports.gate}/v1/gate/canaries/${MODEL}`;
+    await http(s.ctx, s.m, 'operator', 'POST', gate, { interval_ms: 500 });
+    const measured = async () => (await http<{ measurements: unknown[] }>(s.ctx, undefined, 'reader', 'GET', `${gate}/measurements`)).body.measurements.length;
+    await waitUntil(async () => (await measured()) >= 3, 60_000);
     await operator.goto(`${s.consoleUrl}/models/${MODEL}/traffic`);
     await expectText(operator.getByTestId('plan'), /Plan: canary/);
+    const timeline = operator.getByTestId('canary-timeline');
+    await timeline.locator('tbody tr').nth(2).waitFor();
+    // Newest first: each row a measurement at 10 % with its result and its checks' figures.
+    const first = timeline.locator('tbody tr').first();
+    await expectText(first.locator('[data-field="result"]'), /^(pass|fail|inconclusive)$/);
+    await expectText(first, /pass rate: .* n \d+/);
+    expect(await timeline.locator('tbody tr td:nth-child(3)').first().textContent()).toBe('10');
+    expect(await timeline.locator('figure svg, svg').count()).toBeGreaterThan(0);
     const plan = async () => (await http<{ plan: { status?: string; weight: number } }>(s.ctx, undefined, 'reader', 'GET', `${s.ctx.urls.registry}/v1/traffic/${MODEL}`)).body.plan;
     for (const [button, status] of [['Pause canary', 'paused'], ['Abort canary', 'aborted']] as const) {
       await operator.getByRole('button', { name: button }).click();
@@ -198,6 +211,8 @@ describe('the console in Chromium', () => {
       await expectText(operator.getByTestId('plan'), new RegExp(`Plan: canary .*${status}`));
     }
     expect((await plan()).weight).toBe(0);
+    // The rollout's timeline stays after the abort.
+    expect(await timeline.locator('tbody tr').count()).toBeGreaterThanOrEqual(3);
     await screenshot(operator, root, 'traffic-canary-aborted');
     await setPlan(s.ctx, s.m, { strategy: 'single' }, 'console test: production only again');
   });

@@ -5,6 +5,7 @@ import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { api } from '../api';
 import { Link } from '../router';
 import { Digest, Empty, ErrorBox, Loading, PlotFigure, Plot, fmt, short, useCan, useData, useLive } from '../ui';
+import { CanaryTimeline } from './canary-timeline';
 
 type Control = { action: string; label: string; danger?: boolean };
 
@@ -211,6 +212,7 @@ export function TrafficPage({ model }: { model: string }) {
           )}
         </dl>
       )}
+      <CanaryTimeline model={model} version={data.canary?.last?.at ?? data.canary?.started_at ?? ''} />
 
       <h2>Plan history</h2>
       <table>
