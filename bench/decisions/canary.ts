@@ -80,7 +80,7 @@ export const runCanary: SectionRunner = ({ trials, seed, progress }) => {
       const results = Array.from({ length: trials }, () => trial(rng, perMinute, s, policy));
       const aborted = results.filter((t) => t.outcome === 'aborted');
       const completed = results.filter((t) => t.outcome === 'completed');
-      // The measure: the share of all requests the canary answered before it was aborted.
+      // The measure that counts: the share of all requests the canary answered before it was aborted.
       const abortedAtFirst = aborted.filter((t) => t.share <= 0.05);
       for (const t of results) if (t.judgedAtFirstStep !== undefined) minJudged = Math.min(minJudged, t.judgedAtFirstStep);
       rows.push({

@@ -3,7 +3,7 @@
 // router vs LiteLLM's proxy and Portkey's AI Gateway. Needs the Python venv (LYNX_VENV or
 // .lynx/venv: `bash tools/python/venv.sh`), Redis, NATS and PostgreSQL.
 //   npm run bench:peers                      quick sizes (≈ 10 minutes)
-//   npm run bench:peers -- --full            the issue's sizes: 10 000 versions, 100 000 and 1 000 000 events, longer phases
+//   npm run bench:peers -- --full            full sizes: 10 000 versions, 100 000 and 1 000 000 events, longer phases
 //   npm run bench:peers -- --only registry   (or drift, router; comma-separated)
 //   npm run bench:peers -- --no-postgres     the registry part on the embedded backends only (quick sizes)
 //   npm run bench:peers -- --rate 20         the router part's fixed rate, req/s (default 200): below
@@ -40,7 +40,7 @@ function parseArgs(argv: string[]): { only: Part[]; full: boolean; rate: number;
 
 async function main(): Promise<void> {
   const { only, full, rate, sqliteOnly } = parseArgs(process.argv.slice(2));
-  process.stdout.write(`bench:peers (${full ? 'full sizes' : 'quick sizes; --full for the issue\'s'}): ${only.join(', ')}\n`);
+  process.stdout.write(`bench:peers (${full ? 'full sizes' : 'quick sizes; --full for full sizes'}): ${only.join(', ')}\n`);
   const started = Date.now();
   if (only.includes('registry')) await registryPeers(full ? { versions: 10_000, samples: 300, postgres: true } : { versions: 1_000, samples: 200, postgres: !sqliteOnly });
   if (only.includes('drift')) await driftPeers({ sizes: full ? [100_000, 1_000_000] : [100_000] });

@@ -1,7 +1,7 @@
 // Registry vs MLflow's server: the same versions of one model in both, the same three reads.
 //  - Lynx's registry, built as `nx build` ships it (bench/common/bundled-app.ts), on its embedded
 //    PGlite and on PostgreSQL, seeded through its store as bench/registry seeds it;
-//  - `mlflow server` (one worker, as the issue's MLflow fixture runs it) on sqlite and on
+//  - `mlflow server` (one worker, as the tests' MLflow server runs it) on sqlite and on
 //    PostgreSQL, seeded through MLflow's own store in one Python process (mlflow_seed.py).
 // Reads, one at a time after 20 warm-ups: a page of 50 versions; the version an alias points to;
 // versions with the tag i=3 (first page of 50). Embedded against embedded, PostgreSQL against

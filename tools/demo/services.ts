@@ -60,7 +60,7 @@ export function appEnv(app: DemoApp, s: DemoSetup, stack: StackConfig, extra: No
       LYNX_ROUTER_URL: url(s.ports.router),
       LYNX_GATE_URL: url(s.ports.gate),
       LYNX_DRIFT_URL: url(s.ports.drift),
-      LYNX_COST_URL: url(s.ports.cost),
+      LYNX_COST_EMITTER_URL: url(s.ports.cost),
     },
   };
   return { ...commonEnv(s, stack), ...own[app], ...extra };

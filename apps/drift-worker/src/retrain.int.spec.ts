@@ -69,7 +69,7 @@ describe('drift retrain of a LoRA version', () => {
         LYNX_DRIFT_CONSUMER: 'drift-lora',
         LYNX_DRIFT_DATA_ROOT: REPO_ROOT,
         LYNX_DRIFT_RETRAIN_DIR: `${tmp.dir}/retrain`,
-        LYNX_DRIFT_GATE_URL: gate.url,
+        LYNX_GATE_URL: gate.url,
         LYNX_DRIFT_COOLDOWN_WINDOWS: '1',
       },
     });
@@ -173,6 +173,6 @@ describe('drift retrain of a LoRA version', () => {
     expect(job).toBeDefined();
     // The gate is down now: the candidate is still registered, the missed evaluation is reported.
     const result = (await job!.waitUntilFinished(retrainEvents, 120_000)) as RetrainResult;
-    expect(result.gate_evaluation).toMatchObject({ queued: false, error: expect.stringMatching(/gate unreachable .*LYNX_DRIFT_GATE_URL/) });
+    expect(result.gate_evaluation).toMatchObject({ queued: false, error: expect.stringMatching(/gate unreachable .*LYNX_GATE_URL/) });
   });
 });

@@ -1,15 +1,15 @@
 import { ServiceError } from './service-error';
-import { UpstreamUnavailableError } from '@lynx/schema';
+import { URL_VARIABLES, UpstreamUnavailableError } from '@lynx/schema';
 import type { ConsoleConfig } from '../console-config';
 
 export type Service = 'registry' | 'router' | 'gate' | 'drift' | 'cost';
 
 const URL_VARIABLE: Record<Service, string> = {
-  registry: 'LYNX_REGISTRY_URL',
-  router: 'LYNX_ROUTER_URL',
-  gate: 'LYNX_GATE_URL',
-  drift: 'LYNX_DRIFT_URL',
-  cost: 'LYNX_COST_URL',
+  registry: URL_VARIABLES.registry,
+  router: URL_VARIABLES.router,
+  gate: URL_VARIABLES.gate,
+  drift: URL_VARIABLES['drift-worker'],
+  cost: URL_VARIABLES['cost-emitter'],
 };
 
 /**

@@ -72,7 +72,7 @@ const schema = z.object({
   LYNX_DRIFT_JS_RETRAIN: num.default(DRIFT_THRESHOLDS.js.retrain),
   LYNX_DRIFT_DATA_ROOT: z.string().min(1).default('.'),
   LYNX_DRIFT_RETRAIN_DIR: z.string().min(1).optional(),
-  LYNX_DRIFT_GATE_URL: z.string().url().default('http://127.0.0.1:7102'),
+  LYNX_GATE_URL: z.string().url().default('http://127.0.0.1:7102'),
   LYNX_TOKEN: z.string().min(1).optional(),
   LYNX_DRIFT_PERF_MAX_DROP: z.coerce.number().min(0).max(0.99).default(0.05),
   LYNX_DRIFT_PERF_ALPHA: z.coerce.number().gt(0).lt(1).default(0.01),
@@ -130,7 +130,7 @@ export function loadDriftConfig(env: NodeJS.ProcessEnv = process.env): DriftConf
     thresholds,
     dataRoot: e.LYNX_DRIFT_DATA_ROOT,
     retrainDir: e.LYNX_DRIFT_RETRAIN_DIR ?? join(e.LYNX_DATA_DIR, 'drift-retrain'),
-    gateUrl: e.LYNX_DRIFT_GATE_URL,
+    gateUrl: e.LYNX_GATE_URL,
     token: e.LYNX_TOKEN,
     triggers: {
       performance: {

@@ -33,7 +33,7 @@ export class HttpGateEvaluations implements GateEvaluations {
         body: JSON.stringify({ model, ref: digest }),
       });
     } catch (err) {
-      return { queued: false, error: `gate unreachable at ${this.baseUrl} (${(err as Error).message}); set LYNX_DRIFT_GATE_URL, then queue it by hand` };
+      return { queued: false, error: `gate unreachable at ${this.baseUrl} (${(err as Error).message}); set LYNX_GATE_URL, then queue it by hand` };
     }
     const text = await res.text();
     if (!res.ok) return { queued: false, error: `gate answered ${res.status}: ${text.slice(0, 500)}` };

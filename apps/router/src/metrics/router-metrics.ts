@@ -2,6 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, type LabelValues, type Registry } from 'prom-client';
 import { METRICS_REGISTRY } from '@lynx/platform';
 
+/** Why the router drops an inference event: buffer overflow, repeated publish failure, events off. */
+const EVENT_DROP_REASONS = ['overflow', 'failed', 'disabled'] as const;
+
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 /** One arm's labelled series, looked up once: prom-client hashes the label object on every call. */
@@ -48,6 +51,8 @@ export class RouterMetrics {
     this.planInfo = new Gauge({ name: 'lynx_router_plan_info', help: '1 for the strategy (and canary status) of the plan in use, by model', labelNames: ['model', 'strategy', 'status'], registers });
     this.canaryWeight = new Gauge({ name: 'lynx_router_canary_weight', help: 'Share of traffic (0-100) the canary arm gets, by model; 0 without a canary plan', labelNames: ['model'], registers });
     this.feedback = new Counter({ name: 'lynx_router_feedback_total', help: 'Learner feedback on answers, by model, digest, arm and outcome (accepted|rejected)', labelNames: ['model', 'digest', 'arm', 'outcome'], registers });
+    // Known reasons start at 0, so a dashboard and an alert see the series before the first drop.
+    for (const reason of EVENT_DROP_REASONS) this.eventsDropped.inc({ reason }, 0);
   }
 
   /** The plan in use for a model: one planInfo series (the old one removed), and the canary weight. */
