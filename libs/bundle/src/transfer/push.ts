@@ -28,19 +28,30 @@ export interface PushOptions {
  * listener) hands its bytes to no one, and the upload goes out short of its content-length.
  */
 export async function putBlob(registry: RegistryEndpoint, digest: string, file: string, size: number, onBytes?: (n: number) => void): Promise<void> {
-  const body = Readable.from(chunksOf(file, onBytes), { highWaterMark: 1 });
+  const body = Readable.from(chunksOf(file, size, onBytes), { highWaterMark: 1 });
   const res = await send(registry, 'PUT', `/v1/blobs/${digest}`, { body, headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) } });
   if (res.statusCode >= 400) throw await registryError(res, `blob upload ${digest}`);
   await res.body.dump();
 }
 
-/** The file's bytes, read on demand; a request that never starts never opens the file. */
-async function* chunksOf(file: string, onBytes?: (n: number) => void): AsyncGenerator<Buffer> {
+/**
+ * The file's bytes, read on demand; a request that never starts never opens the file. A file
+ * that no longer has the size it was hashed at changed since: say so, rather than let the
+ * transport fail on a body-length mismatch.
+ */
+async function* chunksOf(file: string, size: number, onBytes?: (n: number) => void): AsyncGenerator<Buffer> {
+  let read = 0;
   for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 })) {
+    read += (chunk as Buffer).length;
+    if (read > size) throw changedSinceHashed(file, size, `over ${size}`);
     onBytes?.((chunk as Buffer).length);
     yield chunk as Buffer;
   }
+  if (read !== size) throw changedSinceHashed(file, size, String(read));
 }
+
+const changedSinceHashed = (file: string, size: number, now: string) =>
+  new DigestMismatchError(`${file} changed while it was pushed: hashed at ${size} bytes, now ${now}; push again once nothing writes into the bundle`, { path: file, hashed_size: size });
 
 export async function hasBlob(registry: RegistryEndpoint, digest: string): Promise<boolean> {
   const res = await send(registry, 'HEAD', `/v1/blobs/${digest}`);

@@ -142,6 +142,17 @@ describe('pushBundle / pullBundle against a registry over HTTP', () => {
     }
   });
 
+  it('refuses a file that no longer has the size it was hashed at, and the registry keeps nothing', async () => {
+    const file = join(tmp, 'src', 'adapter', 'weights.bin');
+    const bytes = await readFile(file);
+    for (const hashedSize of [bytes.length - 1, bytes.length + 1]) {
+      const err = await putBlob({ url }, sha(bytes), file, hashedSize).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DigestMismatchError);
+      expect(err).toMatchObject({ message: expect.stringMatching(/changed while it was pushed/), details: { path: file, hashed_size: hashedSize } });
+    }
+    expect(reg.blobs.size).toBe(0);
+  });
+
   it("passes the registry's error code, status and details through, and names an unreachable registry", async () => {
     await expect(pullBundle({ url }, 'tutor', 'production', join(tmp, 'p'))).rejects.toMatchObject({ code: 'version_not_found', status: 404, details: { ref: 'production' } });
     await expect(pushBundle({ url: 'http://127.0.0.1:1' }, 'tutor', join(tmp, 'src'))).rejects.toMatchObject({ code: 'upstream_unavailable' });
