@@ -30,6 +30,8 @@ export async function send(
       bodyTimeout: 0,
     });
   } catch (err) {
+    // An error the request body raised (a file that changed while it was pushed) is not the transport's.
+    if (err instanceof LynxError) throw err;
     throw new UpstreamUnavailableError(`cannot reach the registry at ${base}: ${(err as Error).message}`, { url: base });
   }
 }

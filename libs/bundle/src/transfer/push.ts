@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
-import { DigestMismatchError, UpstreamUnavailableError } from '@lynx/schema';
+import { Readable } from 'node:stream';
+import { DigestMismatchError } from '@lynx/schema';
 import { bundleManifest } from '../bundle';
 import type { ManifestFile } from '../manifest';
 import { modelPath, registryError, send, sendJson, type RegistryEndpoint } from './http';
@@ -20,22 +21,37 @@ export interface PushOptions {
 }
 
 /**
- * Streams one file as the blob `digest` (the registry verifies it against the digest). A PUT by
- * digest is idempotent, so an upload the transport cut short is sent once more from the start.
+ * Streams one file as the blob `digest` (the registry verifies it against the digest). The file
+ * is opened and read only as the transport asks for bytes, and progress counts them then. The
+ * request often waits for a socket first (undici closes a connection after a HEAD, so the upload
+ * after hasBlob opens a new one): a file stream set flowing meanwhile (e.g. by a progress
+ * listener) hands its bytes to no one, and the upload goes out short of its content-length.
  */
 export async function putBlob(registry: RegistryEndpoint, digest: string, file: string, size: number, onBytes?: (n: number) => void): Promise<void> {
-  const attempt = () => {
-    const stream = createReadStream(file, { highWaterMark: 1024 * 1024 });
-    if (onBytes) stream.on('data', (chunk) => onBytes(chunk.length));
-    return send(registry, 'PUT', `/v1/blobs/${digest}`, { body: stream, headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) } });
-  };
-  const res = await attempt().catch((err) => {
-    if (!(err instanceof UpstreamUnavailableError)) throw err;
-    return attempt();
-  });
+  const body = Readable.from(chunksOf(file, size, onBytes), { highWaterMark: 1 });
+  const res = await send(registry, 'PUT', `/v1/blobs/${digest}`, { body, headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) } });
   if (res.statusCode >= 400) throw await registryError(res, `blob upload ${digest}`);
   await res.body.dump();
 }
+
+/**
+ * The file's bytes, read on demand; a request that never starts never opens the file. A file
+ * that no longer has the size it was hashed at changed since: say so, rather than let the
+ * transport fail on a body-length mismatch.
+ */
+async function* chunksOf(file: string, size: number, onBytes?: (n: number) => void): AsyncGenerator<Buffer> {
+  let read = 0;
+  for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 })) {
+    read += (chunk as Buffer).length;
+    if (read > size) throw changedSinceHashed(file, size, `over ${size}`);
+    onBytes?.((chunk as Buffer).length);
+    yield chunk as Buffer;
+  }
+  if (read !== size) throw changedSinceHashed(file, size, String(read));
+}
+
+const changedSinceHashed = (file: string, size: number, now: string) =>
+  new DigestMismatchError(`${file} changed while it was pushed: hashed at ${size} bytes, now ${now}; push again once nothing writes into the bundle`, { path: file, hashed_size: size });
 
 export async function hasBlob(registry: RegistryEndpoint, digest: string): Promise<boolean> {
   const res = await send(registry, 'HEAD', `/v1/blobs/${digest}`);

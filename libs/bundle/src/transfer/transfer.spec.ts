@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Agent, getGlobalDispatcher, request, setGlobalDispatcher } from 'undici';
 import { DigestMismatchError, LynxError } from '@lynx/schema';
 import { bundleDigest } from '../bundle';
 import { digestFromFiles, type ManifestFile } from '../manifest';
 import { bundleTarget, fetchManifest, pullBundle } from './pull';
-import { pushBundle } from './push';
+import { pushBundle, putBlob } from './push';
 
 const sha = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
@@ -16,11 +17,21 @@ function miniRegistry() {
   const blobs = new Map<string, Buffer>();
   const versions = new Map<string, { digest: string; files: ManifestFile[] }>();
   const seen: string[] = [];
+  /** Answers to `GET /hold`, begun and left open until the test ends them. */
+  const held: ServerResponse[] = [];
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
+    try {
+      for await (const c of req) chunks.push(c as Buffer);
+    } catch {
+      return void seen.push(`${req.method} ${req.url} aborted after ${chunks.reduce((n, c) => n + c.length, 0)} bytes`);
+    }
     const body = Buffer.concat(chunks);
     seen.push(`${req.method} ${req.url} ${req.headers.authorization ?? ''}`);
+    if (req.url === '/hold') {
+      res.writeHead(200, { 'content-type': 'text/plain' }).write('.');
+      return void held.push(res);
+    }
     const send = (status: number, json?: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(json === undefined ? undefined : JSON.stringify(json));
     const blob = /^\/v1\/blobs\/(sha256:[0-9a-f]{64})$/.exec(req.url!)?.[1];
     const manifest = /^\/v1\/models\/([^/]+)\/versions\/([^/]+)\/manifest$/.exec(req.url!);
@@ -36,7 +47,7 @@ function miniRegistry() {
     if (found) return send(200, found);
     send(404, { error: { code: 'version_not_found', message: 'no such version', details: { ref: manifest?.[2] } } });
   });
-  return { server, blobs, versions, seen };
+  return { server, blobs, versions, seen, held };
 }
 
 describe('pushBundle / pullBundle against a registry over HTTP', () => {
@@ -100,6 +111,46 @@ describe('pushBundle / pullBundle against a registry over HTTP', () => {
     reg.versions.set('evil', { digest: `sha256:${'b'.repeat(64)}`, files: [{ path: '../escape', size: 1, digest: sha(bytes) }] });
     await expect(pullBundle({ url }, 'tutor', 'evil', join(tmp, 'pulled'))).rejects.toMatchObject({ code: 'unsafe_path' });
     expect(await readdir(tmp)).toEqual(['src']);
+  });
+
+  it('sends every byte of a blob whose upload waited for a connection, counting progress as the bytes go', async () => {
+    // One connection, busy with an answer still arriving: the PUT waits for it, as an upload waits
+    // for a new connection after hasBlob's HEAD (which undici closes), only longer.
+    const previous = getGlobalDispatcher();
+    const agent = new Agent({ connections: 1 });
+    setGlobalDispatcher(agent);
+    try {
+      const file = join(tmp, 'src', 'adapter', 'weights.bin');
+      const bytes = await readFile(file);
+      const hold = await request(`${url}/hold`);
+      let counted = 0;
+      const put = putBlob({ url }, sha(bytes), file, bytes.length, (n) => (counted += n)).then(() => 'stored', (err: Error) => err.message);
+      // Time for a file stream left to itself to read the whole file (it would, were it flowing).
+      for (let i = 0; i < 20 && counted < bytes.length; i++) await new Promise((r) => setTimeout(r, 10));
+      const countedWhileWaiting = counted;
+
+      reg.held[0].end();
+      await hold.body.dump();
+      expect(await put).toBe('stored');
+      expect([countedWhileWaiting, counted]).toEqual([0, bytes.length]);
+      expect(reg.blobs.get(sha(bytes))).toEqual(bytes);
+      expect(reg.seen.filter((s) => s.startsWith('PUT'))).toEqual([`PUT /v1/blobs/${sha(bytes)} `]);
+    } finally {
+      for (const res of reg.held) res.end();
+      setGlobalDispatcher(previous);
+      await agent.destroy();
+    }
+  });
+
+  it('refuses a file that no longer has the size it was hashed at, and the registry keeps nothing', async () => {
+    const file = join(tmp, 'src', 'adapter', 'weights.bin');
+    const bytes = await readFile(file);
+    for (const hashedSize of [bytes.length - 1, bytes.length + 1]) {
+      const err = await putBlob({ url }, sha(bytes), file, hashedSize).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DigestMismatchError);
+      expect(err).toMatchObject({ message: expect.stringMatching(/changed while it was pushed/), details: { path: file, hashed_size: hashedSize } });
+    }
+    expect(reg.blobs.size).toBe(0);
   });
 
   it("passes the registry's error code, status and details through, and names an unreachable registry", async () => {
