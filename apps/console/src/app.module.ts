@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { LYNX_CONFIG, PlatformModule, TokenStore, type LynxConfig } from '@lynx/platform';
+import { PlatformModule, TOKEN_STORE, type LynxConfig } from '@lynx/platform';
 import { ActionsController } from './api/actions.controller';
 import { ConsoleController } from './api/console.controller';
 import { ConsoleApiService } from './api/console-api.service';
@@ -30,7 +30,8 @@ export class ConsoleAppModule {
         { provide: CONSOLE_CONFIG, useFactory: () => ({ ...loadConsoleConfig(options.env), ...options.console }) },
         { provide: SessionStore, inject: [CONSOLE_CONFIG], useFactory: (c: ConsoleConfig) => new SessionStore(c.sessionIdleMs) },
         { provide: ServicesClient, inject: [CONSOLE_CONFIG], useFactory: (c: ConsoleConfig) => new ServicesClient(c) },
-        { provide: CONSOLE_TOKENS, inject: [LYNX_CONFIG], useFactory: (c: LynxConfig) => (c.tokensFile ? TokenStore.fromFile(c.tokensFile) : null) },
+        // The platform's store, so a sign-in sees the tokens file as reloaded on change.
+        { provide: CONSOLE_TOKENS, useExisting: TOKEN_STORE },
         { provide: LiveStats, useFactory: () => new LiveStats() },
         SessionGuard,
         ConsoleApiService,

@@ -19,6 +19,8 @@ export * from './redis/redis';
 export * from './auth/auth.decorators';
 export * from './auth/auth.guard';
 export * from './auth/token-store';
+export * from './auth/tokens-file-watcher';
+export * from './files/watched-file';
 export * from './auth/oidc-verifier';
 export * from './errors/lynx-exception.filter';
 export * from './errors/openai-exception.filter';

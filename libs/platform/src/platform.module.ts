@@ -1,10 +1,12 @@
 import { Global, Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
 import type { AppName, StreamKey } from '@lynx/schema';
 import { AuthGuard, OIDC_VERIFIER, TOKEN_STORE } from './auth/auth.guard';
 import { OidcVerifier } from './auth/oidc-verifier';
 import { TokenStore } from './auth/token-store';
+import { TokensFileWatcher } from './auth/tokens-file-watcher';
 import { loadConfig, type LynxConfig } from './config/config';
 import { LYNX_CONFIG } from './config/config.constants';
 import { LINEAGE_EMITTER, LineageEmitter } from './lineage/lineage-emitter';
@@ -61,6 +63,13 @@ export class PlatformModule {
           return null;
         },
       },
+      {
+        // Services pick up `lynx token create`/`revoke` without a restart; closed on app.close().
+        provide: TokensFileWatcher,
+        inject: [LYNX_CONFIG, TOKEN_STORE, LynxLogger, METRICS_REGISTRY],
+        useFactory: (c: LynxConfig, store: TokenStore | null, logger: LynxLogger, registry: Registry) =>
+          store && c.tokensFile ? TokensFileWatcher.start(c.tokensFile, store, logger, registry, { initial: store.source }) : null,
+      },
       { provide: OIDC_VERIFIER, inject: [LYNX_CONFIG], useFactory: (c: LynxConfig) => (c.oidc ? new OidcVerifier(c.oidc) : null) },
       {
         provide: LINEAGE_EMITTER,
@@ -73,6 +82,7 @@ export class PlatformModule {
     ];
     const exports: Array<string | symbol | Provider | (abstract new (...args: never[]) => unknown)> = [
       LYNX_CONFIG,
+      TOKEN_STORE,
       LINEAGE_EMITTER,
       LynxLogger,
       LynxNames,

@@ -10,3 +10,4 @@ export * from './testing/mlflow-server';
 export * from './testing/oidc-issuer';
 export * from './testing/raw-http';
 export * from './testing/fuzz';
+export * from './testing/until';

@@ -71,6 +71,9 @@ export const ERROR_CODES = {
   tagLimitExceeded: 'tag_limit_exceeded',
   clientClosed: 'client_closed',
   tooManyDigests: 'too_many_digests',
+  // The tokens file: a role that does not exist, a token name that is not there.
+  unknownRole: 'unknown_role',
+  tokenNotFound: 'token_not_found',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

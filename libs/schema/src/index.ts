@@ -14,3 +14,4 @@ export * from './costs';
 export * from './canary-metrics';
 export * from './baselines';
 export * from './service-url';
+export * from './auth-metrics';

@@ -29,6 +29,8 @@ export interface RegistryChild {
   /** The child's namespace; ns.env is the env it runs with (NATS/Redis URLs, data dir, tokens file). */
   ns: TestNamespace;
   dataDir: string;
+  /** The last 16 000 characters the child printed (stdout and stderr), for asserting on its logs. */
+  output(): string;
   /** SIGTERM, wait for exit, then delete the namespace's streams/keys and the temp dir. */
   stop(): Promise<void>;
   /** SIGKILL and wait for exit; data stays for restart(). */
@@ -73,6 +75,7 @@ export async function startRegistryChild(opts: RegistryChildOptions = {}): Promi
   const upstreamsFile = await writeTestUpstreamsFile(tmp.dir);
   const url = `http://127.0.0.1:${port}`;
   let child: ChildProcess;
+  let tail = '';
 
   const launch = async () => {
     child = spawn(process.execPath, ['-r', join(REPO, 'tools/register.js'), join(REPO, 'apps/registry/src/main.ts')], {
@@ -81,8 +84,8 @@ export async function startRegistryChild(opts: RegistryChildOptions = {}): Promi
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     // Keep draining both pipes (a full pipe would block the child) and the tail for error messages.
-    let tail = '';
-    const keep = (d: Buffer) => (tail = (tail + d.toString()).slice(-4000));
+    tail = '';
+    const keep = (d: Buffer) => (tail = (tail + d.toString()).slice(-16_000));
     child.stdout!.on('data', keep);
     child.stderr!.on('data', keep);
     const gone = new Promise<string>((done) => child.once('exit', (code, signal) => done(`registry exited (${code ?? signal}) before ready: ${tail}`)));
@@ -122,6 +125,7 @@ export async function startRegistryChild(opts: RegistryChildOptions = {}): Promi
     kill,
     restart: launch,
     call,
+    output: () => tail,
     async stop() {
       child.kill('SIGTERM');
       await exited(child);

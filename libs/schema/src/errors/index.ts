@@ -46,3 +46,5 @@ export * from './request-timeout-error';
 export * from './upstream-not-allowed-error';
 export * from './tag-limit-exceeded-error';
 export * from './too-many-digests-error';
+export * from './unknown-role-error';
+export * from './token-not-found-error';
