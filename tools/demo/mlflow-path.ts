@@ -1,0 +1,28 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { type MlflowServer, startMlflowServer, venvDir } from '@lynx/platform/testing';
+
+/** Set to 0 to leave the MLflow path out even when the venv exists (the demo spec does: it has its own). */
+export const DEMO_MLFLOW_VARIABLE = 'LYNX_DEMO_MLFLOW';
+
+export type MlflowPath = { on: true; line: string } | { on: false; line: string };
+
+/** Whether this run takes the MLflow path, and the one line that says so (and how to enable it when off). */
+export function mlflowPath(env: NodeJS.ProcessEnv = process.env): MlflowPath {
+  if (env[DEMO_MLFLOW_VARIABLE] === '0') return { on: false, line: `MLflow path: skipped (${DEMO_MLFLOW_VARIABLE}=0)` };
+  const bin = path.join(venvDir(), 'bin', 'mlflow');
+  if (!fs.existsSync(bin)) return { on: false, line: 'MLflow path: skipped, no Python venv with mlflow; enable it with `bash tools/python/venv.sh`' };
+  return { on: true, line: 'MLflow path: on (Python venv found): a local mlflow server, train --mlflow, push --mlflow-run, the registry mirroring into MLflow' };
+}
+
+/**
+ * Starts the run's MLflow server (sqlite store, artifact proxy, free port) the way the MLflow spec
+ * does; a failure is kept for the MLflow experiment to report instead of stopping the demo.
+ */
+export async function startDemoMlflow(): Promise<{ server?: MlflowServer; error?: Error }> {
+  try {
+    return { server: await startMlflowServer({ timeoutMs: 120_000 }) };
+  } catch (err) {
+    return { error: err as Error };
+  }
+}
