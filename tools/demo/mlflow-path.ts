@@ -10,7 +10,7 @@ export type MlflowPath = { on: true; line: string } | { on: false; line: string 
 /** Whether this run takes the MLflow path, and the one line that says so (and how to enable it when off). */
 export function mlflowPath(env: NodeJS.ProcessEnv = process.env): MlflowPath {
   if (env[DEMO_MLFLOW_VARIABLE] === '0') return { on: false, line: `MLflow path: skipped (${DEMO_MLFLOW_VARIABLE}=0)` };
-  const bin = path.join(venvDir(), 'bin', 'mlflow');
+  const bin = path.join(env.LYNX_VENV || venvDir(), 'bin', 'mlflow');
   if (!fs.existsSync(bin)) return { on: false, line: 'MLflow path: skipped, no Python venv with mlflow; enable it with `bash tools/python/venv.sh`' };
   return { on: true, line: 'MLflow path: on (Python venv found): a local mlflow server, train --mlflow, push --mlflow-run, the registry mirroring into MLflow' };
 }
