@@ -49,7 +49,7 @@ export async function main(argv: string[], print: (line: string) => void = (l) =
   const mlflowMode = mlflowPath();
   const experiments = selectExperiments(argv, mlflowMode.on);
   const withMlflow = experiments.some((e) => e.mlflow);
-  say(mlflowMode.line);
+  say(mlflowMode.on && !withMlflow ? 'MLflow path: not among the experiments --only names' : mlflowMode.line);
   // The MLflow server takes 10-20 s to start: it does so while the stack is checked.
   const mlflowStarting = withMlflow ? startDemoMlflow() : undefined;
   say('stack: checking NATS (JetStream) and Redis');
