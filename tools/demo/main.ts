@@ -50,8 +50,10 @@ export async function main(argv: string[], print: (line: string) => void = (l) =
   const experiments = selectExperiments(argv, mlflowMode.on);
   const withMlflow = experiments.some((e) => e.mlflow);
   say(mlflowMode.on && !withMlflow ? 'MLflow path: not among the experiments --only names' : mlflowMode.line);
-  // The MLflow server takes 10-20 s to start: it does so while the stack is checked.
-  const mlflowStarting = withMlflow ? startDemoMlflow() : undefined;
+  // The MLflow server takes 10-80 s to answer: it starts now and only its experiment waits for it.
+  const mlflow = withMlflow ? await startDemoMlflow() : undefined;
+  let mlflowReady: Awaited<NonNullable<typeof mlflow>['ready']> | undefined;
+  void mlflow?.ready.then((r) => (mlflowReady = r));
   say('stack: checking NATS (JetStream) and Redis');
   await up(stack, (line) => say(`stack: ${line}`));
   const setup = await prepare({ root, dataDir: option(argv, '--data-dir'), runsDir: option(argv, '--runs-dir'), costsMd: option(argv, '--costs-md') });
@@ -62,7 +64,8 @@ export async function main(argv: string[], print: (line: string) => void = (l) =
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= (async () => {
     await services.stop();
-    await mlflowStarting?.then(({ server }) => server?.stop());
+    // A server still starting (a Ctrl-C, a service that never came up) is killed as this process exits.
+    if (mlflowReady?.server) await mlflowReady.server.stop();
     if (nats && !argv.includes('--keep-streams')) await nats.dropStreams().catch(() => undefined);
     await nats?.close();
   })());
@@ -75,16 +78,15 @@ export async function main(argv: string[], print: (line: string) => void = (l) =
 
   const manifests: ExperimentManifest[] = [];
   try {
-    const mlflow = await mlflowStarting;
-    if (mlflow?.server) say(`mlflow: tracking server at ${mlflow.server.url} (sqlite, --serve-artifacts); the registry mirrors into it`);
-    if (mlflow?.error) say(`mlflow: the server did not start: ${mlflow.error.message.split('\n')[0]}`);
-    // With an MLflow server the registry mirrors its versions and aliases into MLflow's registry.
-    const registryEnv = mlflow?.server ? { LYNX_MLFLOW_TRACKING_URI: mlflow.server.url, LYNX_MLFLOW_RETRY_MS: '1000' } : undefined;
+    if (mlflow) say(`mlflow: tracking server starting at ${mlflow.url} (sqlite, --serve-artifacts); the registry mirrors into it`);
+    // The registry mirrors its versions and aliases into MLflow's registry; until the server
+    // answers, the mirror's events are nak'ed and come back a second later.
+    const registryEnv = mlflow ? { LYNX_MLFLOW_TRACKING_URI: mlflow.url, LYNX_MLFLOW_RETRY_MS: '1000' } : undefined;
     say('services: starting registry, drift-worker, cost-emitter');
     await services.start([{ app: 'registry', env: registryEnv }, { app: 'drift-worker' }, { app: 'cost-emitter' }]);
     nats = await DemoNats.open(stack.natsUrl, setup.namespace);
     const urls = urlsOf(setup);
-    const ctx: DemoContext = { setup, cli: new InProcessCli(root, { LYNX_REGISTRY_URL: urls.registry, LYNX_DRIFT_URL: urls.drift, LYNX_COST_EMITTER_URL: urls.cost, LYNX_NATS_URL: stack.natsUrl, LYNX_NAMESPACE: setup.namespace }), nats, urls, bundles: {}, say, servedBefore: 0, mlflow: mlflow?.server ? { url: mlflow.server.url } : undefined };
+    const ctx: DemoContext = { setup, cli: new InProcessCli(root, { LYNX_REGISTRY_URL: urls.registry, LYNX_DRIFT_URL: urls.drift, LYNX_COST_EMITTER_URL: urls.cost, LYNX_NATS_URL: stack.natsUrl, LYNX_NAMESPACE: setup.namespace }), nats, urls, bundles: {}, say, servedBefore: 0, mlflow: mlflow ? { url: mlflow.url } : undefined };
     let phase2: true | Error | undefined;
     for (const exp of experiments) {
       const m = new Manifest(setup.runDir, setup.runId, exp.id, exp.title);
@@ -94,7 +96,12 @@ export async function main(argv: string[], print: (line: string) => void = (l) =
         const missing = exp.needs.filter((id) => !manifests.find((x) => x.experiment === id)?.passed);
         if (missing.length) throw new Error(`skipped: ${missing.join(', ')} did not pass`);
         if (exp.serving && phase2 instanceof Error) throw phase2;
-        if (exp.mlflow && mlflow?.error) throw mlflow.error;
+        if (exp.mlflow && mlflow) {
+          const t = Date.now();
+          const { error } = await mlflow.ready;
+          if (error) throw new Error(`the MLflow server did not start: ${error.message.split('\n')[0]}`);
+          say(`mlflow: answering (waited ${((Date.now() - t) / 1000).toFixed(1)} s here)`);
+        }
         if (exp.serving && !phase2) {
           say('services: starting model-server (base, int8, lora on base, regressed) and router');
           const bundle = (v: (typeof VARIANTS)[number]) => path.relative(root, ctx.bundles[v]!.dir);

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type MlflowServer, startMlflowServer, venvDir } from '@lynx/platform/testing';
+import { type MlflowServer, freePort, startMlflowServer, venvDir } from '@lynx/platform/testing';
 
 /** Set to 0 to leave the MLflow path out even when the venv exists (the demo spec does: it has its own). */
 export const DEMO_MLFLOW_VARIABLE = 'LYNX_DEMO_MLFLOW';
@@ -15,14 +15,23 @@ export function mlflowPath(env: NodeJS.ProcessEnv = process.env): MlflowPath {
   return { on: true, line: 'MLflow path: on (Python venv found): a local mlflow server, train --mlflow, push --mlflow-run, the registry mirroring into MLflow' };
 }
 
+export interface DemoMlflow {
+  /** Known at once, so the registry starts with its mirror on while the server is still starting. */
+  url: string;
+  /** Settles when the server answers /health; a failure is kept for the MLflow experiment to report. */
+  ready: Promise<{ server?: MlflowServer; error?: Error }>;
+}
+
 /**
- * Starts the run's MLflow server (sqlite store, artifact proxy, free port) the way the MLflow spec
- * does; a failure is kept for the MLflow experiment to report instead of stopping the demo.
+ * Starts the run's MLflow server (sqlite store, artifact proxy) the way the MLflow spec does, on a
+ * port picked here. It can take over a minute to answer on a loaded machine; nothing waits for it
+ * but the MLflow experiment, and the registry's mirror retries its events until it answers.
  */
-export async function startDemoMlflow(): Promise<{ server?: MlflowServer; error?: Error }> {
-  try {
-    return { server: await startMlflowServer({ timeoutMs: 120_000 }) };
-  } catch (err) {
-    return { error: err as Error };
-  }
+export async function startDemoMlflow(): Promise<DemoMlflow> {
+  const port = await freePort();
+  const ready = startMlflowServer({ port, timeoutMs: 180_000 }).then(
+    (server) => ({ server }),
+    (err: Error) => ({ error: err }),
+  );
+  return { url: `http://127.0.0.1:${port}`, ready };
 }
