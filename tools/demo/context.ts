@@ -17,6 +17,8 @@ export interface DemoContext {
   bundles: Partial<Record<DemoVariant, { dir: string; digest: string }>>;
   /** Set by experiment 3: the candidate the drift worker's retrain job registered. */
   retrained?: { digest: string; reportId: string };
+  /** The run's own MLflow tracking server, when the Python venv exists (the registry mirrors into it). */
+  mlflow?: { url: string };
   /** Requests the registry had counted before this run's traffic (a reused data dir keeps earlier runs'). */
   servedBefore: number;
   /** Prints one progress line. */

@@ -7,6 +7,7 @@ import { type DemoContext, MODEL, VARIANTS, urlsOf } from './context';
 import { EXPERIMENTS } from './experiments';
 import { servedTotal } from './experiments/finops';
 import { type ExperimentManifest, Manifest } from './manifest';
+import { mlflowPath, startDemoMlflow } from './mlflow-path';
 import { DemoServices } from './services';
 import { prepare } from './setup';
 import { formatSummary, type SummaryRow } from './summary';
@@ -27,16 +28,32 @@ function writeUpstreams(ctx: DemoContext): string {
   return file;
 }
 
+/** The experiments this run takes: `--only <id,id>` picks some; the MLflow one needs the venv. */
+function selectExperiments(argv: string[], withMlflow: boolean): typeof EXPERIMENTS {
+  const only = option(argv, '--only')?.split(',').filter(Boolean);
+  const unknown = only?.filter((id) => !EXPERIMENTS.some((e) => e.id === id)) ?? [];
+  if (unknown.length) throw new Error(`--only: no experiment ${unknown.join(', ')} (${EXPERIMENTS.map((e) => e.id).join(', ')})`);
+  return EXPERIMENTS.filter((e) => (!only || only.includes(e.id)) && (!e.mlflow || withMlflow));
+}
+
 /**
- * `npm run demo [-- --data-dir .lynx/demo --runs-dir runs --costs-md docs/COSTS.md --keep-streams]`:
- * the local stack, the Lynx services as children, the five experiments, a summary table.
- * Exit 0 when every experiment passed, 1 otherwise.
+ * `npm run demo [-- --data-dir .lynx/demo --runs-dir runs --costs-md docs/COSTS.md --keep-streams --only <ids>]`:
+ * the local stack, the Lynx services as children, the five experiments (six with the MLflow path,
+ * taken when the Python venv exists), a summary table. Exit 0 when every experiment passed, 1 otherwise.
  */
 export async function main(argv: string[], print: (line: string) => void = (l) => console.log(l)): Promise<{ code: number; runDir: string; rows: SummaryRow[] }> {
   process.chdir(root);
   const t0 = Date.now();
   const say = (line: string) => print(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${line}`);
   const stack = stackConfig();
+  const mlflowMode = mlflowPath();
+  const experiments = selectExperiments(argv, mlflowMode.on);
+  const withMlflow = experiments.some((e) => e.mlflow);
+  say(mlflowMode.on && !withMlflow ? 'MLflow path: not among the experiments --only names' : mlflowMode.line);
+  // The MLflow server takes 10-80 s to answer: it starts now and only its experiment waits for it.
+  const mlflow = withMlflow ? await startDemoMlflow() : undefined;
+  let mlflowReady: Awaited<NonNullable<typeof mlflow>['ready']> | undefined;
+  void mlflow?.ready.then((r) => (mlflowReady = r));
   say('stack: checking NATS (JetStream) and Redis');
   await up(stack, (line) => say(`stack: ${line}`));
   const setup = await prepare({ root, dataDir: option(argv, '--data-dir'), runsDir: option(argv, '--runs-dir'), costsMd: option(argv, '--costs-md') });
@@ -47,6 +64,8 @@ export async function main(argv: string[], print: (line: string) => void = (l) =
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= (async () => {
     await services.stop();
+    // A server still starting (a Ctrl-C, a service that never came up) is killed as this process exits.
+    if (mlflowReady?.server) await mlflowReady.server.stop();
     if (nats && !argv.includes('--keep-streams')) await nats.dropStreams().catch(() => undefined);
     await nats?.close();
   })());
@@ -59,21 +78,31 @@ export async function main(argv: string[], print: (line: string) => void = (l) =
 
   const manifests: ExperimentManifest[] = [];
   try {
+    if (mlflow) say(`mlflow: tracking server starting at ${mlflow.url} (sqlite, --serve-artifacts); the registry mirrors into it`);
+    // The registry mirrors its versions and aliases into MLflow's registry; until the server
+    // answers, the mirror's events are nak'ed and come back a second later.
+    const registryEnv = mlflow ? { LYNX_MLFLOW_TRACKING_URI: mlflow.url, LYNX_MLFLOW_RETRY_MS: '1000' } : undefined;
     say('services: starting registry, drift-worker, cost-emitter');
-    await services.start([{ app: 'registry' }, { app: 'drift-worker' }, { app: 'cost-emitter' }]);
+    await services.start([{ app: 'registry', env: registryEnv }, { app: 'drift-worker' }, { app: 'cost-emitter' }]);
     nats = await DemoNats.open(stack.natsUrl, setup.namespace);
     const urls = urlsOf(setup);
-    const ctx: DemoContext = { setup, cli: new InProcessCli(root, { LYNX_REGISTRY_URL: urls.registry, LYNX_DRIFT_URL: urls.drift, LYNX_COST_EMITTER_URL: urls.cost, LYNX_NATS_URL: stack.natsUrl, LYNX_NAMESPACE: setup.namespace }), nats, urls, bundles: {}, say, servedBefore: 0 };
+    const ctx: DemoContext = { setup, cli: new InProcessCli(root, { LYNX_REGISTRY_URL: urls.registry, LYNX_DRIFT_URL: urls.drift, LYNX_COST_EMITTER_URL: urls.cost, LYNX_NATS_URL: stack.natsUrl, LYNX_NAMESPACE: setup.namespace }), nats, urls, bundles: {}, say, servedBefore: 0, mlflow: mlflow ? { url: mlflow.url } : undefined };
     let phase2: true | Error | undefined;
-    for (const exp of EXPERIMENTS) {
+    for (const exp of experiments) {
       const m = new Manifest(setup.runDir, setup.runId, exp.id, exp.title);
       say(`${exp.title}: running`);
       let error: Error | undefined;
       try {
         const missing = exp.needs.filter((id) => !manifests.find((x) => x.experiment === id)?.passed);
         if (missing.length) throw new Error(`skipped: ${missing.join(', ')} did not pass`);
-        if (phase2 instanceof Error) throw phase2;
-        if (exp.needs.length && !phase2) {
+        if (exp.serving && phase2 instanceof Error) throw phase2;
+        if (exp.mlflow && mlflow) {
+          const t = Date.now();
+          const { error } = await mlflow.ready;
+          if (error) throw new Error(`the MLflow server did not start: ${error.message.split('\n')[0]}`);
+          say(`mlflow: answering (waited ${((Date.now() - t) / 1000).toFixed(1)} s here)`);
+        }
+        if (exp.serving && !phase2) {
           say('services: starting model-server (base, int8, lora on base, regressed) and router');
           const bundle = (v: (typeof VARIANTS)[number]) => path.relative(root, ctx.bundles[v]!.dir);
           const models = `base=${bundle('base')},lora=${bundle('lora')}:base,int8=${bundle('int8')},regressed=${bundle('regressed')}`;
@@ -109,7 +138,7 @@ export async function main(argv: string[], print: (line: string) => void = (l) =
   fs.writeFileSync(path.join(setup.runDir, 'summary.json'), `${JSON.stringify({ run_id: setup.runId, seconds: (Date.now() - t0) / 1000, experiments: rows }, null, 2)}\n`);
   print('');
   print(formatSummary(rows, (Date.now() - t0) / 1000));
-  return { code: rows.length === EXPERIMENTS.length && rows.every((r) => r.passed) ? 0 : 1, runDir: setup.runDir, rows };
+  return { code: rows.length === experiments.length && rows.every((r) => r.passed) ? 0 : 1, runDir: setup.runDir, rows };
 }
 
 if (require.main === module) {

@@ -15,6 +15,6 @@ export function formatSummary(rows: SummaryRow[], seconds: number): string {
   const lines = table.map((row) => row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd());
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
   const failed = rows.filter((r) => !r.passed).length;
-  lines.push('', failed ? `demo: ${failed} of ${rows.length} experiments FAILED (${seconds.toFixed(0)} s)` : `demo: all ${rows.length} experiments passed (${seconds.toFixed(0)} s)`);
+  lines.push('', failed ? `demo: ${failed} of ${rows.length} experiments FAILED (${seconds.toFixed(0)} s)` : `demo: all ${rows.length} experiment${rows.length === 1 ? '' : 's'} passed (${seconds.toFixed(0)} s)`);
   return lines.join('\n');
 }

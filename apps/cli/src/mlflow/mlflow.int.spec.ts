@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { connect } from 'nats';
 import { bundleDigest } from '@lynx/bundle';
 import { MlflowClient } from '@lynx/platform';
 import { makeTempDir, runPython, startMlflowServer, startRegistryChild, type MlflowServer, type RegistryChild } from '@lynx/platform/testing';
@@ -152,10 +153,49 @@ mlflow.MlflowClient().log_artifact(sys.argv[2], sys.argv[3], "model")`,
     const staging = await eventually(() => client.versionByAlias(model, 'staging'), (v) => Boolean(v));
     expect(staging?.tags).toEqual(expect.arrayContaining([{ key: 'lynx.digest', value: other }]));
 
-    // What `lynx mlflow check` says of MLflow's own edits is the pure diff's (mirror-diff.spec.ts):
-    // here the mirror races it, so the end state is what is checked.
+    // Here the mirror may still be replaying the outage, so the end state is what is checked; the
+    // next test edits MLflow by hand only once the mirror has drained.
     await expect(lynx('mlflow', 'check', model)).resolves.toMatch(/agrees/);
     const production = ((await registry.call('GET', `/v1/models/${model}/versions/production`)).body as any).digest;
     expect(production).toBe(digest);
+  });
+
+  it('a hand edit of an MLflow alias, made once the mirror has drained, is a disagreement check reports and Lynx never follows', async () => {
+    // The mirror reconciles only on registry events: once its consumer has nothing pending or
+    // unacked, nothing will undo the edit until the next Lynx event, so check sees it for sure.
+    const nc = await connect({ servers: registry.ns.env.LYNX_NATS_URL });
+    try {
+      const jsm = await nc.jetstreamManager();
+      const stream = registry.ns.names.stream('registry').name;
+      const drained = await eventually(
+        () => jsm.consumers.info(stream, 'registry-mlflow-mirror'),
+        (c) => c.num_pending === 0 && c.num_ack_pending === 0,
+      );
+      expect({ pending: drained.num_pending, unacked: drained.num_ack_pending }).toEqual({ pending: 0, unacked: 0 });
+    } finally {
+      await nc.close();
+    }
+    const client = new MlflowClient(mlflow.url);
+    const versions = await client.modelVersions(model);
+    const tagOf = (v: { tags?: Array<{ key: string; value: string }> }) => v.tags?.find((t) => t.key === 'lynx.digest')?.value;
+    const wrong = versions.find((v) => tagOf(v) !== digest)!;
+    await client.setAlias(model, 'production', wrong.version);
+
+    const saidJson = await lynx('mlflow', 'check', model, '--json');
+    const code = process.exitCode;
+    process.exitCode = undefined;
+    const report = JSON.parse(saidJson) as { agrees: boolean; disagreements: string[] };
+    expect(code).toBe(1);
+    expect(report.agrees).toBe(false);
+    expect(report.disagreements).toEqual([`MLflow alias production → version ${wrong.version} (${tagOf(wrong)}), Lynx says ${digest}`]);
+    // Lynx did not follow MLflow.
+    expect(((await registry.call('GET', `/v1/models/${model}/versions/production`)).body as any).digest).toBe(digest);
+
+    // The next Lynx event of the model reconciles it as a whole: MLflow's production is Lynx's again.
+    expect((await registry.call('PUT', `/v1/models/${model}/aliases/staging`, { digest, reason: 'staging back on production' })).status).toBe(200);
+    const restored = await eventually(() => client.versionByAlias(model, 'production'), (v) => !!v && tagOf(v) === digest);
+    expect(tagOf(restored!)).toBe(digest);
+    await expect(lynx('mlflow', 'check', model)).resolves.toMatch(/agrees/);
+    process.exitCode = undefined;
   });
 });

@@ -16,9 +16,10 @@ export interface MlflowServer {
   stop(): Promise<void>;
 }
 
-export async function startMlflowServer(opts: { backendStoreUri?: string; timeoutMs?: number } = {}): Promise<MlflowServer> {
+/** `port`: one the caller picked (to hand its URL out before the server answers), else a free one. */
+export async function startMlflowServer(opts: { backendStoreUri?: string; timeoutMs?: number; port?: number } = {}): Promise<MlflowServer> {
   const tmp = await makeTempDir('lynx-mlflow-');
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const args = [
     'server',
