@@ -70,6 +70,7 @@ export const ERROR_CODES = {
   upstreamNotAllowed: 'upstream_not_allowed',
   tagLimitExceeded: 'tag_limit_exceeded',
   clientClosed: 'client_closed',
+  storeStateLost: 'store_state_lost',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

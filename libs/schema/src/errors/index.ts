@@ -45,3 +45,4 @@ export * from './nul-byte-error';
 export * from './request-timeout-error';
 export * from './upstream-not-allowed-error';
 export * from './tag-limit-exceeded-error';
+export * from './store-state-lost-error';
