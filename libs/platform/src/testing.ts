@@ -10,4 +10,5 @@ export * from './testing/mlflow-server';
 export * from './testing/oidc-issuer';
 export * from './testing/raw-http';
 export * from './testing/redis-server-process';
+export * from './testing/spawn-app';
 export * from './testing/fuzz';
