@@ -63,10 +63,24 @@ describe('drift worker: kill -9 mid-ingest', () => {
     const countNow = async () => (await windows.readAggregate(wid, M)).count;
 
     const events = trafficEvents({ seed: 31, count: TOTAL, digest: DIGEST, tutor });
-    await publishAll(nc, ns.names.subject(SUBJECTS.inferenceCompleted), events, (e) => (e as { event_id: string }).event_id);
-    let atKill = 0;
-    for (let i = 0; i < 3000 && (atKill = await countNow()) < 300; i++) await sleep(5);
+    // 200 counted first; then the rest is published while the worker works, and it is killed once
+    // it has counted 300, with batches in hand and the rest still to come.
+    const publish = (from: number, to: number) => publishAll(nc, ns.names.subject(SUBJECTS.inferenceCompleted), events.slice(from, to), (e) => (e as { event_id: string }).event_id);
+    await publish(0, 200);
+    for (let k = 0; k < 2000 && (await countNow()) < 200; k++) await sleep(10);
+    const publishing = publish(200, TOTAL);
+    let atKill = -1;
+    for (let k = 0; k < 5000; k++) {
+      const n = await countNow();
+      if (n >= 300) {
+        atKill = n;
+        break;
+      }
+      await sleep(2);
+    }
     await worker.kill();
+    await publishing;
+    expect(atKill).toBeGreaterThan(0);
     expect(atKill).toBeLessThan(TOTAL);
 
     worker = await spawnLynxApp('drift-worker', env);
