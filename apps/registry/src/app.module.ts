@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { PlatformModule, loadUpstreamRules, type PlatformOptions } from '@lynx/platform';
 import { AliasesModule } from './aliases/aliases.module';
 import { AuditModule } from './audit/audit.module';
@@ -9,6 +10,7 @@ import { EventsModule } from './events/events.module';
 import { LineageModule } from './lineage/lineage.module';
 import { MlflowMirrorModule } from './mlflow/mlflow-mirror.module';
 import { DomainMetricsModule } from './metrics/metrics.module';
+import { RedactUpstreamsInterceptor } from './redaction/redact-upstream.interceptor';
 import { RpcModule } from './rpc/rpc.module';
 import { STORE_OVERRIDES, StoreModule } from './store/store.module';
 import { TrafficModule } from './traffic/traffic.module';
@@ -50,6 +52,8 @@ export class RegistryAppModule {
       providers: [
         { provide: STORE_OVERRIDES, useValue: options.databaseSchema ? { schema: options.databaseSchema } : {} },
         { provide: UPSTREAM_RULES, useFactory: () => loadUpstreamRules(options.env ?? process.env, 30_000) },
+        // Below operator, answers show no upstream URLs (see redaction/).
+        { provide: APP_INTERCEPTOR, useClass: RedactUpstreamsInterceptor },
       ],
       exports: [STORE_OVERRIDES, UPSTREAM_RULES],
     };

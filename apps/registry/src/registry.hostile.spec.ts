@@ -62,6 +62,34 @@ describe('registry: hostile input', () => {
     pushed.push(ok.json().digest);
   });
 
+  it('shows upstream URLs to operators only: readers and trainers see the keys with hidden values', async () => {
+    const tagged = pushed[1];
+    const url = 'http://models.internal:8000/v1';
+    const edit = await r.inject({ method: 'PATCH', url: `/v1/models/${model}/versions/${tagged}/tags`, as: 'operator', payload: { set: { 'upstream.timeout_ms': '9000' } } });
+    expect(edit.statusCode).toBe(200);
+    const reads = [
+      `/v1/models/${model}/versions/${tagged}`,
+      `/v1/models/${model}/versions?limit=500`,
+      `/v1/audit?model=${model}`,
+      `/v1/lineage/${model}/${tagged}`,
+    ];
+    for (const as of ['reader', 'trainer'] as const) {
+      for (const path of reads) {
+        const res = await r.inject({ method: 'GET', url: path, as });
+        expect({ as, path, status: res.statusCode }).toEqual({ as, path, status: 200 });
+        expect({ as, path, leaks: res.body.includes('models.internal') }).toEqual({ as, path, leaks: false });
+      }
+      const shown = (await r.inject({ method: 'GET', url: reads[0], as })).json();
+      expect(shown.tags).toMatchObject({ 'upstream.base_url': '[hidden]', 'upstream.model': '[hidden]', 'upstream.timeout_ms': '[hidden]' });
+    }
+    for (const as of ['operator', 'admin'] as const) {
+      const shown = (await r.inject({ method: 'GET', url: reads[0], as })).json();
+      expect(shown.tags).toMatchObject({ 'upstream.base_url': url, 'upstream.model': 'base' });
+      const audit = (await r.inject({ method: 'GET', url: reads[2], as })).json();
+      expect(audit.entries.find((e: { action: string }) => e.action === 'tags.changed').before).toMatchObject({ 'upstream.base_url': url });
+    }
+  });
+
   it('caps the number and size of tags', async () => {
     const before = await versionCount();
     const many = Object.fromEntries(Array.from({ length: 40_000 }, (_, i) => [`k${i}`, 'v']));

@@ -29,7 +29,7 @@ afterAll(async () => {
 
 const routerWith = (eventBuffer: number, eventConcurrency = 8) =>
   startRouter(
-    { ...registry.ns.env, LYNX_NATS_URL: nats.url, LYNX_REGISTRY_URL: registry.url, LYNX_TOKEN: registry.tokens.reader, LYNX_ROUTER_MODELS: MODEL },
+    { ...registry.ns.env, LYNX_NATS_URL: nats.url, LYNX_REGISTRY_URL: registry.url, LYNX_TOKEN: registry.tokens.operator, LYNX_ROUTER_MODELS: MODEL },
     { eventBuffer, eventConcurrency, eventPublishTimeoutMs: 1000, refreshMs: 60_000 },
     { authorization: `Bearer ${registry.tokens.reader}` },
   );

@@ -23,7 +23,7 @@ beforeAll(async () => {
   const digest = await registerUpstreamVersion(registry, MODEL, { 'upstream.base_url': upstream.baseUrl, 'upstream.model': 'base' });
   await registry.call('PUT', `/v1/traffic/${MODEL}`, { plan: { strategy: 'single', ref: digest }, reason: 'fuzz' }, 'operator');
   router = await startRouter(
-    { ...registry.ns.env, LYNX_REGISTRY_URL: registry.url, LYNX_TOKEN: registry.tokens.reader, LYNX_ROUTER_MODELS: MODEL },
+    { ...registry.ns.env, LYNX_REGISTRY_URL: registry.url, LYNX_TOKEN: registry.tokens.operator, LYNX_ROUTER_MODELS: MODEL },
     { breakerFailures: 3, breakerCooldownMs: 60_000, upstreamTimeoutMs: 3000, refreshMs: 60_000 },
   );
 });

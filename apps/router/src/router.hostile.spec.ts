@@ -34,7 +34,7 @@ beforeAll(async () => {
   digestInternal = await registerUpstreamVersion(registry, MODEL, { 'upstream.base_url': internal.baseUrl, 'upstream.model': 'x' });
   expect((await registry.call('PUT', `/v1/traffic/${MODEL}`, { plan: { strategy: 'single', ref: digestA }, reason: 'start' }, 'operator')).status).toBe(200);
   router = await startRouter(
-    { ...registry.ns.env, LYNX_REGISTRY_URL: registry.url, LYNX_TOKEN: registry.tokens.reader, LYNX_ROUTER_MODELS: MODEL, LYNX_UPSTREAM_ALLOWED_HOSTS: hostOf(a) },
+    { ...registry.ns.env, LYNX_REGISTRY_URL: registry.url, LYNX_TOKEN: registry.tokens.operator, LYNX_ROUTER_MODELS: MODEL, LYNX_UPSTREAM_ALLOWED_HOSTS: hostOf(a) },
     { breakerFailures: 2, breakerCooldownMs: 60_000, upstreamTimeoutMs: 3000, refreshMs: 60_000 },
     auth('reader'),
   );

@@ -36,7 +36,7 @@ beforeAll(async () => {
   expect((await registry.call('PUT', `/v1/models/${MODEL}/aliases/candidate`, { digest: digestB, reason: 'try' }, 'operator')).status).toBeLessThan(300);
   await recordPassingVerdict(registry, MODEL, digestB); // the candidate serves users in canary and blue/green plans
   router = await startRouter(
-    { ...registry.ns.env, LYNX_REGISTRY_URL: registry.url, LYNX_TOKEN: registry.tokens.reader, LYNX_ROUTER_MODELS: MODEL },
+    { ...registry.ns.env, LYNX_REGISTRY_URL: registry.url, LYNX_TOKEN: registry.tokens.operator, LYNX_ROUTER_MODELS: MODEL },
     { bodyLimit: 4096, breakerFailures: 3, breakerCooldownMs: 60_000, upstreamTimeoutMs: 1500, refreshMs: 60_000 },
     auth('reader'),
   );

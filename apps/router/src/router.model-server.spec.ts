@@ -53,7 +53,7 @@ beforeAll(async () => {
   }
   await registry.call('POST', `/v1/models/${MODEL}/promote`, { digest: digest.lora, semver: 'v0.1.0-dev.1', reason: 'first' }, 'trainer');
   router = await startRouter(
-    { ...registry.ns.env, LYNX_REGISTRY_URL: registry.url, LYNX_TOKEN: registry.tokens.reader, LYNX_ROUTER_MODELS: MODEL },
+    { ...registry.ns.env, LYNX_REGISTRY_URL: registry.url, LYNX_TOKEN: registry.tokens.operator, LYNX_ROUTER_MODELS: MODEL },
     { refreshMs: 60_000 },
     { authorization: `Bearer ${registry.tokens.reader}` },
   );

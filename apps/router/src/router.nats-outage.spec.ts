@@ -19,7 +19,7 @@ beforeAll(async () => {
   const digest = await registerUpstreamVersion(registry, MODEL, { 'upstream.base_url': upstream.baseUrl, 'upstream.model': 'base' });
   await registry.call('PUT', `/v1/traffic/${MODEL}`, { plan: { strategy: 'single', ref: digest }, reason: 'test' }, 'operator');
   router = await startRouter(
-    { ...registry.ns.env, LYNX_NATS_URL: nats.url, LYNX_REGISTRY_URL: registry.url, LYNX_TOKEN: registry.tokens.reader, LYNX_ROUTER_MODELS: MODEL },
+    { ...registry.ns.env, LYNX_NATS_URL: nats.url, LYNX_REGISTRY_URL: registry.url, LYNX_TOKEN: registry.tokens.operator, LYNX_ROUTER_MODELS: MODEL },
     // The default ack timeout: a shorter one (300 ms) let a JetStream ack delayed by a loaded CI
     // machine drop an event while NATS was up. The outage still overflows the small buffer at once.
     { eventBuffer: 20, eventConcurrency: 4, eventPublishTimeoutMs: 2000, refreshMs: 60_000 },

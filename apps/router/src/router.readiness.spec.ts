@@ -27,7 +27,7 @@ afterAll(async () => {
 
 async function router(registryUrl: string): Promise<RouterFixture> {
   const r = await startRouter(
-    { ...registry.ns.env, LYNX_REGISTRY_URL: registryUrl, LYNX_TOKEN: registry.tokens.reader, LYNX_ROUTER_MODELS: MODEL },
+    { ...registry.ns.env, LYNX_REGISTRY_URL: registryUrl, LYNX_TOKEN: registry.tokens.operator, LYNX_ROUTER_MODELS: MODEL },
     { refreshMs: 60_000 },
     { authorization: `Bearer ${registry.tokens.reader}` },
   );

@@ -16,6 +16,7 @@ export * from './nats/nats-rpc.service';
 export * from './nats/microservice';
 export * from './nats/batch-consumer';
 export * from './redis/redis';
+export * from './redis/redis-epoch';
 export * from './auth/auth.decorators';
 export * from './auth/auth.guard';
 export * from './auth/token-store';

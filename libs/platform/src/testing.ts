@@ -9,5 +9,7 @@ export * from './testing/python-venv';
 export * from './testing/mlflow-server';
 export * from './testing/oidc-issuer';
 export * from './testing/raw-http';
+export * from './testing/redis-server-process';
+export * from './testing/spawn-app';
 export * from './testing/fuzz';
 export * from './testing/until';

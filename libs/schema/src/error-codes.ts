@@ -74,6 +74,7 @@ export const ERROR_CODES = {
   // The tokens file: a role that does not exist, a token name that is not there.
   unknownRole: 'unknown_role',
   tokenNotFound: 'token_not_found',
+  storeStateLost: 'store_state_lost',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

@@ -7,6 +7,7 @@ import type { CostConfig } from '../cost-config';
 import { RollupFlusher } from '../flush/rollup-flusher';
 import { RegistryClient } from '../registry/registry-client';
 import { VersionCatalog } from '../registry/version-catalog';
+import { replayStartAfterLoss } from '../rollup/rollup';
 import { RollupStore } from '../rollup/rollup-store';
 import { COST_CONFIG } from './cost.constants';
 import { CostMetrics } from './cost-metrics';
@@ -26,6 +27,8 @@ export class CostService implements OnApplicationBootstrap, BeforeApplicationShu
   private registryEvents?: Subscription;
   private timers: NodeJS.Timeout[] = [];
   private flushing?: Promise<unknown>;
+  /** Every window that ended before this was posted (advanced by each flush that failed nothing). */
+  private flushedBeforeMs: number;
   readonly flusher: RollupFlusher;
 
   constructor(
@@ -40,6 +43,8 @@ export class CostService implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly names: LynxNames,
     private readonly logger: LynxLogger,
   ) {
+    // At start, what the last process posted is not known here: assume one window more is open.
+    this.flushedBeforeMs = Date.now() - config.flushGraceSeconds * 1000 - config.windowSeconds * 1000;
     this.flusher = new RollupFlusher(
       store,
       {
@@ -64,12 +69,16 @@ export class CostService implements OnApplicationBootstrap, BeforeApplicationShu
         subject: this.names.subject(SUBJECTS.inferenceCompleted),
         batchSize: this.config.batchSize,
         deadLetter: (payload, msgId) => this.publisher.publish(SUBJECTS.inferenceDeadLetter, payload, msgId),
+        lost: () => this.recover(),
       },
       (err) => this.logger.error({ msg: 'cost batch failed; redelivery will retry it', err: err.message }, 'Cost'),
     );
     this.consumer.on('batch', () => this.metrics.updateGauges((m, d) => this.catalog.accuracy(m, d)));
     // Start in the background: the app serves /healthz and reports not-ready while NATS is away.
-    void this.consumer.start().then(
+    void this.store.epoch
+      .mark()
+      .then(() => this.consumer!.start())
+      .then(
       () => this.listenToRegistry(),
       (err: Error) => this.logger.error({ msg: 'cost consumer failed to start', err: err.message }, 'Cost'),
     );
@@ -80,10 +89,27 @@ export class CostService implements OnApplicationBootstrap, BeforeApplicationShu
     });
   }
 
+  /**
+   * Null while Redis holds the rollups. Once it came back empty (a restart without persistence):
+   * where to replay the stream from so every rollup not yet posted is rebuilt whole; the event-id
+   * marks written since the loss keep the replay from counting twice.
+   */
+  private async recover(): Promise<number | null> {
+    if (!(await this.store.epoch.lost())) return null;
+    const from = replayStartAfterLoss(this.flushedBeforeMs, this.config.windowSeconds);
+    this.logger.warn({ msg: 'redis lost the cost rollups; replaying the stream', from: new Date(from).toISOString() }, 'Cost');
+    return from;
+  }
+
   /** One flush at a time; returns what it did. */
   flush(): Promise<unknown> {
+    const cutoff = Date.now() - this.config.flushGraceSeconds * 1000;
     this.flushing ??= this.flusher
       .flushOnce()
+      .then((r) => {
+        if (r.failed === 0) this.flushedBeforeMs = cutoff;
+        return r;
+      })
       .catch((err: Error) => this.logger.warn({ msg: 'flush failed', err: err.message }, 'Cost'))
       .finally(() => (this.flushing = undefined));
     return this.flushing;

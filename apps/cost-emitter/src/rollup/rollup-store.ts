@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { RedisEpoch } from '@lynx/platform';
 import type { PricedEvent } from '../pricing/price-event';
 import { windowStartOf, type Rollup, type RollupTotals } from './rollup';
 
@@ -9,7 +10,8 @@ import { windowStartOf, type Rollup, type RollupTotals } from './rollup';
  *    requests, errors, prompt_tokens, completion_tokens, usd, estimated, default_priced,
  *    first_ms, last_ms (expires `retention` after its last write);
  *    and, once flushed, `flushed_*`: the totals posted (late events are posted as the difference);
- *  - `<prefix>:pending`: sorted set of rollup keys not yet flushed, scored by window end.
+ *  - `<prefix>:pending`: sorted set of rollup keys not yet flushed, scored by window end;
+ *  - `<prefix>:epoch`: set at start; missing means Redis lost its data (the stream is replayed).
  * The dedup mark and the increments happen in one Lua script, so a redelivered event (crash
  * between the write and the ack, or a replay of the stream) never counts twice.
  */
@@ -99,6 +101,8 @@ type CostRedis = Redis & {
 export class RollupStore {
   readonly windowSeconds: number;
   readonly retentionSeconds: number;
+  /** Whether Redis still holds what this store wrote (see RedisEpoch). */
+  readonly epoch: RedisEpoch;
   private readonly redis: CostRedis;
 
   constructor(redis: Redis, private readonly opts: RollupStoreOptions) {
@@ -107,6 +111,7 @@ export class RollupStore {
     if (!('lynxCostApply' in redis)) redis.defineCommand('lynxCostApply', { lua: APPLY });
     if (!('lynxCostMarkFlushed' in redis)) redis.defineCommand('lynxCostMarkFlushed', { lua: MARK_FLUSHED });
     this.redis = redis as CostRedis;
+    this.epoch = new RedisEpoch(redis, `${opts.prefix}:epoch`);
   }
 
   get pendingKey(): string {

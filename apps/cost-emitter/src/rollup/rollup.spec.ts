@@ -1,5 +1,5 @@
 import { usageRollupRequestSchema } from '@lynx/schema';
-import { rollupId, toUsageRequest, usdPer1kTokens, windowStartOf, type Rollup } from './rollup';
+import { replayStartAfterLoss, rollupId, toUsageRequest, usdPer1kTokens, windowStartOf, type Rollup } from './rollup';
 
 describe('rollup math', () => {
   it('aligns windows to the epoch', () => {
@@ -7,6 +7,12 @@ describe('rollup math', () => {
     expect(windowStartOf(t, 3600)).toBe(Date.UTC(2025, 2, 1, 10));
     expect(windowStartOf(Date.UTC(2025, 2, 1, 11), 3600)).toBe(Date.UTC(2025, 2, 1, 11));
     expect(windowStartOf(t, 300)).toBe(Date.UTC(2025, 2, 1, 10, 55));
+  });
+
+  it('replays from the start of the window holding the last flush cutoff, so rebuilt windows are whole', () => {
+    const cutoff = Date.UTC(2025, 2, 1, 10, 42);
+    expect(replayStartAfterLoss(cutoff, 3600)).toBe(Date.UTC(2025, 2, 1, 10));
+    expect(replayStartAfterLoss(Date.UTC(2025, 2, 1, 11), 3600)).toBe(Date.UTC(2025, 2, 1, 11));
   });
 
   it('gives one rollup id per (model, digest, role, window)', () => {

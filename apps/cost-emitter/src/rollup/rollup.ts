@@ -54,6 +54,15 @@ export function windowStartOf(timeMs: number, windowSeconds: number): number {
   return Math.floor(timeMs / w) * w;
 }
 
+/**
+ * Where to replay the stream from after Redis lost the rollups: the start of the window holding
+ * `flushedBeforeMs` (every window that ended before it was posted, so only whole windows are
+ * rebuilt, and a rebuilt window posted before is posted again under the same id: a no-op).
+ */
+export function replayStartAfterLoss(flushedBeforeMs: number, windowSeconds: number): number {
+  return windowStartOf(flushedBeforeMs, windowSeconds);
+}
+
 /** Deterministic id: re-posting the same rollup is a no-op at the registry. */
 export function rollupId(model: string, digest: string, role: string, windowStartMs: number): string {
   const text = `${model}|${digest}|${role}|${new Date(windowStartMs).toISOString()}`;

@@ -1,5 +1,6 @@
 import { inferenceEventSchema } from '@lynx/schema';
 import { PROFILED_SCALARS, SCALARS, binIndex, sentenceFeatures } from '../features/features';
+import type { ReferenceProfile } from '../profiles/profile';
 import type { DocStore } from '../store/doc-store';
 import { member, type IngestRecord, type WindowStore } from '../store/window-store';
 
@@ -24,6 +25,8 @@ const PROFILE_CACHE_MS = 5000;
  */
 export class IngestPipeline {
   private readonly edges = new Map<string, { at: number; edges: Edges | null }>();
+  /** Every profile this worker binned with, so a Redis that lost them can be given them back. */
+  private readonly profiles = new Map<string, ReferenceProfile>();
   private readonly decoder = new TextDecoder();
 
   constructor(
@@ -89,9 +92,15 @@ export class IngestPipeline {
     const hit = this.edges.get(digest);
     if (hit && now - hit.at < PROFILE_CACHE_MS) return hit.edges;
     const profile = await this.docs.getProfile(digest);
+    if (profile) this.profiles.set(digest, profile);
     const edges = profile ? (Object.fromEntries(Object.entries(profile.scalars).map(([k, v]) => [k, v.edges])) as Edges) : null;
     this.edges.set(digest, { at: now, edges });
     return edges;
+  }
+
+  /** The profiles this worker has binned events with (see profiles). */
+  knownProfiles(): ReferenceProfile[] {
+    return [...this.profiles.values()];
   }
 
   /** Forget cached profiles (a profile was just built). */

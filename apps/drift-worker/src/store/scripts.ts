@@ -4,11 +4,12 @@
 
 /**
  * INGEST. ARGV: prefix, dedupTtlMs, reservoir, textReservoir, maxCategories, newWindowId,
- * newWindowStart, then 8 values per event: id, member, u, sample, text, categories (\31-joined),
+ * newWindowStart, epoch key ('' for none), then 8 values per event: id, member, u, sample, text, categories (\31-joined),
  * bins (\31-joined), flags (comma-joined). An event whose id was seen is skipped (SET NX); the
  * others' counts are summed in Lua and written with one HINCRBY per distinct field, and each
  * reservoir keeps a uniform sample (Algorithm R with the caller's uniform u). Returns
- * {added, duplicates, windowId}.
+ * {added, duplicates, windowId}, or {-1, 0, ''} without writing when the epoch key is missing
+ * (Redis lost its data: RECOVER must restore the open window before anything is counted again).
  */
 export const INGEST_LUA = `
 local p = ARGV[1]
@@ -16,6 +17,7 @@ local ttl = ARGV[2]
 local R = tonumber(ARGV[3])
 local T = tonumber(ARGV[4])
 local maxCats = tonumber(ARGV[5])
+if ARGV[8] ~= '' and redis.call('EXISTS', ARGV[8]) == 0 then return {-1, 0, ''} end
 local wkey = p .. ':window'
 local wid = redis.call('HGET', wkey, 'id')
 if not wid then
@@ -32,7 +34,7 @@ local function inc(key, field)
   h[field] = (h[field] or 0) + 1
 end
 local added, dup = 0, 0
-local i = 8
+local i = 9
 local n = #ARGV
 while i <= n do
   local id, member, u = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
@@ -96,4 +98,17 @@ redis.call('HSET', KEYS[1], 'id', ARGV[2], 'start', ARGV[3])
 redis.call('LPUSH', KEYS[3], ARGV[1])
 redis.call('LTRIM', KEYS[3], 0, 999)
 return start
+`;
+
+/**
+ * RECOVER. KEYS: epoch, window. ARGV: the open window's id and start (ms), now. When the epoch key
+ * is missing (Redis came back empty), sets it and restores the open window, in one step, so no
+ * batch can count into a window of its own making in between. Returns 1 when it recovered, else 0.
+ */
+export const RECOVER_LUA = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('SET', KEYS[1], ARGV[3])
+redis.call('DEL', KEYS[2])
+redis.call('HSET', KEYS[2], 'id', ARGV[1], 'start', ARGV[2])
+return 1
 `;

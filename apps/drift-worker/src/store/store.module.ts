@@ -29,7 +29,7 @@ export class DriftStoreModule {
         {
           provide: WindowStore,
           inject: [REDIS_CLIENT, LynxNames, DRIFT_CONFIG],
-          useFactory: (redis: Redis, names: LynxNames, c: DriftConfig) => new WindowStore(redis, names.redisKey('drift'), c),
+          useFactory: (redis: Redis, names: LynxNames, c: DriftConfig) => new WindowStore(redis, names.redisKey('drift'), { ...c, guardEpoch: true }),
         },
         { provide: DocStore, inject: [REDIS_CLIENT, LynxNames], useFactory: (redis: Redis, names: LynxNames) => new DocStore(redis, names.redisKey('drift')) },
         {

@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
 import { PROFILED_SCALARS, SCALARS, splitCategory, type Scalar } from '../features/features';
 import type { WindowAggregate } from '../reports/window-aggregate';
-import { INGEST_LUA, ROTATE_LUA } from './scripts';
+import { StoreStateLostError } from '@lynx/schema';
+import { INGEST_LUA, RECOVER_LUA, ROTATE_LUA } from './scripts';
 
 /** One event as the ingest script takes it (see INGEST_LUA). */
 export interface IngestRecord {
@@ -31,6 +32,11 @@ export interface WindowStoreOptions {
   reservoir: number;
   textReservoir: number;
   maxCategories: number;
+  /**
+   * Refuse to count while Redis has lost its data (see recover). The app sets it; benches and
+   * tests that drive the store alone leave it off.
+   */
+  guardEpoch?: boolean;
 }
 
 export const member = (model: string, digest: string) => `${model}|${digest}`;
@@ -46,12 +52,14 @@ const iso = (ms: string | number) => new Date(Number(ms)).toISOString();
  *   seen:<event id>            dedup marker, expires after dedupTtlMs
  *   w:<wid>:members            set of `<model>|<digest>`
  *   w:<wid>:<member>:n|cat|bin hashes of counts; :res and :txt reservoir lists
+ *   epoch                      set at start; missing means Redis lost its data (recover)
  * Every structure is bounded by categories, bins and reservoir sizes; only the dedup markers
  * grow with traffic, and they expire.
  */
 export class WindowStore {
   private readonly ingestSha: Promise<string>;
   private readonly rotateSha: Promise<string>;
+  private readonly recoverSha: Promise<string>;
 
   constructor(
     private readonly redis: Redis,
@@ -60,9 +68,11 @@ export class WindowStore {
   ) {
     this.ingestSha = redis.script('LOAD', INGEST_LUA) as Promise<string>;
     this.rotateSha = redis.script('LOAD', ROTATE_LUA) as Promise<string>;
+    this.recoverSha = redis.script('LOAD', RECOVER_LUA) as Promise<string>;
     // Load failures surface on first use.
     this.ingestSha.catch(() => undefined);
     this.rotateSha.catch(() => undefined);
+    this.recoverSha.catch(() => undefined);
   }
 
   private key(...parts: string[]): string {
@@ -79,10 +89,34 @@ export class WindowStore {
       this.opts.maxCategories,
       `w-${now}`,
       now,
+      this.opts.guardEpoch ? this.key('epoch') : '',
     ];
     for (const r of records) args.push(r.id, r.member, r.u, r.sample, r.text, r.categories.join('\x1f'), r.bins.join('\x1f'), r.flags.join(','));
     const [added, duplicates, windowId] = (await this.evalsha(this.ingestSha, INGEST_LUA, 0, args)) as [number, number, string];
+    if (added < 0) throw new StoreStateLostError('redis lost the drift aggregates; the open window is being rebuilt from the stream', { prefix: this.prefix });
     return { added, duplicates, windowId };
+  }
+
+  /** Marks what Redis holds now as the state to keep (at start, before counting). */
+  async markEpoch(now = Date.now()): Promise<void> {
+    await this.redis.set(this.key('epoch'), String(now));
+  }
+
+  /**
+   * When Redis lost its data (the epoch mark is gone): marks it again and restores `open` as the
+   * open window, atomically; true when it did, so the caller replays the window's events.
+   */
+  async recover(open: { id: string; startMs: number }, now = Date.now()): Promise<boolean> {
+    const done = (await this.evalsha(this.recoverSha, RECOVER_LUA, 2, [this.key('epoch'), this.key('window'), open.id, open.startMs, now])) as number;
+    if (done === 1) for (const fn of this.recovered) fn();
+    return done === 1;
+  }
+
+  private readonly recovered: Array<() => void> = [];
+
+  /** Runs `fn` after each recovery (e.g. re-register what lived in Redis besides aggregates). */
+  onRecovered(fn: () => void): void {
+    this.recovered.push(fn);
   }
 
   private async evalsha(sha: Promise<string>, source: string, numKeys: number, args: Array<string | number>): Promise<unknown> {

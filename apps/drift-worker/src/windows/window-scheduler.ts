@@ -4,6 +4,7 @@ import { QueueEvents, type Queue } from 'bullmq';
 import { LYNX_CONFIG, LynxNames, redisOptions, type LynxConfig } from '@lynx/platform';
 import { QUEUES } from '@lynx/schema';
 import { DRIFT_CONFIG, type DriftConfig } from '../config/drift-config';
+import { WindowStore } from '../store/window-store';
 import type { CloseJobResult } from './window.processor';
 import { closeJobOptions } from './window.processor';
 import { WindowService } from './window.service';
@@ -22,10 +23,18 @@ export class WindowScheduler implements OnApplicationBootstrap, OnApplicationShu
     @Inject(DRIFT_CONFIG) private readonly config: DriftConfig,
     @Inject(LYNX_CONFIG) private readonly lynx: LynxConfig,
     @Inject(LynxNames) private readonly names: LynxNames,
-  ) {}
+    @Inject(WindowStore) store: WindowStore,
+  ) {
+    // The job schedulers live in Redis too: a Redis that lost its data lost them.
+    store.onRecovered(() => void this.schedule().catch(() => undefined));
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.windows.currentWindowId();
+    await this.schedule();
+  }
+
+  private async schedule(): Promise<void> {
     if (this.config.schedule) {
       await this.queue.upsertJobScheduler(WINDOW_TICK_SCHEDULER, { every: this.config.windowMs }, { name: 'tick', opts: { removeOnComplete: 100, removeOnFail: 100 } });
     } else {

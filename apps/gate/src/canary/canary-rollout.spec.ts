@@ -148,7 +148,7 @@ describe('canary rollouts through the router, registry and gate', () => {
     }
     router = await spawnListening(['-r', join(REPO, 'tools/register.js'), join(REPO, 'apps/router/src/main.ts')], {
       cwd: REPO,
-      env: { ...process.env, ...registry.ns.env, LYNX_ROUTER_PORT: '0', LYNX_HOST: '127.0.0.1', LYNX_REGISTRY_URL: registry.url, LYNX_TOKEN: registry.tokens.reader, LYNX_ROUTER_MODELS: Object.values(MODELS).join(','), LYNX_LOG_LEVEL: 'info' },
+      env: { ...process.env, ...registry.ns.env, LYNX_ROUTER_PORT: '0', LYNX_HOST: '127.0.0.1', LYNX_REGISTRY_URL: registry.url, LYNX_TOKEN: registry.tokens.operator, LYNX_ROUTER_MODELS: Object.values(MODELS).join(','), LYNX_LOG_LEVEL: 'info' },
       label: 'router',
     });
     const env = { ...registry.ns.env, LYNX_REGISTRY_URL: registry.url, LYNX_TOKEN: registry.tokens.ci, LYNX_GATE_AUTO_CANARY: 'true', ...POLICY_ENV };

@@ -224,6 +224,14 @@ export class CanaryService extends EventEmitter implements OnApplicationBootstra
     const stages = this.stagesOf(plan);
     const [stable, canary] = await Promise.all([this.registry.version(model, plan.stable), this.registry.version(model, plan.canary)]);
     const state = await this.stats.getState(model);
+    // A step is written to the analysis first and to the registry second: a gate killed in between
+    // leaves the plan one step behind. Re-apply the analysis's weight before measuring on, so what
+    // the router serves is what the analysis judges.
+    if (state.analysis && state.analysis.weight !== plan.weight) {
+      const caughtUp: CanaryPlan = { ...plan, weight: state.analysis.weight, status: 'progressing' };
+      await this.registry.putTraffic(model, caughtUp, `canary analysis: re-applies step weight ${state.analysis.weight}% the plan missed`, revision);
+      return this.finish({ model, plan: caughtUp });
+    }
     const [stableNow, canaryNow] = await Promise.all([this.stats.read(model, stable.digest), this.stats.read(model, canary.digest)]);
     const measurement = { stable: sinceLastRead(stableNow, state.seen?.[stable.digest]), canary: sinceLastRead(canaryNow, state.seen?.[canary.digest]) };
     const analysis = state.analysis ?? initialCanaryState(stages, plan.weight);

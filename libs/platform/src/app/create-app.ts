@@ -45,7 +45,7 @@ export async function createLynxApp(
   let record: RawRouteRecorder = () => undefined;
   const raw = opts.rawRoutes;
   // Filled in from the app's config below, before it listens.
-  const watch: BodyWatch = { idleMs: 0 };
+  const watch: BodyWatch = { idleMs: 0, requestMs: 0 };
   const adapter = new FastifyAdapter({
     bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
     serverFactory: (handler: FastifyHandler, o: ServerOptions) => lynxServer(raw, handler, o, (...a) => record(...a), watch),
@@ -64,6 +64,7 @@ export async function createLynxApp(
   record = instrument(nest, app, logger, nest.get<Registry>(METRICS_REGISTRY), raw);
   const config = nest.get<LynxConfig>(LYNX_CONFIG);
   watch.idleMs = config.httpBodyIdleTimeoutMs;
+  watch.requestMs = config.httpRequestTimeoutMs;
   applyServerTimeouts(nest.getHttpServer() as Server, config);
   installRequestChecks(
     nest,

@@ -10,8 +10,14 @@ import { checkUtf8Charset, parseJsonText } from './json-guards';
 
 /** What the HTTP server's request handler needs to know, filled in once the app's config is read. */
 export interface BodyWatch {
+  /** Silence allowed while a body is arriving (0: not watched). */
   idleMs: number;
+  /** Time allowed for a whole request with a body, from its handler's start (0: Node's limit only). */
+  requestMs: number;
 }
+
+/** Node's own whole-request limit sits this far past Lynx's, so Lynx's answer (with its code) comes first. */
+export const NODE_REQUEST_TIMEOUT_BACKSTOP_MS = 1000;
 
 /** A request that carries a body (a length over 0, or chunked). */
 export function hasBody(req: IncomingMessage): boolean {
@@ -20,19 +26,22 @@ export function hasBody(req: IncomingMessage): boolean {
 }
 
 /**
- * Watches a request body's arrival: `idleMs` of silence while it is still arriving answers 408
- * (when nothing was answered yet) and closes the connection, so a stalled upload ends and its
- * reader (e.g. a blob's temp file) cleans up. Uses the socket's own timer, which the HTTP parser
- * refreshes on every read, so watching costs no listener per chunk.
+ * Watches a request body's arrival, answering 408 request_timeout (when nothing was answered yet)
+ * and closing the connection when either
+ * - `idleMs` pass with no byte (the socket's own timer, which the HTTP parser refreshes on every
+ *   read, so watching costs no listener per chunk), or
+ * - the whole request is still arriving after `requestMs`: a body trickled steadily never goes
+ *   idle. Node's own requestTimeout would answer a bare 408 without a code; this one answers first.
+ * Either way the body's reader (e.g. a blob's temp file) sees the request fail and cleans up.
  */
 export function watchBody(req: IncomingMessage, res: ServerResponse, watch: BodyWatch, server: Server): void {
-  if (watch.idleMs <= 0 || !hasBody(req)) return;
+  if (!hasBody(req)) return;
   const socket = req.socket;
-  socket.setTimeout(watch.idleMs);
-  // Node's socket timeout handler emits 'timeout' on a request still arriving; listening here means
-  // we answer instead of a bare reset.
-  req.once('timeout', () => {
-    const err = new RequestTimeoutError(`no request body bytes for ${watch.idleMs} ms: send the body without pauses`, { idle_ms: watch.idleMs });
+  let timedOut = false;
+  const timeOut = (err: RequestTimeoutError) => {
+    if (timedOut) return;
+    timedOut = true;
+    clearTimeout(deadline);
     // The body's reader (a blob upload's pipeline) must see the request fail: once the answer is
     // out, Node never ends or aborts a request whose response is done, so it would wait forever.
     const fail = () => {
@@ -44,13 +53,38 @@ export function watchBody(req: IncomingMessage, res: ServerResponse, watch: Body
     const text = JSON.stringify(body);
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), connection: 'close' }).end(text, fail);
     setTimeout(fail, 1000).unref();
+  };
+  const deadline =
+    watch.requestMs > 0
+      ? setTimeout(
+          () =>
+            timeOut(
+              new RequestTimeoutError(`the request did not arrive within ${watch.requestMs} ms: send it faster, or raise LYNX_HTTP_REQUEST_TIMEOUT_MS`, {
+                request_timeout_ms: watch.requestMs,
+              }),
+            ),
+          watch.requestMs,
+        )
+      : undefined;
+  deadline?.unref();
+  if (watch.idleMs > 0) {
+    socket.setTimeout(watch.idleMs);
+    // Node's socket timeout handler emits 'timeout' on a request still arriving; listening here means
+    // we answer instead of a bare reset.
+    req.once('timeout', () =>
+      timeOut(new RequestTimeoutError(`no request body bytes for ${watch.idleMs} ms: send the body without pauses`, { idle_ms: watch.idleMs })),
+    );
+  }
+  req.once('end', () => {
+    clearTimeout(deadline);
+    if (watch.idleMs > 0) socket.setTimeout(server.timeout);
   });
-  req.once('end', () => socket.setTimeout(server.timeout));
+  req.once('close', () => clearTimeout(deadline));
 }
 
-/** Node's server timeouts: whole request (headers and body) and headers alone. */
+/** Node's server timeouts: whole request (a backstop behind watchBody's) and headers alone. */
 export function applyServerTimeouts(server: Server, config: LynxConfig): void {
-  server.requestTimeout = config.httpRequestTimeoutMs;
+  server.requestTimeout = config.httpRequestTimeoutMs + NODE_REQUEST_TIMEOUT_BACKSTOP_MS;
   server.headersTimeout = Math.min(config.httpRequestTimeoutMs, 30_000);
 }
 

@@ -36,6 +36,13 @@ export interface BatchConsumerOptions<R extends BatchResult> {
   retryDelayMs?: number;
   /** Where schema failures go, with the reason. A failed publish naks the message so it comes back. */
   deadLetter?: (payload: DeadLetter, msgId: string) => Promise<unknown>;
+  /**
+   * Checked before each batch: a time (ms) when the handler's store lost its state (e.g. Redis came
+   * back empty), else null. The consumer then replays the stream from that time — its durable
+   * consumer is made again, delivering from there — and drops the batches in hand, which the
+   * replay brings back; the handler's dedup keeps what it counted since the loss from counting twice.
+   */
+  lost?: () => Promise<number | null>;
   /** Test seam: runs after a batch is handled and before it is acked; throwing leaves it unacked. */
   beforeAck?: (batch: readonly JsMsg[]) => Promise<void> | void;
   onError?: (err: Error) => void;
@@ -54,6 +61,7 @@ export class BatchConsumer<R extends BatchResult> extends EventEmitter {
   private scheduled = false;
   private draining?: Promise<void>;
   private stopping?: Promise<void>;
+  private rewinding?: Promise<void>;
 
   constructor(
     private readonly nats: NatsConnection | (() => Promise<NatsConnection>),
@@ -68,22 +76,58 @@ export class BatchConsumer<R extends BatchResult> extends EventEmitter {
 
   /** Creates the durable consumer when missing and starts pulling. */
   async start(): Promise<void> {
-    const nc = typeof this.nats === 'function' ? await this.nats() : this.nats;
+    const nc = await this.connection();
     const jsm = await nc.jetstreamManager();
     try {
       await jsm.consumers.info(this.opts.stream, this.opts.durable);
     } catch {
-      await jsm.consumers.add(this.opts.stream, {
-        durable_name: this.opts.durable,
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.All,
-        filter_subject: this.opts.subject,
-        ack_wait: nanos(this.opts.ackWaitMs ?? 30_000),
-        max_ack_pending: 20_000,
-      });
+      await this.addConsumer(nc, { deliver_policy: DeliverPolicy.All });
     }
+    await this.consume(nc);
+  }
+
+  private connection(): Promise<NatsConnection> {
+    return typeof this.nats === 'function' ? this.nats() : Promise.resolve(this.nats);
+  }
+
+  private async addConsumer(nc: NatsConnection, from: { deliver_policy: DeliverPolicy; opt_start_time?: string }): Promise<void> {
+    const jsm = await nc.jetstreamManager();
+    await jsm.consumers.add(this.opts.stream, {
+      durable_name: this.opts.durable,
+      ack_policy: AckPolicy.Explicit,
+      filter_subject: this.opts.subject,
+      ack_wait: nanos(this.opts.ackWaitMs ?? 30_000),
+      max_ack_pending: 20_000,
+      ...from,
+    });
+  }
+
+  private async consume(nc: NatsConnection): Promise<void> {
     const consumer = await nc.jetstream().consumers.get(this.opts.stream, this.opts.durable);
     this.messages = await consumer.consume({ max_messages: this.opts.prefetch ?? this.batchSize * 2, callback: (m) => this.enqueue(m) });
+  }
+
+  /**
+   * Replays the stream from `fromMs`: stops pulling, makes the durable consumer again with a start
+   * time (its acks described a state the store no longer has) and pulls from there. With replicas
+   * sharing the durable, the first to see the loss rewinds it for all.
+   */
+  private rewind(fromMs: number): Promise<void> {
+    this.rewinding ??= (async () => {
+      const old = this.messages;
+      this.messages = undefined;
+      await old?.close();
+      this.buffer.length = 0;
+      if (this.stopping) return;
+      const nc = await this.connection();
+      const jsm = await nc.jetstreamManager();
+      await jsm.consumers.delete(this.opts.stream, this.opts.durable).catch(() => undefined);
+      await this.addConsumer(nc, { deliver_policy: DeliverPolicy.StartTime, opt_start_time: new Date(fromMs).toISOString() });
+      await this.consume(nc);
+    })()
+      .catch((err) => this.fail(err))
+      .finally(() => (this.rewinding = undefined));
+    return this.rewinding;
   }
 
   private enqueue(m: JsMsg): void {
@@ -116,8 +160,12 @@ export class BatchConsumer<R extends BatchResult> extends EventEmitter {
 
   private async handle(batch: Array<JsMsg | undefined>): Promise<void> {
     const retry = this.opts.retryDelayMs ?? 1000;
+    // Batches of the consumer being replaced are dropped unacked: the replay brings them back.
+    if (this.rewinding) return;
     let result: R;
     try {
+      const lostAt = this.opts.lost ? await this.opts.lost() : null;
+      if (lostAt !== null) return void (await this.rewind(lostAt));
       result = await this.opts.handle(batch.map((m) => m!.data));
     } catch (err) {
       this.fail(err);
@@ -157,6 +205,7 @@ export class BatchConsumer<R extends BatchResult> extends EventEmitter {
   /** Stops pulling and finishes the batches in hand; messages not yet handled are redelivered. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      await this.rewinding;
       await this.messages?.close();
       await this.draining;
     })();

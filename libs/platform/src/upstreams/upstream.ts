@@ -23,6 +23,8 @@ export interface VersionInfo {
 
 /** Registry tags on a version that name its upstream; they win over the upstreams file. */
 export const UPSTREAM_TAGS = { baseUrl: 'upstream.base_url', model: 'upstream.model', timeoutMs: 'upstream.timeout_ms' } as const;
+/** What the registry shows instead of an `upstream.*` tag's value to a role below operator. */
+export const HIDDEN_TAG_VALUE = '[hidden]';
 /** The version tag an upstreams-file rule `variant: x` matches. */
 export const VARIANT_TAG = 'variant';
 
@@ -174,6 +176,9 @@ export function servingCheck(model: string, v: VersionInfo, rules: UpstreamRules
     return { problem: `resolves to ${v.semver}, a pre-release version, which is never routed with LYNX_ENV=prod` };
   }
   const tagUrl = v.tags[UPSTREAM_TAGS.baseUrl];
+  if (tagUrl === HIDDEN_TAG_VALUE) {
+    return { problem: `the registry hid its upstream.base_url: the router's LYNX_TOKEN needs role operator or above to read upstream tags` };
+  }
   if (tagUrl && !rules.allowed.allows(tagUrl)) {
     return { problem: `its tag upstream.base_url ${JSON.stringify(tagUrl)} is not an allowed host (LYNX_UPSTREAM_ALLOWED_HOSTS or lynx.upstreams.yaml)` };
   }

@@ -48,3 +48,4 @@ export * from './tag-limit-exceeded-error';
 export * from './too-many-digests-error';
 export * from './unknown-role-error';
 export * from './token-not-found-error';
+export * from './store-state-lost-error';
