@@ -1,0 +1,108 @@
+import type { Lineage, ManifestFile, TrafficPlan } from '@lynx/schema';
+
+// What the registry answers, as its callers read it. Request bodies are libs/schema's types; the
+// answers carry more fields than listed here, which callers may read through the index signature.
+
+export interface ModelSummary {
+  name: string;
+  production_digest?: string | null;
+  [key: string]: unknown;
+}
+
+export interface VersionEvaluation {
+  result: unknown;
+  created_at?: string;
+  [key: string]: unknown;
+}
+
+/** GET /v1/models/{model}/versions/{ref}: one version with its aliases and evaluations. */
+export interface VersionRecord {
+  model: string;
+  digest: string;
+  semver: string | null;
+  aliases: string[];
+  tags: Record<string, string>;
+  metrics: Record<string, number>;
+  lineage: Lineage & Record<string, unknown>;
+  description?: string | null;
+  created_at?: string;
+  evaluations?: VersionEvaluation[];
+  [key: string]: unknown;
+}
+
+/** A page of a listing; next_cursor null on the last one. */
+export interface VersionPage {
+  items: VersionRecord[];
+  next_cursor: string | null;
+}
+
+export interface ManifestAnswer {
+  digest?: unknown;
+  files?: unknown;
+}
+
+/** PATCH …/tags: the tags after the edit and what changed. */
+export interface TagsAnswer {
+  digest: string;
+  tags: Record<string, string>;
+  [key: string]: unknown;
+}
+
+/** GET /v1/traffic/{model}; revision 0 = none stored, production serves. */
+export interface TrafficRecord {
+  model: string;
+  revision: number;
+  plan: TrafficPlan;
+  updated_at: string | null;
+  updated_by: string | null;
+}
+
+export interface PutTrafficBody {
+  plan: TrafficPlan;
+  expected_revision?: number;
+  reason?: string;
+  /** admin only: serve arms without a passing gate verdict, for this stated reason (audited). */
+  override_verdicts?: { reason: string };
+}
+
+export interface TrafficChange {
+  revision: number;
+  plan: TrafficPlan;
+  reason: string | null;
+  [key: string]: unknown;
+}
+
+export interface AuditEntry {
+  id: number;
+  action: string;
+  model: string | null;
+  digest: string | null;
+  reason: string | null;
+  after: unknown;
+  [key: string]: unknown;
+}
+
+export interface AliasMove {
+  [key: string]: unknown;
+}
+
+export interface AliasMoveAnswer {
+  digest: string;
+  move: AliasMove;
+  [key: string]: unknown;
+}
+
+export interface BaselineSummary {
+  digest: string;
+  eval_set_digest: string;
+  outcomes_digest: string;
+  [key: string]: unknown;
+}
+
+export interface VerdictAnswer {
+  id: string;
+  passed: boolean;
+  [key: string]: unknown;
+}
+
+export type { ManifestFile };
