@@ -76,6 +76,7 @@ export function registryUnreachable(url: string, cause: unknown): UpstreamUnavai
   return new UpstreamUnavailableError(`cannot reach the registry at ${url} (${(cause as Error).message}); start it or set LYNX_REGISTRY_URL`, {
     registry: url,
     unreachable: true,
+    cause: (cause as Error).message,
   });
 }
 

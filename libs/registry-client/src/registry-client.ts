@@ -67,7 +67,7 @@ export class RegistryClient {
   }
 
   /** One page of a model's versions; `filters` are the listing's query parameters (tag, alias, since…). */
-  versions(model: string, page: { limit?: number; cursor?: string | null; [filter: string]: string | number | null | undefined } = {}): Promise<VersionPage> {
+  versions(model: string, page: { limit?: number | string; cursor?: string | null; [filter: string]: string | number | null | undefined } = {}): Promise<VersionPage> {
     const q = Object.fromEntries(Object.entries(page).map(([k, x]) => [k, x ?? undefined]));
     return this.http.json('GET', `${m(model)}/versions${query(q)}`);
   }
@@ -118,7 +118,7 @@ export class RegistryClient {
   }
 
   /** A version's lineage (its data, parent and runs), as of `at` when given. */
-  lineage(model: string, ref: string, at?: string): Promise<unknown> {
+  lineage<T = unknown>(model: string, ref: string, at?: string): Promise<T> {
     return this.http.json('GET', `/v1/lineage/${enc(model)}/${enc(ref)}${query({ at })}`);
   }
 
@@ -171,13 +171,19 @@ export class RegistryClient {
 
   // Gate: baselines and verdicts
 
+  /** The model's current registered baseline (without its outcomes); NotFound while none is. */
+  baseline<T = BaselineSummary>(model: string): Promise<T> {
+    return this.http.json('GET', `${m(model)}/baselines/current`);
+  }
+
   /** The model's registered baseline (without its outcomes), or null while none is registered. */
   async currentBaseline(model: string): Promise<BaselineSummary | null> {
     return (await this.http.optional<BaselineSummary>(`${m(model)}/baselines/current`, notModel)) ?? null;
   }
 
-  async baselines(model: string): Promise<BaselineSummary[]> {
-    return (await this.http.json<{ baselines: BaselineSummary[] }>('GET', `${m(model)}/baselines`)).baselines;
+  /** Every registered baseline of the model, oldest first. */
+  async baselines<T = BaselineSummary>(model: string): Promise<T[]> {
+    return (await this.http.json<{ baselines: T[] }>('GET', `${m(model)}/baselines`)).baselines;
   }
 
   postBaseline<T = Record<string, unknown>>(model: string, body: unknown): Promise<T> {

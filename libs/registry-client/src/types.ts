@@ -5,7 +5,9 @@ import type { Lineage, ManifestFile, TrafficPlan } from '@lynx/schema';
 
 export interface ModelSummary {
   name: string;
+  version_count?: number;
   production_digest?: string | null;
+  latest_digest?: string | null;
   [key: string]: unknown;
 }
 
@@ -25,7 +27,10 @@ export interface VersionRecord {
   metrics: Record<string, number>;
   lineage: Lineage & Record<string, unknown>;
   description?: string | null;
+  status?: string;
+  size?: number;
   created_at?: string;
+  created_by?: string;
   evaluations?: VersionEvaluation[];
   [key: string]: unknown;
 }
@@ -41,11 +46,13 @@ export interface ManifestAnswer {
   files?: unknown;
 }
 
-/** PATCH …/tags: the tags after the edit and what changed. */
+/** PATCH …/tags: the tags before and after the edit, and the keys that changed. */
 export interface TagsAnswer {
+  model: string;
   digest: string;
   tags: Record<string, string>;
-  [key: string]: unknown;
+  before: Record<string, string>;
+  changed: string[];
 }
 
 /** GET /v1/traffic/{model}; revision 0 = none stored, production serves. */
@@ -82,7 +89,17 @@ export interface AuditEntry {
   [key: string]: unknown;
 }
 
+/** One move of an alias: when, from, to, who, why. */
 export interface AliasMove {
+  at?: string;
+  kind?: string;
+  from_digest?: string | null;
+  to_digest?: string | null;
+  semver?: string | null;
+  actor?: string;
+  role?: string;
+  verdict_id?: string | null;
+  reason?: string | null;
   [key: string]: unknown;
 }
 
