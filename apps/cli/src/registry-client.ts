@@ -10,11 +10,13 @@ export function registryCliError(code: string, message: string, details?: unknow
 
 /** A registry client error in the CLI's words (error-hints adds the next step). */
 export function registryErrorForUser(err: LynxError): CliError {
-  const d = (err.details ?? {}) as { registry?: string; cause?: string; status?: number; code?: string; details?: unknown };
-  if (isUnreachable(err)) return unreachableCliError('registry', d.registry ?? '', 'LYNX_REGISTRY_URL', new Error(d.cause));
-  // A failing registry keeps what it said (its code and status), as the user reads it.
-  if (err.code === 'upstream_unavailable' && d.status) return registryCliError(d.code ?? `http_${d.status}`, err.message, d.details, d.status);
-  return registryCliError(err.code, registryErrorParts(err).message, err.details, err.status);
+  if (isUnreachable(err)) {
+    const d = err.details as { registry: string; cause: string };
+    return unreachableCliError('registry', d.registry, 'LYNX_REGISTRY_URL', new Error(d.cause));
+  }
+  // What the registry said (a failing one keeps its own code and status), as the user reads it.
+  const said = registryErrorParts(err);
+  return registryCliError(said.code ?? err.code, said.message, said.details ?? err.details, said.status ?? err.status);
 }
 
 /** The registry client as the CLI uses it (LYNX_REGISTRY_URL, LYNX_TOKEN): no timeouts, errors for the user. */

@@ -15,7 +15,7 @@ describe('registryError', () => {
     const err = registryError(401, body('unauthorized', 'missing bearer token'), 'GET /v1/models');
     expect(err).toBeInstanceOf(UnauthorizedError);
     expect(err.message).toMatch(/^missing bearer token\n {2}→ set LYNX_TOKEN/);
-    expect(registryErrorParts(err)).toEqual({ message: 'missing bearer token', hint: expect.stringContaining('export LYNX_TOKEN=') });
+    expect(registryErrorParts(err)).toMatchObject({ message: 'missing bearer token', hint: expect.stringContaining('export LYNX_TOKEN='), status: 401, code: 'unauthorized' });
   });
 
   it('maps by status when the answer is not Lynx-shaped', () => {
@@ -36,6 +36,7 @@ describe('registryError', () => {
     const failed = registryError(500, body('internal_error', 'boom'), 'GET /v1/traffic/m');
     expect(failed).toBeInstanceOf(UpstreamUnavailableError);
     expect(failed.details).toMatchObject({ status: 500, code: 'internal_error' });
+    expect(registryErrorParts(failed)).toMatchObject({ message: 'boom', status: 500, code: 'internal_error' });
     expect(registryError(503, body('not_ready', 'starting'), 'x')).toMatchObject({ code: 'not_ready', status: 503 });
   });
 });

@@ -34,15 +34,20 @@ const NAMED: Record<string, new (message: string, details?: unknown) => LynxErro
 /** By status, when the answer is not in Lynx's error shape (a proxy, an old build). */
 const BY_STATUS: Record<number, string> = { 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 503: 'not_ready' };
 
-/** The registry's own words and the next step, kept apart for callers that format them their way. */
-const parts = new WeakMap<LynxError, { message: string; hint?: string }>();
+/** What the registry answered, and the next step, kept apart for callers that word errors their way. */
+const parts = new WeakMap<LynxError, RegistryErrorParts>();
 
 export interface RegistryErrorParts {
+  /** The registry's message, without the hint. */
   message: string;
   hint?: string;
+  /** The answer as the registry gave it (a 500 stays a 500 here, though the error says 502). */
+  status?: number;
+  code?: string;
+  details?: unknown;
 }
 
-/** The message without the appended hint, and the hint; for any error (hint only on mapped ones). */
+/** The parts of an error registryError made; any other error is its message alone. */
 export function registryErrorParts(err: Error): RegistryErrorParts {
   return (err instanceof LynxError && parts.get(err)) || { message: err.message };
 }
@@ -59,15 +64,17 @@ export function registryError(status: number, text: string, what: string): LynxE
     /* not JSON: keep the status and the text */
   }
   const said = typeof e.message === 'string' ? e.message : `${what}: the registry answered ${status} ${text.slice(0, 200)}`.trim();
-  if (status >= 500 && status !== 503) {
-    return new UpstreamUnavailableError(`the registry failed on ${what}: ${status} ${said}`, { status, code: e.code, details: e.details });
-  }
   const code = typeof e.code === 'string' ? e.code : (BY_STATUS[status] ?? `http_${status}`);
+  if (status >= 500 && status !== 503) {
+    const failed = new UpstreamUnavailableError(`the registry failed on ${what}: ${status} ${said}`, { status, code, details: e.details });
+    parts.set(failed, { message: said, status, code, details: e.details });
+    return failed;
+  }
   const hint = TOKEN_HINTS[code as keyof typeof TOKEN_HINTS];
   const message = hint ? `${said}\n  → ${hint}` : said;
   const Named = NAMED[code];
   const err = Named && new Named('', e.details).status === status ? new Named(message, e.details) : new LynxError(code as ErrorCode, message, status, e.details);
-  parts.set(err, { message: said, hint });
+  parts.set(err, { message: said, hint, status, code, details: e.details });
   return err;
 }
 

@@ -128,7 +128,7 @@ export class RegistryClient {
 
   // Aliases
 
-  promote(model: string, body: PromoteRequest): Promise<AliasMoveAnswer> {
+  promote(model: string, body: PromoteRequest): Promise<AliasMoveAnswer & { semver: string }> {
     return this.http.json('POST', `${m(model)}/promote`, body);
   }
 
@@ -199,8 +199,14 @@ export class RegistryClient {
     return this.http.json('GET', `${m(model)}/verdicts/${enc(id)}`);
   }
 
-  async audit(filter: { model?: string; [key: string]: string | undefined } = {}): Promise<AuditEntry[]> {
-    return (await this.http.json<{ entries: AuditEntry[] }>('GET', `/v1/audit${query(filter)}`)).entries;
+  /** One page of the audit log, newest first; next_before_id asks for the page after it. */
+  auditPage(filter: { model?: string; limit?: number | string; before_id?: number | string } = {}): Promise<{ entries: AuditEntry[]; next_before_id: number | null }> {
+    return this.http.json('GET', `/v1/audit${query(filter)}`);
+  }
+
+  /** The newest audit entries (one page). */
+  async audit(filter: { model?: string; limit?: number } = {}): Promise<AuditEntry[]> {
+    return (await this.auditPage(filter)).entries;
   }
 
   // Blobs (OCI shape: PUT by digest)

@@ -73,40 +73,51 @@ export interface PutTrafficBody {
 }
 
 export interface TrafficChange {
+  model: string;
   revision: number;
   plan: TrafficPlan;
+  updated_at: string;
+  updated_by: string;
+  role: string;
   reason: string | null;
-  [key: string]: unknown;
 }
 
 export interface AuditEntry {
   id: number;
+  at: string;
+  actor: string;
+  role: string;
   action: string;
   model: string | null;
   digest: string | null;
   reason: string | null;
+  before: unknown;
   after: unknown;
-  [key: string]: unknown;
 }
 
 /** One move of an alias: when, from, to, who, why. */
 export interface AliasMove {
-  at?: string;
-  kind?: string;
-  from_digest?: string | null;
-  to_digest?: string | null;
-  semver?: string | null;
-  actor?: string;
-  role?: string;
-  verdict_id?: string | null;
-  reason?: string | null;
-  [key: string]: unknown;
+  id: number;
+  model: string;
+  alias: string;
+  kind: string;
+  from_digest: string | null;
+  to_digest: string;
+  actor: string;
+  role: string;
+  reason: string;
+  verdict_id: string | null;
+  semver: string | null;
+  at: string;
 }
 
+/** POST promote / rollback: where production points now, and the move; semver on a promote. */
 export interface AliasMoveAnswer {
+  model: string;
+  alias: string;
   digest: string;
+  semver?: string;
   move: AliasMove;
-  [key: string]: unknown;
 }
 
 export interface BaselineSummary {
