@@ -26,7 +26,7 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(kysely|@electric-sql/pglite)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
-    '^@lynx/(math|schema|bundle|tutor|platform|gate)$': path.join(root, 'libs/$1/src/index.ts'),
+    '^@lynx/(math|schema|bundle|tutor|platform|gate|registry-client)$': path.join(root, 'libs/$1/src/index.ts'),
     '^@lynx/(tutor|platform|bundle)/testing$': path.join(root, 'libs/$1/src/testing.ts'),
   },
   testMatch: ['**/?(*.)+(spec|test).ts'],

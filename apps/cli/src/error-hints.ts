@@ -1,3 +1,4 @@
+import { TOKEN_HINTS } from '@lynx/registry-client';
 import { CliError, EXIT } from './exit';
 
 // The one place where a service's error becomes what the user reads: code, message, details and
@@ -5,10 +6,8 @@ import { CliError, EXIT } from './exit';
 // maps its failures here.
 
 const HINTS: Record<string, string> = {
-  unauthorized:
-    'set LYNX_TOKEN to a token the service knows: `export LYNX_TOKEN=<token>`; an admin makes one with ' +
-    '`lynx token create --role <role> --name <who>` (it writes the hash to the tokens file the services read, LYNX_TOKENS_FILE)',
-  forbidden: 'use a token whose role allows this (reader < trainer < operator < gate < ci < admin): `export LYNX_TOKEN=<token>`',
+  // The token's hints are the registry client's, so every caller says the same.
+  ...TOKEN_HINTS,
   model_not_found: 'list models with `lynx models`',
   version_not_found: 'list versions with `lynx versions <model>`',
   alias_not_found: 'see the aliases with `lynx versions <model>`',

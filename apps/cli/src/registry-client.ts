@@ -1,7 +1,5 @@
-import type { Readable } from 'node:stream';
-import { request } from 'undici';
-import { serviceUrl } from '@lynx/schema';
-import type { RegistryEndpoint } from '@lynx/bundle';
+import { LynxError } from '@lynx/schema';
+import { RegistryClient as Client, isUnreachable, registryErrorParts } from '@lynx/registry-client';
 import { serviceCliError, unreachableCliError } from './error-hints';
 import { CliError, EXIT } from './exit';
 
@@ -10,59 +8,21 @@ export function registryCliError(code: string, message: string, details?: unknow
   return serviceCliError('registry', status, code.startsWith('http_') ? undefined : code, message, details);
 }
 
-export interface RegistryErrorBody {
-  error?: { code?: string; message?: string; details?: unknown };
+/** A registry client error in the CLI's words (error-hints adds the next step). */
+export function registryErrorForUser(err: LynxError): CliError {
+  if (isUnreachable(err)) {
+    const d = err.details as { registry: string; cause: string };
+    return unreachableCliError('registry', d.registry, 'LYNX_REGISTRY_URL', new Error(d.cause));
+  }
+  // What the registry said (a failing one keeps its own code and status), as the user reads it.
+  const said = registryErrorParts(err);
+  return registryCliError(said.code ?? err.code, said.message, said.details ?? err.details, said.status ?? err.status);
 }
 
-/** A small client of the registry's REST API (LYNX_REGISTRY_URL, LYNX_TOKEN). */
-export class RegistryClient {
-  readonly baseUrl: string;
-
-  constructor(
-    baseUrl = serviceUrl('registry'),
-    private readonly token = process.env.LYNX_TOKEN,
-  ) {
-    this.baseUrl = baseUrl.replace(/\/+$/, '');
-  }
-
-  private headers(extra: Record<string, string> = {}): Record<string, string> {
-    return { ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), ...extra };
-  }
-
-  private async send(method: string, path: string, init: { body?: string | Readable; headers?: Record<string, string> } = {}) {
-    try {
-      return await request(`${this.baseUrl}${path}`, {
-        method: method as 'GET',
-        headers: this.headers(init.headers),
-        body: init.body,
-        headersTimeout: 0,
-        bodyTimeout: 0,
-      });
-    } catch (err) {
-      throw unreachableCliError('registry', this.baseUrl, 'LYNX_REGISTRY_URL', err);
-    }
-  }
-
-  /** Where @lynx/bundle's push and pull talk to. */
-  get endpoint(): RegistryEndpoint {
-    return { url: this.baseUrl, token: this.token };
-  }
-
-  private async fail(res: Awaited<ReturnType<typeof request>>): Promise<never> {
-    const text = await res.body.text();
-    let body: RegistryErrorBody = {};
-    try {
-      body = JSON.parse(text) as RegistryErrorBody;
-    } catch {
-      /* not JSON: fall through with the status */
-    }
-    throw registryCliError(body.error?.code ?? `http_${res.statusCode}`, body.error?.message ?? text.slice(0, 200), body.error?.details, res.statusCode);
-  }
-
-  async json<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await this.send(method, path, body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
-    if (res.statusCode >= 400) return this.fail(res);
-    return (await res.body.json()) as T;
+/** The registry client as the CLI uses it (LYNX_REGISTRY_URL, LYNX_TOKEN): no timeouts, errors for the user. */
+export class RegistryClient extends Client {
+  constructor(url?: string, token?: string) {
+    super({ url, token, timeoutMs: 0, mapError: registryErrorForUser });
   }
 }
 
@@ -71,4 +31,11 @@ export function parseModelRef(text: string): { model: string; ref: string } {
   const at = text.indexOf('@');
   if (at === 0) throw new CliError(`expected <model>@<ref>, got ${JSON.stringify(text)}`, EXIT.error);
   return at < 0 ? { model: text, ref: 'production' } : { model: text.slice(0, at), ref: text.slice(at + 1) };
+}
+
+/** Errors that reached the CLI from elsewhere (e.g. @lynx/bundle) in the same words. */
+export function forUser(err: unknown): never {
+  if (err instanceof CliError) throw err;
+  if (err instanceof LynxError) throw registryErrorForUser(err);
+  throw err;
 }

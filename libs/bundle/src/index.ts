@@ -6,7 +6,7 @@ export * from './hash-file';
 export * from './walk';
 export * from './bundle';
 export * from './data-snapshot';
-export { type RegistryEndpoint, sendJson } from './transfer/http';
+export { type RegistryEndpoint, type RegistryTarget, clientOf } from './transfer/http';
 export * from './transfer/pull';
 export * from './transfer/push';
 export * from './dvc';

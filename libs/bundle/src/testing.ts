@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { RegistryEndpoint } from './transfer/http';
+import type { RegistryTarget } from './transfer/http';
 import { pushBundle, type VersionFields } from './transfer/push';
 
 /**
@@ -20,7 +20,7 @@ export async function makeBundleDir(files: Record<string, string | Buffer>, pref
 }
 
 /** Test fixture: pushes a one-file bundle of random bytes, so every call is a version of its own digest. */
-export async function pushRandomVersion(registry: RegistryEndpoint, model: string, fields: VersionFields = {}): Promise<string> {
+export async function pushRandomVersion(registry: RegistryTarget, model: string, fields: VersionFields = {}): Promise<string> {
   const dir = await makeBundleDir({ 'weights.bin': randomBytes(32) }, 'lynx-random-version-');
   try {
     return (await pushBundle(registry, model, dir, fields)).digest;

@@ -1,108 +1,49 @@
 import { pullBundle, pushBundle } from '@lynx/bundle';
-import { LynxError, UpstreamUnavailableError, type TrafficPlan } from '@lynx/schema';
+import { RegistryClient, type AuditEntry, type RegistryClientOptions, type TrafficRecord, type VersionRecord } from '@lynx/registry-client';
+import type { TrafficPlan } from '@lynx/schema';
 import type { VerdictBody } from './verdict';
 
-export interface RegistryVersion {
-  model: string;
-  digest: string;
-  semver: string | null;
-  aliases: string[];
-  lineage: { parent_digest?: string; data: Array<{ name: string; digest: string }> } & Record<string, unknown>;
-  [key: string]: unknown;
-}
-
-export interface TrafficPlanState {
-  model: string;
-  revision: number;
-  plan: TrafficPlan;
-}
-
-export interface AuditEntry {
-  id: number;
-  action: string;
-  model: string | null;
-  digest: string | null;
-  reason: string | null;
-  after: unknown;
-}
+export type RegistryVersion = VersionRecord;
+export type TrafficPlanState = TrafficRecord;
+export type { AuditEntry };
 
 /**
- * The registry calls the gate makes (REST, bearer token). Errors come back as LynxError with the
- * registry's stable code and status, so callers can tell `verdict_required` from a network fault.
+ * The registry calls the gate makes, in the gate's words, on the one registry client (a class so
+ * Nest can provide it). Errors come back as the named errors of libs/schema with the registry's
+ * stable code and status, so callers can tell `verdict_required` from a network fault.
  */
 export class GateRegistryClient {
-  private readonly base: string;
+  readonly client: RegistryClient;
 
-  constructor(url: string, private readonly token?: string) {
-    this.base = url.replace(/\/+$/, '');
-  }
-
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = {};
-    if (this.token) headers.authorization = `Bearer ${this.token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    let res: Response;
-    try {
-      res = await fetch(`${this.base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    } catch (err) {
-      throw new UpstreamUnavailableError(`registry unreachable at ${this.base}: ${(err as Error).message}`, { url: this.base });
-    }
-    const text = await res.text();
-    const json = text ? JSON.parse(text) : undefined;
-    if (!res.ok) {
-      const e = json?.error;
-      throw new LynxError(e?.code ?? 'upstream_unavailable', e?.message ?? `registry answered ${res.status}`, res.status, e?.details);
-    }
-    return json as T;
-  }
-
-  private m(model: string): string {
-    return `/v1/models/${encodeURIComponent(model)}`;
+  constructor(url: string, token?: string | null, opts: Omit<RegistryClientOptions, 'url' | 'token'> = {}) {
+    this.client = new RegistryClient({ ...opts, url, token });
   }
 
   version(model: string, ref: string): Promise<RegistryVersion> {
-    return this.call('GET', `${this.m(model)}/versions/${encodeURIComponent(ref)}`);
+    return this.client.version(model, ref);
   }
 
-  async versions(model: string): Promise<RegistryVersion[]> {
-    const out: RegistryVersion[] = [];
-    let cursor: string | null = null;
-    do {
-      const q: string = cursor ? `?limit=200&cursor=${encodeURIComponent(cursor)}` : '?limit=200';
-      const page: { items: RegistryVersion[]; next_cursor: string | null } = await this.call('GET', `${this.m(model)}/versions${q}`);
-      out.push(...page.items);
-      cursor = page.next_cursor;
-    } while (cursor);
-    return out;
+  versions(model: string): Promise<RegistryVersion[]> {
+    return this.client.allVersions(model);
   }
 
   /** The production digest, or null when the model line has none yet. */
-  async production(model: string): Promise<string | null> {
-    try {
-      return (await this.version(model, 'production')).digest;
-    } catch (err) {
-      if (err instanceof LynxError && err.status === 404 && err.code !== 'model_not_found') return null;
-      throw err;
-    }
+  production(model: string): Promise<string | null> {
+    return this.client.production(model);
   }
 
   recordVerdict(model: string, verdict: VerdictBody): Promise<{ id: string; passed: boolean }> {
-    return this.call('POST', `${this.m(model)}/verdicts`, verdict);
+    return this.client.recordVerdict(model, verdict);
   }
 
   /** A recorded verdict as the registry keeps it (with its source and the registry's own recomputation). */
   verdict(model: string, id: string): Promise<Record<string, unknown>> {
-    return this.call('GET', `${this.m(model)}/verdicts/${encodeURIComponent(id)}`);
+    return this.client.verdict(model, id);
   }
 
   /** The model's current registered baseline (without its outcomes), or null when none is registered. */
-  async currentBaseline(model: string): Promise<{ digest: string; eval_set_digest: string; outcomes_digest: string } | null> {
-    try {
-      return await this.call('GET', `${this.m(model)}/baselines/current`);
-    } catch (err) {
-      if (err instanceof LynxError && err.status === 404 && err.code !== 'model_not_found') return null;
-      throw err;
-    }
+  currentBaseline(model: string): Promise<{ digest: string; eval_set_digest: string; outcomes_digest: string } | null> {
+    return this.client.currentBaseline(model);
   }
 
   /**
@@ -115,41 +56,41 @@ export class GateRegistryClient {
     if (!items) return this.recordVerdict(model, verdict);
     const registered = await this.currentBaseline(model);
     const same = registered && registered.eval_set_digest === verdict.eval_set_digest && registered.outcomes_digest === verdict.baseline_outcomes_digest;
-    return this.call('POST', `${this.m(model)}/verdicts`, { ...verdict, items, ...(same ? { registered_baseline_digest: registered.digest } : {}) });
+    return this.client.recordVerdict(model, { ...verdict, items, ...(same ? { registered_baseline_digest: registered.digest } : {}) });
   }
 
   promote(model: string, body: { digest: string; semver: string; verdict_id: string; reason: string }): Promise<{ digest: string; semver: string }> {
-    return this.call('POST', `${this.m(model)}/promote`, body);
+    return this.client.promote(model, body);
   }
 
   addEvaluation(model: string, ref: string, result: unknown): Promise<unknown> {
-    return this.call('POST', `${this.m(model)}/versions/${encodeURIComponent(ref)}/evaluations`, result);
+    return this.client.addEvaluation(model, ref, result);
   }
 
   traffic(model: string): Promise<TrafficPlanState> {
-    return this.call('GET', `/v1/traffic/${encodeURIComponent(model)}`);
+    return this.client.traffic(model);
   }
 
   putTraffic(model: string, plan: TrafficPlan, reason: string, expectedRevision?: number): Promise<TrafficPlanState> {
-    return this.call('PUT', `/v1/traffic/${encodeURIComponent(model)}`, { plan, reason, ...(expectedRevision === undefined ? {} : { expected_revision: expectedRevision }) });
+    return this.client.putTraffic(model, { plan, reason, ...(expectedRevision === undefined ? {} : { expected_revision: expectedRevision }) });
   }
 
   /** The plan's changes, oldest first, each with its reason. */
   async trafficHistory(model: string): Promise<Array<{ revision: number; plan: TrafficPlan; reason: string | null }>> {
-    return (await this.call<{ changes: Array<{ revision: number; plan: TrafficPlan; reason: string | null }> }>('GET', `/v1/traffic/${encodeURIComponent(model)}/history`)).changes;
+    return this.client.trafficHistory(model);
   }
 
-  async audit(model: string): Promise<AuditEntry[]> {
-    return (await this.call<{ entries: AuditEntry[] }>('GET', `/v1/audit?model=${encodeURIComponent(model)}`)).entries;
+  audit(model: string): Promise<AuditEntry[]> {
+    return this.client.audit({ model });
   }
 
   /** Downloads `<model>@<ref>` into `dir` (new or empty), verified blob by blob and as a bundle. */
   async pull(model: string, ref: string, dir: string): Promise<string> {
-    return (await pullBundle({ url: this.base, token: this.token }, model, ref, dir)).digest;
+    return (await pullBundle(this.client, model, ref, dir)).digest;
   }
 
   /** Uploads the blobs of a bundle folder and registers it; returns the version's digest. */
   async push(model: string, dir: string, lineage: Record<string, unknown> = { data: [] }): Promise<string> {
-    return (await pushBundle({ url: this.base, token: this.token }, model, dir, { lineage })).digest;
+    return (await pushBundle(this.client, model, dir, { lineage })).digest;
   }
 }

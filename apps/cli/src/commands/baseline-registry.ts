@@ -39,7 +39,7 @@ interface RegisterOpts {
 export async function registerBaseline(model: string, opts: RegisterOpts): Promise<void> {
   const body = await baselineRegistration(opts.baseline, opts.evalSet, opts.reason);
   const client = new RegistryClient();
-  const res = await client.json<{ digest: string; previous_digest: string | null; actor: string; buckets: Array<{ gating: boolean }> }>('POST', `/v1/models/${model}/baselines`, body);
+  const res = await client.postBaseline<{ digest: string; previous_digest: string | null; actor: string; buckets: Array<{ gating: boolean }> }>(model, body);
   if (opts.json) return out(JSON.stringify(res, null, 2));
   const gating = res.buckets.filter((b) => b.gating).length;
   out(`baseline of ${model}: ${res.previous_digest ?? '(none)'} → ${res.digest}\n  ${body.items.length} items, ${gating} gating of ${res.buckets.length} buckets, tolerance ${body.tolerance}, alpha ${body.alpha}; by ${res.actor}`);
@@ -52,7 +52,7 @@ export function registerBaselineRegistryCommands(baseline: Command): void {
     .description("the model's current registered baseline (the one the registry recomputes verdicts against)")
     .option('--json', 'the record as JSON')
     .action(async (model: string, opts: { json?: boolean }) => {
-      const b = await new RegistryClient().json<any>('GET', `/v1/models/${model}/baselines/current`);
+      const b = await new RegistryClient().baseline<any>(model);
       if (opts.json) return out(JSON.stringify(b, null, 2));
       const gating = b.buckets.filter((x: { gating: boolean }) => x.gating).map((x: { name: string }) => x.name);
       out(
@@ -73,7 +73,7 @@ export function registerBaselineRegistryCommands(baseline: Command): void {
     .description("every registered baseline of the model, oldest first: who, when, why")
     .option('--json', 'the records as JSON')
     .action(async (model: string, opts: { json?: boolean }) => {
-      const { baselines } = await new RegistryClient().json<{ baselines: any[] }>('GET', `/v1/models/${model}/baselines`);
+      const baselines = await new RegistryClient().baselines<any>(model);
       if (opts.json) return out(JSON.stringify(baselines, null, 2));
       out(table(['AT', 'DIGEST', 'PREVIOUS', 'TOLERANCE', 'BY', 'ROLE', 'REASON'], baselines.map((b) => [b.at, short(b.digest), short(b.previous_digest), b.tolerance, b.actor, b.role, b.reason])));
     });

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startCliRegistry, lynx, type CliRegistry } from '../testing/cli-registry';
 import { allServed } from '../registry/served-pages';
+import { RegistryClient } from '../registry-client';
 
 const MODEL = 'tutor';
 
@@ -44,14 +45,17 @@ describe('lynx costs and lynx served against a running registry', () => {
   afterAll(() => env?.close());
 
   it('follows the served cursor page by page', async () => {
-    const pages: string[] = [];
-    const rows = await allServed(async (path) => {
-      pages.push(path);
-      return call('GET', path);
+    const pages: Array<string | null> = [];
+    const client = new RegistryClient(env.registry.url);
+    const rows = await allServed({
+      served: (model, page) => {
+        pages.push(page?.cursor ?? null);
+        return client.served(model, page);
+      },
     }, MODEL, 1);
     expect(rows.map((r) => r.digest)).toEqual([digests.b, digests.a]);
     expect(pages).toHaveLength(2);
-    expect(pages[1]).toMatch(/[?&]cursor=/);
+    expect(pages[1]).toEqual(expect.any(String));
     const printed = await lynx('served', MODEL);
     expect(printed).toContain(digests.a.slice(7, 19));
     expect(printed).toContain(digests.b.slice(7, 19));

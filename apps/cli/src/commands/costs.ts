@@ -1,9 +1,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
-import { request } from 'undici';
-import { serviceUrl, versionAccuracy } from '@lynx/schema';
-import { serviceCliError, unreachableCliError } from '../error-hints';
+import { versionAccuracy } from '@lynx/schema';
+import { RegistryClient } from '../registry-client';
 import { allServed } from '../registry/served-pages';
 import { buildCostRows, formatCostMarkdown, formatCostTable, type CostVersion } from '../costs/costs-table';
 import { fetchLiveUsage } from '../costs/live-usage';
@@ -21,10 +20,9 @@ export function registerCostsCommands(program: Command): void {
     .option('--md <file>', 'also write the table as Markdown (e.g. docs/COSTS.md)')
     .option('--json', 'print the rows as JSON')
     .action(async (model: string, opts: { md?: string; json?: boolean }) => {
-      const base = serviceUrl('registry');
-      const token = process.env.LYNX_TOKEN;
-      const versions = await listVersions(base, token, model);
-      const served = await allServed((path) => getJson(base, token, path), model);
+      const client = new RegistryClient();
+      const versions = await listVersions(client, model);
+      const served = await allServed(client, model);
       const live = await fetchLiveUsage(model);
       const rows = buildCostRows(versions, served, live);
       let wrote = false;
@@ -44,22 +42,13 @@ async function writeIfChanged(path: string, text: string): Promise<boolean> {
 }
 
 /** Every version, in the list's order; each read in full (`GET …/versions/{digest}`) for its evaluations. */
-async function listVersions(base: string, token: string | undefined, model: string): Promise<CostVersion[]> {
-  const digests: string[] = [];
-  let cursor: string | null = null;
-  do {
-    const q: string = cursor ? `?cursor=${encodeURIComponent(cursor)}` : '';
-    const page = await getJson<{ items: Array<{ digest: string }>; next_cursor: string | null }>(base, token, `/v1/models/${encodeURIComponent(model)}/versions${q}`);
-    digests.push(...page.items.map((v) => v.digest));
-    cursor = page.next_cursor;
-  } while (cursor);
+async function listVersions(client: RegistryClient, model: string): Promise<CostVersion[]> {
+  const digests = (await client.allVersions(model)).map((v) => v.digest);
   const out: CostVersion[] = new Array(digests.length);
   // A few reads at a time: list items carry no evaluations, and a model may have many versions.
   let next = 0;
   const worker = async () => {
-    for (let i = next++; i < digests.length; i = next++) {
-      out[i] = toCostVersion(await getJson(base, token, `/v1/models/${encodeURIComponent(model)}/versions/${encodeURIComponent(digests[i])}`));
-    }
+    for (let i = next++; i < digests.length; i = next++) out[i] = toCostVersion(await client.version(model, digests[i]));
   };
   await Promise.all(Array.from({ length: Math.min(8, digests.length) }, worker));
   return out;
@@ -72,24 +61,4 @@ async function listVersions(base: string, token: string | undefined, model: stri
 export function toCostVersion(raw: unknown): CostVersion {
   const v = raw as Record<string, any>;
   return { digest: String(v.digest), semver: v.semver ?? null, aliases: v.aliases ?? [], accuracy: versionAccuracy(v) };
-}
-
-async function getJson<T>(base: string, token: string | undefined, path: string): Promise<T> {
-  let res;
-  try {
-    res = await request(new URL(path, base), { headers: { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) } });
-  } catch (err) {
-    throw unreachableCliError('registry', base, 'LYNX_REGISTRY_URL', err);
-  }
-  const text = await res.body.text();
-  if (res.statusCode >= 400) {
-    let e: { code?: string; message?: string; details?: unknown } | undefined;
-    try {
-      e = JSON.parse(text).error;
-    } catch {
-      // not the Lynx error shape: the status says enough
-    }
-    throw serviceCliError('registry', res.statusCode, e?.code, e?.message ?? `GET ${path}: ${text.slice(0, 200)}`, e?.details);
-  }
-  return JSON.parse(text) as T;
 }

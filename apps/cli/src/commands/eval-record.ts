@@ -34,11 +34,11 @@ export function registerEvalRecordCommands(program: Command): void {
       const { model, ref } = parseModelRef(modelRef);
       const result = await readResult(file);
       const client = new RegistryClient();
-      const version = await client.json<{ digest: string }>('GET', `/v1/models/${model}/versions/${encodeURIComponent(ref)}`);
+      const version = await client.version(model, ref);
       if (version.digest !== result.model_digest) {
         throw new CliError(`${file} evaluates ${result.model_digest}, but ${modelRef} is ${version.digest}\n  → record it on ${model}@${result.model_digest}`);
       }
-      const recorded = await client.json<Record<string, any>>('POST', `/v1/models/${model}/versions/${version.digest}/evaluations`, result);
+      const recorded: Record<string, any> = await client.addEvaluation(model, version.digest, result);
       process.stdout.write(
         opts.json
           ? `${JSON.stringify(recorded, null, 2)}\n`

@@ -6,9 +6,6 @@ import { findRequest } from '../registry/request-lookup';
 
 const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 
-const lineagePath = (model: string, ref: string, at?: string) =>
-  `/v1/lineage/${encodeURIComponent(model)}/${encodeURIComponent(ref)}${at ? `?at=${encodeURIComponent(at)}` : ''}`;
-
 /**
  * `lynx lineage <model>@<ref>`: where a version came from and everything that involved it, and why
  * it is serving. `lynx lineage request <request id>`: which version answered a request (from the
@@ -25,7 +22,7 @@ export function registerLineageCommands(program: Command): void {
       const client = new RegistryClient();
       if (requestId === undefined) {
         const { model, ref } = parseModelRef(target);
-        const lineage = await client.json('GET', lineagePath(model, ref, opts.at));
+        const lineage = await client.lineage(model, ref, opts.at);
         out(opts.json ? JSON.stringify(lineage, null, 2) : renderLineage(lineage));
         return;
       }
@@ -39,7 +36,7 @@ export function registerLineageCommands(program: Command): void {
         throw new CliError(`request ${requestId} not found in the inference stream (${found.scanned} events read)`, EXIT.failed);
       }
       const e = found.served;
-      const lineage = await client.json<any>('GET', lineagePath(e.model, e.digest, e.time));
+      const lineage = await client.lineage<any>(e.model, e.digest, e.time);
       const request = { request_id: requestId, time: e.time, model: e.model, digest: e.digest, arm: e.arm, role: e.role, status: e.status, shadows: found.shadows.map((x) => ({ digest: x.digest, arm: x.arm })) };
       if (opts.json) {
         out(JSON.stringify({ request, lineage }, null, 2));

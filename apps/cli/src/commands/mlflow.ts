@@ -7,16 +7,10 @@ import { mlflowClient, mlflowCliError } from '../mlflow/tracking-uri';
 async function lynxState(model: string): Promise<LynxModelState> {
   const client = new RegistryClient();
   const state: LynxModelState = { versions: [], aliases: {} };
-  let cursor: string | null = null;
-  do {
-    const q = new URLSearchParams({ limit: '500', ...(cursor ? { cursor } : {}) });
-    const page: { items: any[]; next_cursor: string | null } = await client.json('GET', `/v1/models/${encodeURIComponent(model)}/versions?${q}`);
-    for (const v of page.items) {
-      state.versions.push({ digest: v.digest, semver: v.semver, ...(v.lineage?.mlflow ? { mlflow: v.lineage.mlflow } : {}) });
-      for (const alias of v.aliases ?? []) state.aliases[alias] = v.digest;
-    }
-    cursor = page.next_cursor;
-  } while (cursor);
+  for (const v of await client.allVersions(model)) {
+    state.versions.push({ digest: v.digest, semver: v.semver, ...(v.lineage?.mlflow ? { mlflow: v.lineage.mlflow } : {}) });
+    for (const alias of v.aliases ?? []) state.aliases[alias] = v.digest;
+  }
   return state;
 }
 

@@ -75,7 +75,7 @@ export function registerRegistryCommands(program: Command): void {
     .command('models')
     .description('list models')
     .action(async () => {
-      const { models } = await new RegistryClient().json<{ models: any[] }>('GET', '/v1/models');
+      const { models } = await new RegistryClient().listModels();
       out(table(['MODEL', 'VERSIONS', 'PRODUCTION', 'LATEST'], models.map((m) => [m.name, m.version_count, short(m.production_digest), short(m.latest_digest)])));
     });
 
@@ -87,9 +87,7 @@ export function registerRegistryCommands(program: Command): void {
     .option('--status <status>', 'registered | production | superseded | rolled_back')
     .option('--limit <n>', 'page size', '50')
     .action(async (model: string, opts: { alias?: string; tag?: string; status?: string; limit: string }) => {
-      const q = new URLSearchParams({ limit: opts.limit });
-      for (const k of ['alias', 'tag', 'status'] as const) if (opts[k]) q.set(k, opts[k] as string);
-      const page = await new RegistryClient().json<{ items: any[]; next_cursor: string | null }>('GET', `/v1/models/${model}/versions?${q}`);
+      const page = await new RegistryClient().versions(model, { limit: opts.limit, alias: opts.alias, tag: opts.tag, status: opts.status });
       out(
         table(
           ['DIGEST', 'SEMVER', 'STATUS', 'ALIASES', 'SIZE', 'CREATED', 'BY'],
@@ -103,7 +101,7 @@ export function registerRegistryCommands(program: Command): void {
     .description('everything about one version: lineage, aliases, evaluations, verdicts, serving (JSON)')
     .action(async (modelRef: string) => {
       const { model, ref } = parseModelRef(modelRef);
-      out(JSON.stringify(await new RegistryClient().json('GET', `/v1/models/${model}/versions/${encodeURIComponent(ref)}`), null, 2));
+      out(JSON.stringify(await new RegistryClient().version(model, ref), null, 2));
     });
 
   program
@@ -114,10 +112,10 @@ export function registerRegistryCommands(program: Command): void {
     .action(async (modelRef: string, semver: string, opts: { reason: string; verdict?: string }) => {
       const { model, ref } = parseModelRef(modelRef);
       const client = new RegistryClient();
-      const version = await client.json<{ digest: string }>('GET', `/v1/models/${model}/versions/${encodeURIComponent(ref)}`);
+      const digest = await client.resolve(model, ref);
       if (!opts.verdict && isDevSemver(semver)) process.stderr.write(DEV_BYPASS_WARNING);
-      const res = await client.json<{ digest: string; move: any }>('POST', `/v1/models/${model}/promote`, {
-        digest: version.digest,
+      const res = await client.promote(model, {
+        digest,
         semver,
         reason: opts.reason,
         ...(opts.verdict ? { verdict_id: opts.verdict } : {}),
@@ -130,7 +128,7 @@ export function registerRegistryCommands(program: Command): void {
     .description('move production back to <ref>, or to the previous production version')
     .requiredOption('--reason <text>', 'why, for the audit log')
     .action(async (model: string, ref: string | undefined, opts: { reason: string }) => {
-      const res = await new RegistryClient().json<{ digest: string; move: any }>('POST', `/v1/models/${model}/rollback`, {
+      const res = await new RegistryClient().rollback(model, {
         reason: opts.reason,
         ...(ref ? { to: ref } : {}),
       });
@@ -141,7 +139,7 @@ export function registerRegistryCommands(program: Command): void {
     .command('history <model> [alias]')
     .description('every move of an alias (default production): when, from, to, who, why')
     .action(async (model: string, alias = 'production') => {
-      const { moves } = await new RegistryClient().json<{ moves: any[] }>('GET', `/v1/models/${model}/aliases/${alias}/history`);
+      const moves: any[] = await new RegistryClient().aliasHistory(model, alias);
       out(
         table(
           ['AT', 'KIND', 'FROM', 'TO', 'SEMVER', 'ACTOR', 'ROLE', 'VERDICT', 'REASON'],
@@ -156,7 +154,7 @@ export function registerRegistryCommands(program: Command): void {
     .option('--json', 'print machine-readable JSON')
     .action(async (model: string, opts: { json?: boolean }) => {
       const client = new RegistryClient();
-      const versions = await allServed((path) => client.json('GET', path), model);
+      const versions = await allServed(client, model);
       const live = await fetchLiveUsage(model);
       const rows = await servedRows(client, model, versions, live);
       if (opts.json) {

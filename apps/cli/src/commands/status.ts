@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { PORTS, type AppName } from '@lynx/schema';
 import { EXIT } from '../exit';
+import { RegistryClient } from '../registry-client';
 import { short, table } from '../registry/table';
 import { ServiceClient } from '../service-client';
 
@@ -80,12 +81,12 @@ export function describePlan(plan: any): string {
 const shortRef = (ref: string) => (/^sha256:[0-9a-f]{64}$/.test(ref) ? `sha256:${ref.slice(7, 19)}` : ref);
 
 async function modelState(m: any, up: Set<AppName>): Promise<ModelState> {
-  const registry = new ServiceClient('registry');
+  const registry = new RegistryClient();
   const name = encodeURIComponent(m.name);
   const quiet = <T>(p: Promise<T>) => p.catch(() => undefined);
   const [prod, traffic, canary, drift] = await Promise.all([
-    m.production_digest ? quiet(registry.json('GET', `/v1/models/${name}/versions/${m.production_digest}`)) : undefined,
-    quiet(registry.json('GET', `/v1/traffic/${name}`)),
+    m.production_digest ? quiet(registry.version(m.name, m.production_digest)) : undefined,
+    quiet(registry.traffic(m.name)),
     up.has('gate') ? quiet(new ServiceClient('gate').json('GET', `/v1/gate/canaries/${name}`)) : undefined,
     up.has('drift-worker') ? quiet(new ServiceClient('drift-worker').json('GET', `/v1/drift/reports?model=${name}&limit=1`)) : undefined,
   ]);
@@ -115,7 +116,7 @@ export async function stackStatus(): Promise<StackStatus> {
   const up = new Set(services.filter((s) => s.state === 'up').map((s) => s.service));
   let models: ModelState[] = [];
   if (up.has('registry')) {
-    const list = await new ServiceClient('registry').json<{ models: any[] }>('GET', '/v1/models').catch(() => ({ models: [] }));
+    const list: { models: any[] } = await new RegistryClient().listModels().catch(() => ({ models: [] }));
     models = await Promise.all(list.models.map((m) => modelState(m, up)));
   }
   return { services, models };

@@ -1,15 +1,10 @@
 import type { Command } from 'commander';
+import type { TagsAnswer } from '@lynx/registry-client';
 import { CliError } from '../exit';
 import { RegistryClient, parseModelRef } from '../registry-client';
 import { table } from '../registry/table';
 
-interface TagAnswer {
-  model: string;
-  digest: string;
-  tags: Record<string, string>;
-  before: Record<string, string>;
-  changed: string[];
-}
+type TagAnswer = TagsAnswer;
 
 /** `key=value` words → a map; a word without `=` is a mistake worth naming. */
 export function parseAssignments(words: string[]): Record<string, string> {
@@ -43,7 +38,7 @@ export function registerTagCommands(program: Command): void {
       const set = parseAssignments(assignments);
       const unset = opts.unset ?? [];
       if (Object.keys(set).length === 0 && unset.length === 0) throw new CliError('nothing to change: give key=value pairs to set and/or --unset <key>');
-      const answer = await new RegistryClient().json<TagAnswer>('PATCH', `/v1/models/${model}/versions/${encodeURIComponent(ref)}/tags`, {
+      const answer = await new RegistryClient().patchTags(model, ref, {
         set,
         unset,
         ...(opts.reason ? { reason: opts.reason } : {}),

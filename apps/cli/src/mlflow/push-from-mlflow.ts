@@ -90,8 +90,7 @@ export async function pushFromMlflow(registry: RegistryClient, ref: string, arti
 
 async function registeredFromRun(registry: RegistryClient, model: string, runId: string): Promise<string[]> {
   try {
-    const q = new URLSearchParams({ tag: `mlflow.run_id=${runId}`, limit: '100' });
-    const page = await registry.json<{ items: Array<{ digest: string }> }>('GET', `/v1/models/${encodeURIComponent(model)}/versions?${q}`);
+    const page = await registry.versions(model, { tag: `mlflow.run_id=${runId}`, limit: 100 });
     return page.items.map((v) => v.digest);
   } catch {
     return []; // a model not registered yet

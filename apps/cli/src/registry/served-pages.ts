@@ -1,15 +1,15 @@
-import { versionAccuracy, type LiveUsage, type LiveUsageVersion, type ServedResponse, type ServedVersion } from '@lynx/schema';
+import type { RegistryClient } from '@lynx/registry-client';
+import { versionAccuracy, type LiveUsage, type LiveUsageVersion, type ServedVersion } from '@lynx/schema';
 
 /**
  * Every row of a model's `served` answer, following `next_cursor` page by page (the registry
- * pages it, newest served first). `get` performs the GET with the caller's client and auth.
+ * pages it, newest served first).
  */
-export async function allServed(get: (path: string) => Promise<unknown>, model: string, limit = 1000): Promise<ServedVersion[]> {
+export async function allServed(client: Pick<RegistryClient, 'served'>, model: string, limit = 1000): Promise<ServedVersion[]> {
   const out: ServedVersion[] = [];
   let cursor: string | null = null;
   do {
-    const q: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
-    const page = (await get(`/v1/models/${encodeURIComponent(model)}/served?limit=${limit}${q}`)) as ServedResponse;
+    const page = await client.served(model, { limit, cursor });
     out.push(...page.versions);
     cursor = page.next_cursor;
   } while (cursor);
@@ -29,7 +29,7 @@ export type ServedRow = Omit<ServedVersion, 'first_served' | 'last_served'> & {
  * semver and accuracy are read from the registry.
  */
 export async function servedRows(
-  client: { json<T>(method: string, path: string): Promise<T> },
+  client: Pick<RegistryClient, 'findVersion'>,
   model: string,
   served: readonly ServedVersion[],
   live: LiveUsage | undefined,
@@ -40,9 +40,7 @@ export async function servedRows(
   const only = (live?.versions ?? []).filter((l) => !known.has(l.digest));
   const fresh = await Promise.all(
     only.map(async (l): Promise<ServedRow> => {
-      const v = await client
-        .json<{ semver: string | null; evaluations?: unknown; metrics?: unknown }>('GET', `/v1/models/${encodeURIComponent(model)}/versions/${l.digest}`)
-        .catch(() => undefined);
+      const v = await client.findVersion(model, l.digest).catch(() => undefined);
       return {
         digest: l.digest,
         semver: v?.semver ?? null,

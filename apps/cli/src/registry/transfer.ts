@@ -2,9 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import { pullBundle as pull, pushBundle as push } from '@lynx/bundle';
-import { LynxError } from '@lynx/schema';
 import { CliError, EXIT } from '../exit';
-import { registryCliError, type RegistryClient } from '../registry-client';
+import { forUser, type RegistryClient } from '../registry-client';
 
 export interface PushOptions {
   model: string;
@@ -62,11 +61,6 @@ function progress(label: string) {
   return { onStart: (total: number) => (bar = progressBar(label, total)), onBytes: (n: number) => bar?.tick(n), stop: () => bar?.stop() };
 }
 
-function forUser(err: unknown): never {
-  if (err instanceof LynxError) throw registryCliError(err.code, err.message, err.details);
-  throw err;
-}
-
 /** Hashes the bundle, uploads the blobs the registry lacks, registers the version with its lineage. */
 export async function pushBundle(client: RegistryClient, dir: string, opts: PushOptions): Promise<PushResult> {
   const run = await readRunRecord(dir);
@@ -107,11 +101,11 @@ export async function pushBundle(client: RegistryClient, dir: string, opts: Push
   const bar = progress('upload');
   let pushed;
   try {
-    pushed = await push(client.endpoint, opts.model, dir, fields, bar).catch(forUser);
+    pushed = await push(client, opts.model, dir, fields, bar).catch(forUser);
   } finally {
     bar.stop();
   }
-  const stored = await client.json<{ tags: Record<string, string> }>('GET', `/v1/models/${opts.model}/versions/${pushed.digest}`);
+  const stored = await client.version(opts.model, pushed.digest);
   return { ...pushed, ...keptTags(tags, stored.tags) };
 }
 
@@ -138,7 +132,7 @@ export function keptTags(asked: Record<string, string>, stored: Record<string, s
 export async function pullBundle(client: RegistryClient, model: string, ref: string, dir: string): Promise<{ digest: string; files: number }> {
   const bar = progress('download');
   try {
-    return await pull(client.endpoint, model, ref, dir, bar).catch(forUser);
+    return await pull(client, model, ref, dir, bar).catch(forUser);
   } finally {
     bar.stop();
   }

@@ -1,4 +1,4 @@
-import type { ServicesClient } from './services.client';
+import { ServicesClient } from './services.client';
 
 const e = encodeURIComponent;
 
@@ -8,22 +8,24 @@ const e = encodeURIComponent;
  */
 export function endpoints(client: ServicesClient, token: string | null) {
   const get = <T = any>(service: Parameters<ServicesClient['call']>[0], path: string) => client.call<T>(service, token, 'GET', path);
+  const registry = client.registry(token);
+  const params = (query: string) => Object.fromEntries(new URLSearchParams(query));
   return {
-    // registry
-    models: () => get('registry', '/v1/models'),
-    versions: (model: string, query: string) => get('registry', `/v1/models/${e(model)}/versions${query}`),
-    version: (model: string, ref: string) => get('registry', `/v1/models/${e(model)}/versions/${e(ref)}`),
-    manifest: (model: string, ref: string) => get('registry', `/v1/models/${e(model)}/versions/${e(ref)}/manifest`),
-    lineage: (model: string, ref: string) => get('registry', `/v1/lineage/${e(model)}/${e(ref)}`),
-    aliasHistory: (model: string, alias: string) => get('registry', `/v1/models/${e(model)}/aliases/${e(alias)}/history`),
-    served: (model: string, cursor?: string) => get('registry', `/v1/models/${e(model)}/served?limit=1000${cursor ? `&cursor=${e(cursor)}` : ''}`),
+    // registry, through the one registry client
+    models: () => registry.listModels(),
+    versions: (model: string, query: string): Promise<any> => registry.versions(model, params(query)),
+    version: (model: string, ref: string): Promise<any> => registry.version(model, ref),
+    manifest: (model: string, ref: string) => registry.manifest(model, ref),
+    lineage: (model: string, ref: string) => registry.lineage<any>(model, ref),
+    aliasHistory: async (model: string, alias: string) => ({ model, alias, moves: await registry.aliasHistory(model, alias) }),
+    served: (model: string, cursor?: string) => registry.served(model, { limit: 1000, cursor }),
     /** At most SERVED_DIGESTS_MAX digests (the registry refuses more with too_many_digests). */
-    servedOf: (model: string, digests: readonly string[]) => get('registry', `/v1/models/${e(model)}/served?${digests.map((d) => `digest=${e(d)}`).join('&')}`),
-    verdict: (model: string, id: string) => get('registry', `/v1/models/${e(model)}/verdicts/${e(id)}`),
-    audit: (query: string) => get('registry', `/v1/audit${query}`),
-    registryPlan: (model: string) => client.optional('registry', token, `/v1/traffic/${e(model)}`),
-    planHistory: (model: string) => get('registry', `/v1/traffic/${e(model)}/history`),
-    rollback: (model: string, body: { to?: string; reason: string }) => client.call('registry', token, 'POST', `/v1/models/${e(model)}/rollback`, body),
+    servedOf: (model: string, digests: readonly string[]) => registry.servedOf(model, digests),
+    verdict: (model: string, id: string): Promise<any> => registry.verdict(model, id),
+    audit: (query: string) => registry.auditPage(params(query)),
+    registryPlan: (model: string) => ServicesClient.orNone(registry.traffic(model)),
+    planHistory: async (model: string) => ({ model, changes: await registry.trafficHistory(model) }),
+    rollback: (model: string, body: { to?: string; reason: string }) => registry.rollback(model, body),
     // router
     routerPlan: (model: string) => client.optional('router', token, `/v1/traffic/${e(model)}`),
     putPlan: (model: string, body: { plan: unknown; expected_revision?: number; reason: string }) => client.call('router', token, 'PUT', `/v1/traffic/${e(model)}`, body),

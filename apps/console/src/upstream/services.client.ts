@@ -1,5 +1,6 @@
 import { ServiceError } from './service-error';
-import { URL_VARIABLES, UpstreamUnavailableError } from '@lynx/schema';
+import { RegistryClient, bearer, isUnreachable, registryErrorParts } from '@lynx/registry-client';
+import { URL_VARIABLES, UpstreamUnavailableError, type LynxError } from '@lynx/schema';
 import type { ConsoleConfig } from '../console-config';
 
 export type Service = 'registry' | 'router' | 'gate' | 'drift' | 'cost';
@@ -18,7 +19,27 @@ const URL_VARIABLE: Record<Service, string> = {
  * followed in one place.
  */
 export class ServicesClient {
-  constructor(private readonly config: ConsoleConfig) {}
+  private readonly registryClient: RegistryClient;
+
+  constructor(private readonly config: ConsoleConfig) {
+    this.registryClient = new RegistryClient({ url: config.registryUrl, token: null, timeoutMs: 15_000, mapError: (err) => this.registryError(err) });
+  }
+
+  /** The one registry client, acting as the signed-in user. */
+  registry(token: string | null): RegistryClient {
+    return this.registryClient.as(bearer(token ?? undefined));
+  }
+
+  /** The registry's errors in the console's words: what it answered, passed on unchanged. */
+  private registryError(err: LynxError): Error {
+    if (isUnreachable(err)) {
+      const cause = (err.details as { cause?: string }).cause;
+      return new UpstreamUnavailableError(`the registry at ${this.baseOf('registry')} did not answer (${cause}); start it or set ${URL_VARIABLE.registry}`, { service: 'registry' });
+    }
+    const said = registryErrorParts(err);
+    const details = said.details ?? err.details;
+    return new ServiceError(said.status ?? err.status, said.code ?? err.code, `registry: ${said.message}`, { service: 'registry', ...(details === undefined ? {} : { details }) });
+  }
 
   baseOf(service: Service): string {
     return { registry: this.config.registryUrl, router: this.config.routerUrl, gate: this.config.gateUrl, drift: this.config.driftUrl, cost: this.config.costUrl }[service];
@@ -53,6 +74,14 @@ export class ServicesClient {
       throw new ServiceError(res.status, typeof e?.code === 'string' ? e.code : `http_${res.status}`, `${service}: ${typeof e?.message === 'string' ? e.message : text.slice(0, 300) || res.statusText}`, { service, ...(e?.details === undefined ? {} : { details: e.details }) });
     }
     return json as T;
+  }
+
+  /** Like call, but a 404 is an answer (undefined), not an error: "no plan", "no canary". */
+  static async orNone<T>(answer: Promise<T>): Promise<T | undefined> {
+    return answer.catch((err) => {
+      if (err instanceof ServiceError && err.status === 404) return undefined;
+      throw err;
+    });
   }
 
   /** Like call, but a 404 is an answer (undefined), not an error: "no plan", "no canary". */

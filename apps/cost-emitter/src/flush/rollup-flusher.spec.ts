@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { UsageRollupRequest } from '@lynx/schema';
 import { usageRollupRequestSchema } from '@lynx/schema';
-import { RegistryHttpError } from '../registry/registry-client';
+import { VersionNotFoundError } from '@lynx/schema';
 import { RollupStore } from '../rollup/rollup-store';
 import type { PricedEvent } from '../pricing/price-event';
 import { RollupFlusher, type CostRollupEvent } from './rollup-flusher';
@@ -46,7 +46,7 @@ describe('RollupFlusher', () => {
       store,
       {
         postUsage: async (_model, digest, body) => {
-          if (digest.endsWith('f'.repeat(64))) throw new RegistryHttpError(404, '{"error":{"code":"version_not_found"}}', 'POST');
+          if (digest.endsWith('f'.repeat(64))) throw new VersionNotFoundError('no such version');
           if (!registryUp) throw new Error('connect ECONNREFUSED');
           posted.set(body.rollup_id, usageRollupRequestSchema.parse(body));
         },

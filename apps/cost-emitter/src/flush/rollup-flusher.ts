@@ -1,5 +1,4 @@
-import type { UsageRollupRequest } from '@lynx/schema';
-import { RegistryHttpError } from '../registry/registry-client';
+import { LynxError, type UsageRollupRequest } from '@lynx/schema';
 import { toUsageRequest, unflushedPart, usdPer1kTokens, type Rollup } from '../rollup/rollup';
 import type { RollupStore } from '../rollup/rollup-store';
 
@@ -67,7 +66,8 @@ export class RollupFlusher {
         await this.targets.postUsage(rollup.model, rollup.digest, toUsageRequest(rollup));
       } catch (err) {
         error = err as Error;
-        outcome = err instanceof RegistryHttpError && err.status >= 400 && err.status < 500 ? 'rejected' : 'failed';
+        // The registry refused this rollup (4xx): sending it again would not help. Anything else is retried.
+        outcome = err instanceof LynxError && err.status >= 400 && err.status < 500 ? 'rejected' : 'failed';
       }
       if (outcome !== 'failed') {
         await this.targets.publish?.(event, event.rollup_id);

@@ -1,4 +1,4 @@
-import { request } from 'undici';
+import { RegistryClient as Client } from '@lynx/registry-client';
 import { versionAccuracy, type UsageRollupRequest } from '@lynx/schema';
 
 /** A version as the cost emitter and `lynx costs` read it from the registry (extra fields ignored). */
@@ -12,72 +12,27 @@ export interface RegistryVersion {
   accuracy: number | null;
 }
 
-export class RegistryHttpError extends Error {
-  constructor(readonly status: number, readonly body: string, what: string) {
-    super(`registry answered ${status} to ${what}: ${body.slice(0, 300)}`);
-    this.name = 'RegistryHttpError';
-  }
-}
-
 /**
- * Plain REST client of the registry (LYNX_REGISTRY_URL, bearer LYNX_TOKEN). The cost emitter
- * needs a version's tags/semver/accuracy and posts usage rollups; nothing more.
+ * What the cost emitter asks the registry (a version's tags, semver and accuracy; posting usage
+ * rollups), on the one registry client; a class so Nest can provide it.
  */
 export class RegistryClient {
-  constructor(private readonly baseUrl: string, private readonly token?: string, private readonly timeoutMs = 5000) {}
+  private readonly client: Client;
 
-  private async call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-    const res = await request(new URL(path, this.baseUrl), {
-      method,
-      headers: {
-        accept: 'application/json',
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
-      },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-      headersTimeout: this.timeoutMs,
-      bodyTimeout: this.timeoutMs,
-    });
-    const text = await res.body.text();
-    if (res.statusCode >= 400) throw new RegistryHttpError(res.statusCode, text, `${method} ${path}`);
-    return { status: res.statusCode, json: text ? JSON.parse(text) : undefined };
+  constructor(baseUrl: string, token?: string, timeoutMs = 5000) {
+    this.client = new Client({ url: baseUrl, token: token ?? null, timeoutMs });
   }
 
   /** One version by reference; undefined when the registry does not know it (404). */
   async version(model: string, ref: string): Promise<RegistryVersion | undefined> {
-    try {
-      const { json } = await this.call('GET', `/v1/models/${enc(model)}/versions/${enc(ref)}`);
-      return toVersion(json);
-    } catch (err) {
-      if (err instanceof RegistryHttpError && err.status === 404) return undefined;
-      throw err;
-    }
-  }
-
-  /** Every version of a model, following the cursor. */
-  async versions(model: string): Promise<RegistryVersion[]> {
-    const out: RegistryVersion[] = [];
-    let cursor: string | null = null;
-    do {
-      const q: string = cursor ? `?cursor=${enc(cursor)}` : '';
-      const { json } = await this.call('GET', `/v1/models/${enc(model)}/versions${q}`);
-      const page = json as { items?: unknown[]; next_cursor?: string | null } | unknown[];
-      const items = Array.isArray(page) ? page : (page.items ?? []);
-      out.push(...items.map(toVersion));
-      cursor = Array.isArray(page) ? null : (page.next_cursor ?? null);
-    } while (cursor);
-    return out;
+    const v = await this.client.findVersion(model, ref);
+    return v && toVersion(v);
   }
 
   /** POST a usage rollup; the registry ignores a rollup id it already has. */
-  async postUsage(model: string, digest: string, body: UsageRollupRequest): Promise<number> {
-    const { status } = await this.call('POST', `/v1/models/${enc(model)}/versions/${enc(digest)}/usage`, body);
-    return status;
+  postUsage(model: string, digest: string, body: UsageRollupRequest): Promise<number> {
+    return this.client.postUsage(model, digest, body);
   }
-}
-
-function enc(s: string): string {
-  return encodeURIComponent(s);
 }
 
 /**

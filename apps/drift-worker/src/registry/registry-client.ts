@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pullBundle } from '@lynx/bundle';
-import { LynxError, ERROR_CODES, NotFoundError, type Lineage, type ManifestFile } from '@lynx/schema';
+import { RegistryClient as Client } from '@lynx/registry-client';
+import type { Lineage, ManifestFile } from '@lynx/schema';
 
 /** The part of a registry version the drift worker reads. */
 export interface RegistryVersion {
@@ -23,7 +24,7 @@ export interface RegisterInput {
   description?: string;
 }
 
-/** What the drift worker needs from the registry (REST). */
+/** What the drift worker needs from the registry: the port its services are given (a fake in unit tests). */
 export interface RegistryClient {
   getVersion(model: string, ref: string): Promise<RegistryVersion>;
   register(model: string, input: RegisterInput): Promise<RegistryVersion>;
@@ -31,60 +32,33 @@ export interface RegistryClient {
   pull(model: string, ref: string, dir: string): Promise<string>;
 }
 
-/** The registry over HTTP with a bearer token (LYNX_TOKEN; registering needs role trainer). */
+/** That port on the one registry client (LYNX_TOKEN; registering needs role trainer). */
 export class HttpRegistryClient implements RegistryClient {
-  constructor(
-    private readonly baseUrl: string,
-    private readonly token?: string,
-  ) {}
+  private readonly client: Client;
 
-  private headers(extra: Record<string, string> = {}): Record<string, string> {
-    return { ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), ...extra };
+  constructor(baseUrl: string, token?: string) {
+    this.client = new Client({ url: baseUrl, token: token ?? null });
   }
 
-  private async request(method: string, path: string, body?: unknown, raw?: Buffer): Promise<Response> {
-    const url = new URL(path, this.baseUrl).toString();
-    try {
-      return await fetch(url, {
-        method,
-        headers: this.headers(raw ? { 'content-type': 'application/octet-stream' } : body ? { 'content-type': 'application/json' } : {}),
-        body: raw ?? (body ? JSON.stringify(body) : undefined),
-      });
-    } catch (err) {
-      throw new LynxError(ERROR_CODES.upstreamUnavailable, `registry unreachable at ${this.baseUrl}: ${(err as Error).message}`, 502);
-    }
-  }
-
-  private async fail(res: Response, what: string): Promise<never> {
-    const text = await res.text();
-    let detail = text;
-    try {
-      detail = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? text;
-    } catch {
-      // not JSON: keep the text
-    }
-    if (res.status === 404) throw new NotFoundError(`${what}: ${detail}`);
-    throw new LynxError(ERROR_CODES.upstreamUnavailable, `registry answered ${res.status} to ${what}: ${detail}`, 502);
-  }
-
-  async getVersion(model: string, ref: string): Promise<RegistryVersion> {
-    const res = await this.request('GET', `/v1/models/${encodeURIComponent(model)}/versions/${encodeURIComponent(ref)}`);
-    if (!res.ok) return this.fail(res, `version ${model}@${ref}`);
-    return (await res.json()) as RegistryVersion;
+  getVersion(model: string, ref: string): Promise<RegistryVersion> {
+    return this.client.version(model, ref);
   }
 
   async pull(model: string, ref: string, dir: string): Promise<string> {
-    return (await pullBundle({ url: this.baseUrl, token: this.token }, model, ref, dir)).digest;
+    return (await pullBundle(this.client, model, ref, dir)).digest;
   }
 
   async register(model: string, input: RegisterInput): Promise<RegistryVersion> {
     for (const f of input.files) {
-      const res = await this.request('PUT', `/v1/blobs/${f.digest}`, undefined, await readFile(join(input.dir, f.path)));
-      if (!res.ok) return this.fail(res, `blob ${f.digest}`);
+      const bytes = await readFile(join(input.dir, f.path));
+      await this.client.putBlob(f.digest, () => bytes, bytes.length);
     }
-    const body = { manifest: { files: input.files }, lineage: input.lineage, metrics: input.metrics, tags: input.tags, description: input.description };
-    const res = await this.request('POST', `/v1/models/${encodeURIComponent(model)}/versions`, body);
-    if (!res.ok) return this.fail(res, `register ${model}`);
-    return (await res.json()) as RegistryVersion;
+    return this.client.registerVersion(model, {
+      manifest: { files: input.files },
+      lineage: input.lineage,
+      ...(input.metrics ? { metrics: input.metrics } : {}),
+      ...(input.tags ? { tags: input.tags } : {}),
+      ...(input.description ? { description: input.description } : {}),
+    });
   }
 }

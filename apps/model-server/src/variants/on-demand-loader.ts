@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { sendJson, type RegistryEndpoint } from '@lynx/bundle';
 import { LynxLogger } from '@lynx/platform';
+import { RegistryClient } from '@lynx/registry-client';
 import { DIGEST_RE, LynxError, ModelNotFoundError, trafficPlanRefs, trafficPlanSchema } from '@lynx/schema';
 import { MODEL_SERVER_CONFIG, type ModelServerConfig } from '../config/model-server-config';
 import { pullFromRegistry } from './registry-pull';
@@ -28,6 +28,7 @@ export class OnDemandLoader implements OnApplicationBootstrap, OnApplicationShut
   private readonly lastUsed = new Map<string, number>();
   private timer?: NodeJS.Timeout;
   private sweeping?: Promise<string[]>;
+  private client?: RegistryClient;
 
   constructor(
     @Inject(MODEL_SERVER_CONFIG) private readonly config: ModelServerConfig,
@@ -41,12 +42,14 @@ export class OnDemandLoader implements OnApplicationBootstrap, OnApplicationShut
     this.timer.unref();
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
+    await this.client?.close();
   }
 
-  private get registry(): RegistryEndpoint {
-    return { url: this.config.registryUrl, token: this.config.registryToken };
+  private get registry(): RegistryClient {
+    this.client ??= new RegistryClient({ url: this.config.registryUrl, token: this.config.registryToken ?? null });
+    return this.client;
   }
 
   /** The variant a request names, loading a registry digest on first use. */
@@ -85,14 +88,9 @@ export class OnDemandLoader implements OnApplicationBootstrap, OnApplicationShut
 
   /** The registry model that holds `digest` (a digest names one bundle; models rarely share one). */
   private async modelOf(digest: string): Promise<string> {
-    const { models } = await sendJson<{ models: Array<{ name: string }> }>(this.registry, 'GET', '/v1/models');
+    const { models } = await this.registry.listModels();
     for (const m of models) {
-      try {
-        await sendJson(this.registry, 'GET', `/v1/models/${encodeURIComponent(m.name)}/versions/${digest}`);
-        return m.name;
-      } catch (err) {
-        if (!(err instanceof LynxError) || err.status !== 404) throw err;
-      }
+      if (await this.registry.findVersion(m.name, digest)) return m.name;
     }
     throw new ModelNotFoundError(`The model \`${digest}\` does not exist: no registry model has a version with this digest.`, { model: digest, registry: this.config.registryUrl });
   }
@@ -100,15 +98,14 @@ export class OnDemandLoader implements OnApplicationBootstrap, OnApplicationShut
   /** Every digest some traffic plan names now (the registry resolves each ref). */
   async plannedDigests(): Promise<Set<string>> {
     const out = new Set<string>();
-    const { models } = await sendJson<{ models: Array<{ name: string }> }>(this.registry, 'GET', '/v1/models');
+    const { models } = await this.registry.listModels();
     for (const m of models) {
-      const name = encodeURIComponent(m.name);
-      const record = await sendJson<{ plan: unknown }>(this.registry, 'GET', `/v1/traffic/${name}`);
+      const record = await this.registry.traffic(m.name);
       const plan = trafficPlanSchema.safeParse(record.plan);
       if (!plan.success) continue;
       for (const ref of trafficPlanRefs(plan.data)) {
         try {
-          out.add((await sendJson<{ digest: string }>(this.registry, 'GET', `/v1/models/${name}/versions/${encodeURIComponent(ref)}`)).digest);
+          out.add(await this.registry.resolve(m.name, ref));
         } catch (err) {
           if (!(err instanceof LynxError) || err.status >= 500) throw err; // registry down: unload nothing
         }

@@ -1,6 +1,7 @@
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { bundleDigest, fetchManifest, isDigest, pullBundle, type RegistryEndpoint } from '@lynx/bundle';
+import { bundleDigest, fetchManifest, isDigest, pullBundle } from '@lynx/bundle';
+import { RegistryClient } from '@lynx/registry-client';
 import { DigestMismatchError, LynxError, ModelNotFoundError, UpstreamUnavailableError, ValidationError } from '@lynx/schema';
 
 export interface RegistryPullOptions {
@@ -17,7 +18,7 @@ export interface RegistryPullOptions {
  * 502 when the registry is down.
  */
 export async function pullFromRegistry(model: string, ref: string, options: RegistryPullOptions): Promise<{ dir: string; digest: string; fresh?: boolean }> {
-  const registry: RegistryEndpoint = { url: options.registryUrl, token: options.token };
+  const registry = new RegistryClient({ url: options.registryUrl, token: options.token ?? null });
   try {
     const expected = isDigest(ref) ? ref : (await fetchManifest(registry, model, ref)).digest;
     const dir = join(options.cacheDir, expected.slice('sha256:'.length));

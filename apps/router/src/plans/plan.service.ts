@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { LYNX_CONFIG, LynxLogger, LynxNames, NatsService, ReadinessRegistry, UpstreamAllowlist, servingCheck, type LynxConfig, type UpstreamRules } from '@lynx/platform';
+import { RegistryClient, type PutTrafficBody, type TrafficRecord } from '@lynx/registry-client';
 import { ERROR_CODES, LynxError, trafficPlanSchema } from '@lynx/schema';
 import { ROUTER_CONFIG, type RouterConfig } from '../config/router-config';
 import { RouterMetrics } from '../metrics/router-metrics';
@@ -7,7 +8,6 @@ import type { CompiledPlan } from '../routing/compiled-plan';
 import { UpstreamsWatcher } from '../upstreams/upstreams-watcher';
 import { compilePlan, type PlanInput } from './compile-plan';
 import { PlanWatcher } from './plan-watcher';
-import { RegistryClient, type PutTrafficBody, type TrafficRecord } from './registry-client';
 
 /**
  * The traffic plans the router runs, one per logical model, compiled (refs → digests → upstreams)
@@ -39,7 +39,8 @@ export class PlanService implements OnApplicationBootstrap, OnApplicationShutdow
     @Inject(LynxNames) names: LynxNames,
     @Inject(ReadinessRegistry) readiness: ReadinessRegistry,
   ) {
-    this.registry = new RegistryClient(platform.registryUrl, config.registryToken);
+    // A pool of its own and a short wait: plans load on the request path's behalf.
+    this.registry = new RegistryClient({ url: platform.registryUrl, token: config.registryToken ?? null, timeoutMs: 3000, connections: 8 });
     this.upstreams = new UpstreamsWatcher(
       config.upstreamsFile,
       config.upstreamsFileRequired,
@@ -106,7 +107,8 @@ export class PlanService implements OnApplicationBootstrap, OnApplicationShutdow
   async put(model: string, body: PutTrafficBody, authorization?: string): Promise<CompiledPlan> {
     const current = this.plans.get(model);
     await this.compile({ model, revision: current?.revision ?? 0, plan: body.plan });
-    const record = await this.registry.putTraffic(model, body, authorization);
+    // The caller's Authorization, so the registry checks and audits the real operator.
+    const record = await (authorization ? this.registry.as(authorization) : this.registry).putTraffic(model, body);
     // Compile again from the stored record: an alias may have moved in between.
     const compiled = await this.compile(recordInput(record));
     this.apply(compiled);
@@ -130,7 +132,7 @@ export class PlanService implements OnApplicationBootstrap, OnApplicationShutdow
 
   private async load(model: string): Promise<void> {
     try {
-      const record = await this.registry.getTraffic(model);
+      const record = await this.registry.traffic(model);
       const compiled = await this.compile(recordInput(record));
       const current = this.plans.get(model);
       if (current && current.revision > compiled.revision) return; // an older answer raced a newer one
@@ -189,7 +191,7 @@ export class PlanService implements OnApplicationBootstrap, OnApplicationShutdow
 
   private compile(input: PlanInput): Promise<CompiledPlan> {
     return compilePlan(input, {
-      resolve: (ref) => this.registry.getVersion(input.model, ref),
+      resolve: (ref) => this.registry.version(input.model, ref),
       check: (v) => servingCheck(input.model, v, this.upstreamRules(), this.platform.env === 'prod'),
     });
   }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { Principal, Roles, ZodValidationPipe } from '@lynx/platform';
 import { ModelNotFoundError, roleAtLeast, trafficPlanSchema } from '@lynx/schema';
 import { PlanService } from '../plans/plan.service';
-import type { PutTrafficBody } from '../plans/registry-client';
+import type { PutTrafficBody } from '@lynx/registry-client';
 import type { CompiledPlan } from '../routing/compiled-plan';
 
 /** Same body as the registry's PUT /v1/traffic/{model}. */

@@ -5,11 +5,12 @@ import { dirname, resolve, sep } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ConflictError, DigestMismatchError, PathOutsideRootError } from '@lynx/schema';
+import type { RegistryClient } from '@lynx/registry-client';
 import { bundleDigest } from '../bundle';
 import { isDigest } from '../digest';
 import { digestFromFiles, validateManifestFiles, type ManifestFile } from '../manifest';
 import { validateBundlePath } from '../path';
-import { modelPath, registryError, send, sendJson, type RegistryEndpoint } from './http';
+import { clientOf, type RegistryTarget } from './http';
 
 export interface PullOptions {
   /** Called once the manifest is known, with the bytes about to be downloaded. */
@@ -31,8 +32,8 @@ export function bundleTarget(root: string, path: string): string {
  * The manifest of `<model>@<ref>` with the digest it hashes to. Refuses a manifest whose files
  * do not hash to the digest the registry names (or to `ref` itself when it is a digest).
  */
-export async function fetchManifest(registry: RegistryEndpoint, model: string, ref: string): Promise<{ digest: string; files: ManifestFile[] }> {
-  const answer = await sendJson<{ digest?: unknown; files?: unknown }>(registry, 'GET', `${modelPath(model)}/versions/${encodeURIComponent(ref)}/manifest`);
+export async function fetchManifest(registry: RegistryTarget, model: string, ref: string): Promise<{ digest: string; files: ManifestFile[] }> {
+  const answer = await clientOf(registry).manifest(model, ref);
   const files = validateManifestFiles(answer.files);
   const digest = digestFromFiles(files);
   const named = isDigest(ref) ? ref : answer.digest;
@@ -46,7 +47,8 @@ export async function fetchManifest(registry: RegistryEndpoint, model: string, r
  * and only then is it renamed into place: a failed pull leaves nothing behind. If another pull
  * of the same digest got there first, its folder is kept.
  */
-export async function pullBundle(registry: RegistryEndpoint, model: string, ref: string, dir: string, opts: PullOptions = {}): Promise<{ digest: string; files: number }> {
+export async function pullBundle(target: RegistryTarget, model: string, ref: string, dir: string, opts: PullOptions = {}): Promise<{ digest: string; files: number }> {
+  const registry = clientOf(target);
   const { digest, files } = await fetchManifest(registry, model, ref);
   if (await notEmpty(dir)) throw new ConflictError(`${dir} is not empty; pull into a new or empty folder`, { dir });
   const tmp = `${resolve(dir)}.pull-${randomUUID()}`;
@@ -73,9 +75,8 @@ async function notEmpty(dir: string): Promise<boolean> {
   );
 }
 
-async function downloadBlob(registry: RegistryEndpoint, file: ManifestFile, target: string, onBytes?: (n: number) => void): Promise<void> {
-  const res = await send(registry, 'GET', `/v1/blobs/${file.digest}`);
-  if (res.statusCode >= 400) throw await registryError(res, `blob ${file.digest} (${file.path})`);
+async function downloadBlob(registry: RegistryClient, file: ManifestFile, target: string, onBytes?: (n: number) => void): Promise<void> {
+  const body = await registry.getBlob(file.digest, `blob ${file.digest} (${file.path})`);
   await mkdir(dirname(target), { recursive: true });
   const hash = createHash('sha256');
   let size = 0;
@@ -88,7 +89,7 @@ async function downloadBlob(registry: RegistryEndpoint, file: ManifestFile, targ
       done(size > file.size ? new DigestMismatchError(`blob ${file.digest} (${file.path}) is larger than ${file.size} bytes`, { path: file.path }) : null, chunk);
     },
   });
-  await pipeline(res.body, meter, createWriteStream(target, { flags: 'wx' }));
+  await pipeline(body, meter, createWriteStream(target, { flags: 'wx' }));
   const actual = `sha256:${hash.digest('hex')}`;
   if (actual !== file.digest || size !== file.size) {
     throw new DigestMismatchError(`${file.path}: received ${actual} (${size} bytes), expected ${file.digest} (${file.size} bytes)`, {

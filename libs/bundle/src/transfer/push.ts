@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { DigestMismatchError } from '@lynx/schema';
 import { bundleManifest } from '../bundle';
 import type { ManifestFile } from '../manifest';
-import { modelPath, registryError, send, sendJson, type RegistryEndpoint } from './http';
+import { clientOf, type RegistryTarget } from './http';
 
 /** What is registered beside the manifest; never part of the digest. */
 export interface VersionFields {
@@ -27,11 +27,8 @@ export interface PushOptions {
  * after hasBlob opens a new one): a file stream set flowing meanwhile (e.g. by a progress
  * listener) hands its bytes to no one, and the upload goes out short of its content-length.
  */
-export async function putBlob(registry: RegistryEndpoint, digest: string, file: string, size: number, onBytes?: (n: number) => void): Promise<void> {
-  const body = Readable.from(chunksOf(file, size, onBytes), { highWaterMark: 1 });
-  const res = await send(registry, 'PUT', `/v1/blobs/${digest}`, { body, headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) } });
-  if (res.statusCode >= 400) throw await registryError(res, `blob upload ${digest}`);
-  await res.body.dump();
+export async function putBlob(registry: RegistryTarget, digest: string, file: string, size: number, onBytes?: (n: number) => void): Promise<void> {
+  await clientOf(registry).putBlob(digest, () => Readable.from(chunksOf(file, size, onBytes), { highWaterMark: 1 }), size);
 }
 
 /**
@@ -53,26 +50,23 @@ async function* chunksOf(file: string, size: number, onBytes?: (n: number) => vo
 const changedSinceHashed = (file: string, size: number, now: string) =>
   new DigestMismatchError(`${file} changed while it was pushed: hashed at ${size} bytes, now ${now}; push again once nothing writes into the bundle`, { path: file, hashed_size: size });
 
-export async function hasBlob(registry: RegistryEndpoint, digest: string): Promise<boolean> {
-  const res = await send(registry, 'HEAD', `/v1/blobs/${digest}`);
-  if (res.statusCode === 404) return (await res.body.dump(), false);
-  if (res.statusCode >= 400) throw await registryError(res, `blob ${digest}`);
-  await res.body.dump();
-  return true;
+export async function hasBlob(registry: RegistryTarget, digest: string): Promise<boolean> {
+  return clientOf(registry).hasBlob(digest);
 }
 
 /**
  * Hashes the bundle folder, uploads the blobs the registry lacks (OCI shape: PUT by digest),
  * then registers the version; refuses if the registry computed another digest than the folder's.
  */
-export async function pushBundle(registry: RegistryEndpoint, model: string, dir: string, fields: VersionFields = {}, opts: PushOptions = {}): Promise<{ digest: string; uploaded: number }> {
+export async function pushBundle(target: RegistryTarget, model: string, dir: string, fields: VersionFields = {}, opts: PushOptions = {}): Promise<{ digest: string; uploaded: number }> {
+  const registry = clientOf(target);
   const manifest = await bundleManifest(dir);
-  const present = await Promise.all(manifest.files.map((f) => hasBlob(registry, f.digest)));
+  const present = await Promise.all(manifest.files.map((f) => registry.hasBlob(f.digest)));
   const missing = [...new Map(manifest.files.filter((_, i) => !present[i]).map((f) => [f.digest, f])).values()];
   opts.onStart?.(missing.reduce((s, f) => s + f.size, 0), missing);
   for (const f of missing) await putBlob(registry, f.digest, join(dir, ...f.path.split('/')), f.size, opts.onBytes);
   const body = { manifest: { files: manifest.files }, lineage: fields.lineage ?? { data: [] }, ...withoutUndefined({ metrics: fields.metrics, tags: fields.tags, description: fields.description }) };
-  const version = await sendJson<{ digest: string }>(registry, 'POST', `${modelPath(model)}/versions`, body);
+  const version = await registry.registerVersion(model, body as Parameters<typeof registry.registerVersion>[1]);
   if (version.digest !== manifest.digest) {
     throw new DigestMismatchError(`the registry computed ${version.digest}, the folder hashes to ${manifest.digest}`, { expected: manifest.digest, actual: version.digest });
   }

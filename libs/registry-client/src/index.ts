@@ -1,0 +1,5 @@
+export * from './token';
+export * from './errors';
+export * from './transport';
+export * from './types';
+export * from './registry-client';
