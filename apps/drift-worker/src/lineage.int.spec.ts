@@ -97,7 +97,7 @@ describe('OpenLineage from the gate and the drift worker', () => {
         LYNX_DRIFT_CONSUMER: 'drift-lineage',
         LYNX_DRIFT_DATA_ROOT: REPO_ROOT,
         LYNX_DRIFT_RETRAIN_DIR: `${tmp.dir}/retrain`,
-        LYNX_DRIFT_GATE_URL: gate.url,
+        LYNX_GATE_URL: gate.url,
       },
     });
     await app.listen({ port: 0, host: '127.0.0.1' });
