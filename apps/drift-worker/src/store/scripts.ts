@@ -8,10 +8,9 @@
  * then the members (`<model>|<digest>`); then 4 values per field: member index (1-based), hash
  * (n, cat, bin), field, summed count; then per event: id, member index, u, sample, text, and
  * when withEventFields the field indexes it counted ('.'-joined).
- * An event whose id was seen (SET NX fails) is skipped: with its field list its counts are taken
- * back out of the sums; without one the script undoes its own marks and returns {-1}, and the
- * caller sends the batch again with the lists (redeliveries are rare, so the common batch carries
- * no per-event list). Counts are written with one HINCRBY per distinct field; a new category
+ * An event whose id was seen is skipped: with its field list its counts are taken back out of the
+ * sums; without one the script returns {-1} before writing anything, and the caller sends the
+ * batch again with the lists (redeliveries are rare, so the common batch carries none). Counts are written with one HINCRBY per distinct field; a new category
  * beyond maxCategories goes to `<feature>=~other`; each reservoir keeps a uniform sample
  * (Algorithm R with the caller's u). Returns {added, duplicates, windowId}.
  */
@@ -36,26 +35,50 @@ end
 local wp = p .. ':w:' .. wid .. ':'
 local fcount = {}
 for f = 1, nf do fcount[f] = tonumber(ARGV[fb + 4 * f]) end
+-- Dedup marks live in sets per period of dedupTtlMs (the current and the previous are asked), so
+-- a batch costs two SMISMEMBER and one SADD whatever its size, and an id is remembered at least
+-- dedupTtlMs. Ids go in chunks: unpack is bounded by Lua's stack.
+local period = math.floor(tonumber(ARGV[7]) / tonumber(ttl))
+local cur = p .. ':seen:' .. period
+local prev = p .. ':seen:' .. (period - 1)
+local ids = {}
+for e = 1, ne do ids[e] = ARGV[eb + stride * (e - 1) + 1] end
+local function chunked(cmd, key, list)
+  local out = {}
+  for s = 1, #list, 1000 do
+    local r = redis.call(cmd, key, unpack(list, s, math.min(s + 999, #list)))
+    if type(r) == 'table' then for _, v in ipairs(r) do out[#out + 1] = v end end
+  end
+  return out
+end
+local inCur = chunked('SMISMEMBER', cur, ids)
+local inPrev = chunked('SMISMEMBER', prev, ids)
 local isNew = {}
+local newIds = {}
+local inBatch = {}
 local addedPer = {}
 local added, dup = 0, 0
 for e = 1, ne do
-  local b = eb + stride * (e - 1)
-  local m = tonumber(ARGV[b + 2])
-  if redis.call('SET', p .. ':seen:' .. ARGV[b + 1], wid, 'NX', 'PX', ttl) then
-    isNew[e] = true
-    added = added + 1
-    addedPer[m] = (addedPer[m] or 0) + 1
-  elseif not withFields then
-    for k = 1, e - 1 do redis.call('DEL', p .. ':seen:' .. ARGV[eb + stride * (k - 1) + 1]) end
-    return {-1, 0, wid}
-  else
+  local id = ids[e]
+  if inCur[e] == 1 or inPrev[e] == 1 or inBatch[id] then
+    if not withFields then return {-1, 0, wid} end
     dup = dup + 1
-    for f in string.gmatch(ARGV[b + 6], '%d+') do
+    for f in string.gmatch(ARGV[eb + stride * (e - 1) + 6], '%d+') do
       local i = tonumber(f)
       fcount[i] = fcount[i] - 1
     end
+  else
+    inBatch[id] = true
+    isNew[e] = true
+    newIds[#newIds + 1] = id
+    added = added + 1
+    local m = tonumber(ARGV[eb + stride * (e - 1) + 2])
+    addedPer[m] = (addedPer[m] or 0) + 1
   end
+end
+if added > 0 then
+  chunked('SADD', cur, newIds)
+  redis.call('PEXPIREAT', cur, (period + 2) * tonumber(ttl))
 end
 local counts = {}
 for m = 1, nm do

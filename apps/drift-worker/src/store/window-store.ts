@@ -30,7 +30,8 @@ const iso = (ms: string | number) => new Date(Number(ms)).toISOString();
  *   window                     hash {id, start}: the open window
  *   wmeta:<wid>                hash {id, start, end}: a closed window
  *   windows                    list of closed window ids, newest first
- *   seen:<event id>            dedup marker, expires after dedupTtlMs
+ *   seen:<period>              set of event ids seen in that period of dedupTtlMs (dedup marks);
+ *                              expires two periods after the period starts
  *   w:<wid>:members            set of `<model>|<digest>`
  *   w:<wid>:<member>:n|cat|bin hashes of counts; :res and :txt reservoir lists
  * Every structure is bounded by categories, bins and reservoir sizes; only the dedup markers
