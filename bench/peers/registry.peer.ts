@@ -109,6 +109,12 @@ async function mlflowSide(versions: number, samples: number, pgUrl?: string): Pr
   const uri = pgUrl ? pgUrl.replace(/^postgres(ql)?:/, 'postgresql+psycopg:') : `sqlite:///${join(dir, 'mlflow.db')}`;
   try {
     const seedSeconds = await seedMlflow(uri, versions);
+    // Statistics for MLflow's tables as for Lynx's (autovacuum may not have run yet).
+    if (pgUrl) {
+      const pool = new Pool({ connectionString: pgUrl, max: 1 });
+      await pool.query('ANALYZE');
+      await pool.end();
+    }
     // Its schema was migrated by the seeding; what is left is the server's own start (imports,
     // the job executor, LiteLLM's price-map fetch that retries without a network), timed apart.
     const started = process.hrtime.bigint();
