@@ -8,6 +8,7 @@
 //   npm run bench:peers -- --no-postgres     the registry part on the embedded backends only (quick sizes)
 //   npm run bench:peers -- --rate 20         the router part's fixed rate, req/s (default 200): below
 //                                            every gateway's capacity, added latency is not queueing
+import { loadavg } from 'node:os';
 import { driftPeers } from './drift.peer';
 import { registryPeers } from './registry.peer';
 import { routerPeers } from './router.peer';
@@ -40,12 +41,14 @@ function parseArgs(argv: string[]): { only: Part[]; full: boolean; rate: number;
 
 async function main(): Promise<void> {
   const { only, full, rate, sqliteOnly } = parseArgs(process.argv.slice(2));
-  process.stdout.write(`bench:peers (${full ? 'full sizes' : 'quick sizes; --full for full sizes'}): ${only.join(', ')}\n`);
+  // Ratios are same-run comparisons; the load says how far absolute figures are from a quiet machine.
+  const load = () => loadavg().map((x) => x.toFixed(1)).join(' / ');
+  process.stdout.write(`bench:peers (${full ? 'full sizes' : 'quick sizes; --full for full sizes'}): ${only.join(', ')}; load average 1/5/15 min at start: ${load()}\n`);
   const started = Date.now();
   if (only.includes('registry')) await registryPeers(full ? { versions: 10_000, samples: 300, postgres: true } : { versions: 1_000, samples: 200, postgres: !sqliteOnly });
   if (only.includes('drift')) await driftPeers({ sizes: full ? [100_000, 1_000_000] : [100_000] });
   if (only.includes('router')) await routerPeers(full ? { seconds: 20, rate, rounds: 3, concurrency: 32 } : { seconds: 8, rate, rounds: 2, concurrency: 32 });
-  process.stdout.write(`\nbench:peers took ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+  process.stdout.write(`\nbench:peers took ${((Date.now() - started) / 1000).toFixed(0)} s; load average at the end: ${load()}\n`);
 }
 
 main().catch((err) => {

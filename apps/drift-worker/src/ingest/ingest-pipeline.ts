@@ -1,8 +1,9 @@
 import { inferenceEventSchema } from '@lynx/schema';
-import { PROFILED_SCALARS, SCALARS, binIndex, sentenceFeatures } from '../features/features';
+import { PROFILED_SCALARS, SCALARS, binIndex, sentenceFeatures, type Scalar, type SentenceFeatures } from '../features/features';
 import type { ReferenceProfile } from '../profiles/profile';
 import type { DocStore } from '../store/doc-store';
-import { member, type IngestRecord, type WindowStore } from '../store/window-store';
+import { IngestBatch } from '../store/ingest-batch';
+import { member, type WindowStore } from '../store/window-store';
 
 export interface BatchOutcome {
   added: number;
@@ -14,6 +15,26 @@ export interface BatchOutcome {
 }
 
 type Edges = Partial<Record<(typeof SCALARS)[number], number[]>>;
+
+/** An event after decoding and feature extraction: what aggregation needs of it. */
+export interface ExtractedEvent {
+  id: string;
+  model: string;
+  digest: string;
+  /** The learner's sentence (the text reservoir). */
+  text: string;
+  error: boolean;
+  features: SentenceFeatures;
+}
+
+const SCALAR_INDEX = Object.fromEntries(SCALARS.map((s, i) => [s, i])) as Record<Scalar, number>;
+// `<scalar>#<bin>` field names, made once per (scalar, bin) rather than once per event.
+const BIN_NAMES = new Map<Scalar, string[]>();
+function binName(s: Scalar, i: number): string {
+  let names = BIN_NAMES.get(s);
+  if (!names) BIN_NAMES.set(s, (names = []));
+  return (names[i] ??= `${s}#${i}`);
+}
 
 /** How long a digest's profile (or its absence) is trusted before Redis is asked again. */
 const PROFILE_CACHE_MS = 5000;
@@ -36,9 +57,8 @@ export class IngestPipeline {
   ) {}
 
   async process(batch: readonly Uint8Array[], now = Date.now()): Promise<BatchOutcome> {
-    const records: IngestRecord[] = [];
+    const events: ExtractedEvent[] = [];
     const invalid: BatchOutcome['invalid'] = [];
-    let unknownDigest = 0;
     for (let index = 0; index < batch.length; index++) {
       let json: unknown;
       try {
@@ -54,38 +74,53 @@ export class IngestPipeline {
         continue;
       }
       const e = parsed.data;
-      const f = sentenceFeatures(e.input, e.output, e.latency_ms);
+      events.push({ id: e.event_id, model: e.model, digest: e.digest, text: e.input, error: e.status === 'error', features: sentenceFeatures(e.input, e.output, e.latency_ms) });
+    }
+    return { ...(await this.aggregate(events, now)), invalid };
+  }
+
+  /**
+   * Events whose features are extracted → one atomic Redis call: the second half of `process`,
+   * apart so the cost of aggregation can be measured on its own (bench/peers). Per event: bin
+   * lookups against cached edges and additions to the batch's sums; the bin and flag names are
+   * shared strings, so nothing is allocated per event here.
+   */
+  async aggregate(events: readonly ExtractedEvent[], now = Date.now()): Promise<Omit<BatchOutcome, 'invalid'>> {
+    const batch = new IngestBatch();
+    let unknownDigest = 0;
+    const flags: string[] = [];
+    const bins: string[] = [];
+    let memberKey = '';
+    let memberOf = { model: '', digest: '' };
+    for (const e of events) {
+      if (e.model !== memberOf.model || e.digest !== memberOf.digest) {
+        memberOf = { model: e.model, digest: e.digest };
+        memberKey = member(e.model, e.digest);
+      }
+      const f = e.features;
       const hit = this.edges.get(e.digest);
       // A cache hit stays synchronous: one microtask per event would cost more than the lookup.
       const edges = hit && now - hit.at < PROFILE_CACHE_MS ? hit.edges : await this.edgesFor(e.digest, now);
-      const flags: string[] = [];
+      flags.length = 0;
+      bins.length = 0;
       if (!edges) {
         flags.push('unknown_digest');
         unknownDigest++;
       }
       if (!f.hasVerb) flags.push('no_verb');
-      if (e.status === 'error') flags.push('error');
-      const bins: string[] = [];
+      if (e.error) flags.push('error');
       if (edges) {
-        for (const s of PROFILED_SCALARS) {
+        for (let i = 0; i < PROFILED_SCALARS.length; i++) {
+          const s = PROFILED_SCALARS[i];
           const ed = edges[s];
-          if (ed) bins.push(`${s}#${binIndex(ed, f.scalars[SCALARS.indexOf(s)])}`);
+          if (ed) bins.push(binName(s, binIndex(ed, f.scalars[SCALAR_INDEX[s]])));
         }
       }
-      records.push({
-        id: e.event_id,
-        member: member(e.model, e.digest),
-        u: this.random(),
-        sample: f.scalars.join(','),
-        text: e.input,
-        categories: f.categories,
-        bins,
-        flags,
-      });
+      batch.add({ id: e.id, member: memberKey, u: this.random(), sample: f.scalars.join(','), text: e.text, categories: f.categories, bins, flags });
     }
-    if (records.length === 0) return { added: 0, duplicates: 0, invalid, unknownDigest, windowId: null };
-    const r = await this.windows.ingest(records, now);
-    return { added: r.added, duplicates: r.duplicates, invalid, unknownDigest, windowId: r.windowId };
+    if (batch.size === 0) return { added: 0, duplicates: 0, unknownDigest, windowId: null };
+    const r = await this.windows.ingest(batch, now);
+    return { added: r.added, duplicates: r.duplicates, unknownDigest, windowId: r.windowId };
   }
 
   private async edgesFor(digest: string, now: number): Promise<Edges | null> {

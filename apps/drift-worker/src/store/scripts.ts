@@ -3,13 +3,19 @@
 // Redis node (not Cluster).
 
 /**
- * INGEST. ARGV: prefix, dedupTtlMs, reservoir, textReservoir, maxCategories, newWindowId,
- * newWindowStart, epoch key ('' for none), then 8 values per event: id, member, u, sample, text, categories (\31-joined),
- * bins (\31-joined), flags (comma-joined). An event whose id was seen is skipped (SET NX); the
- * others' counts are summed in Lua and written with one HINCRBY per distinct field, and each
- * reservoir keeps a uniform sample (Algorithm R with the caller's uniform u). Returns
- * {added, duplicates, windowId}, or {-1, 0, ''} without writing when the epoch key is missing
- * (Redis lost its data: RECOVER must restore the open window before anything is counted again).
+ * INGEST. A batch folded by IngestBatch. ARGV: prefix, dedupTtlMs, reservoir, textReservoir,
+ * maxCategories, newWindowId, newWindowStart, #members, #fields, #events, withEventFields (1|0),
+ * epoch key ('' for none);
+ * then the members (`<model>|<digest>`); then 4 values per field: member index (1-based), hash
+ * (n, cat, bin), field, summed count; then per event: id, member index, u, sample, text, and
+ * when withEventFields the field indexes it counted ('.'-joined).
+ * An event whose id was seen is skipped: with its field list its counts are taken back out of the
+ * sums; without one the script returns {-1} before writing anything, and the caller sends the
+ * batch again with the lists (redeliveries are rare, so the common batch carries none). Counts are written with one HINCRBY per distinct field; a new category
+ * beyond maxCategories goes to `<feature>=~other`; each reservoir keeps a uniform sample
+ * (Algorithm R with the caller's u). Returns {added, duplicates, windowId}, or {-2, 0, ''}
+ * without writing when the epoch key is missing (Redis lost its data: RECOVER must restore the
+ * open window before anything is counted again).
  */
 export const INGEST_LUA = `
 local p = ARGV[1]
@@ -17,7 +23,13 @@ local ttl = ARGV[2]
 local R = tonumber(ARGV[3])
 local T = tonumber(ARGV[4])
 local maxCats = tonumber(ARGV[5])
-if ARGV[8] ~= '' and redis.call('EXISTS', ARGV[8]) == 0 then return {-1, 0, ''} end
+if ARGV[12] ~= '' and redis.call('EXISTS', ARGV[12]) == 0 then return {-2, 0, ''} end
+local nm, nf, ne = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
+local withFields = ARGV[11] == '1'
+local mb = 12
+local fb = mb + nm
+local eb = fb + 4 * nf
+local stride = withFields and 6 or 5
 local wkey = p .. ':window'
 local wid = redis.call('HGET', wkey, 'id')
 if not wid then
@@ -25,61 +37,116 @@ if not wid then
   redis.call('HSET', wkey, 'id', wid, 'start', ARGV[7])
 end
 local wp = p .. ':w:' .. wid .. ':'
-local counts = {}
-local incs = {}
-local catSize = {}
-local function inc(key, field)
-  local h = incs[key]
-  if not h then h = {}; incs[key] = h end
-  h[field] = (h[field] or 0) + 1
+local fcount = {}
+for f = 1, nf do fcount[f] = tonumber(ARGV[fb + 4 * f]) end
+-- Dedup marks live in sets per period of dedupTtlMs (the current and the previous are asked), so
+-- a batch costs two SMISMEMBER and one SADD whatever its size, and an id is remembered at least
+-- dedupTtlMs. Ids go in chunks: unpack is bounded by Lua's stack.
+local period = math.floor(tonumber(ARGV[7]) / tonumber(ttl))
+local cur = p .. ':seen:' .. period
+local prev = p .. ':seen:' .. (period - 1)
+local ids = {}
+for e = 1, ne do ids[e] = ARGV[eb + stride * (e - 1) + 1] end
+local function chunked(cmd, key, list)
+  local out = {}
+  for s = 1, #list, 1000 do
+    local r = redis.call(cmd, key, unpack(list, s, math.min(s + 999, #list)))
+    if type(r) == 'table' then for _, v in ipairs(r) do out[#out + 1] = v end end
+  end
+  return out
 end
+local inCur = chunked('SMISMEMBER', cur, ids)
+local inPrev = chunked('SMISMEMBER', prev, ids)
+local isNew = {}
+local newIds = {}
+local inBatch = {}
+local addedPer = {}
 local added, dup = 0, 0
-local i = 9
-local n = #ARGV
-while i <= n do
-  local id, member, u = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
-  local sample, text, cats, bins, flags = ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], ARGV[i + 6], ARGV[i + 7]
-  i = i + 8
-  if redis.call('SET', p .. ':seen:' .. id, wid, 'NX', 'PX', ttl) then
-    added = added + 1
-    local mk = wp .. member
-    local c = counts[member]
-    if c == nil then
-      c = tonumber(redis.call('HGET', mk .. ':n', 'count') or '0')
-      if c == 0 then redis.call('SADD', wp .. 'members', member) end
-    end
-    c = c + 1
-    counts[member] = c
-    inc(mk .. ':n', 'count')
-    for f in string.gmatch(flags, '[^,]+') do inc(mk .. ':n', f) end
-    local ck = mk .. ':cat'
-    for f in string.gmatch(cats, '[^\\31]+') do
-      local pending = incs[ck]
-      if (pending == nil or pending[f] == nil) and redis.call('HEXISTS', ck, f) == 0 then
-        local size = catSize[ck]
-        if size == nil then size = redis.call('HLEN', ck) end
-        if size >= maxCats then
-          f = string.match(f, '^[^=]*') .. '=~other'
-          if (pending == nil or pending[f] == nil) and redis.call('HEXISTS', ck, f) == 0 then size = size + 1 end
-        else
-          size = size + 1
-        end
-        catSize[ck] = size
-      end
-      inc(ck, f)
-    end
-    for f in string.gmatch(bins, '[^\\31]+') do inc(mk .. ':bin', f) end
-    local j = math.floor(u * c)
-    if c <= R then redis.call('RPUSH', mk .. ':res', sample)
-    elseif j < R then redis.call('LSET', mk .. ':res', j, sample) end
-    if c <= T then redis.call('RPUSH', mk .. ':txt', text)
-    elseif j < T then redis.call('LSET', mk .. ':txt', j, text) end
-  else
+for e = 1, ne do
+  local id = ids[e]
+  if inCur[e] == 1 or inPrev[e] == 1 or inBatch[id] then
+    if not withFields then return {-1, 0, wid} end
     dup = dup + 1
+    for f in string.gmatch(ARGV[eb + stride * (e - 1) + 6], '%d+') do
+      local i = tonumber(f)
+      fcount[i] = fcount[i] - 1
+    end
+  else
+    inBatch[id] = true
+    isNew[e] = true
+    newIds[#newIds + 1] = id
+    added = added + 1
+    local m = tonumber(ARGV[eb + stride * (e - 1) + 2])
+    addedPer[m] = (addedPer[m] or 0) + 1
   end
 end
-for key, h in pairs(incs) do
-  for f, v in pairs(h) do redis.call('HINCRBY', key, f, v) end
+if added > 0 then
+  chunked('SADD', cur, newIds)
+  redis.call('PEXPIREAT', cur, (period + 2) * tonumber(ttl))
+end
+local counts = {}
+for m = 1, nm do
+  if addedPer[m] then
+    local mk = wp .. ARGV[mb + m]
+    local c = tonumber(redis.call('HGET', mk .. ':n', 'count') or '0')
+    if c == 0 then redis.call('SADD', wp .. 'members', ARGV[mb + m]) end
+    counts[m] = c
+  end
+end
+-- Categories: when the hash cannot reach maxCategories with this batch's new fields, no field
+-- needs checking; otherwise each new one is checked once and the overflow goes to ~other.
+local newCats = {}
+for f = 1, nf do
+  if fcount[f] > 0 and ARGV[fb + 4 * (f - 1) + 2] == 'cat' then
+    local m = tonumber(ARGV[fb + 4 * (f - 1) + 1])
+    newCats[m] = (newCats[m] or 0) + 1
+  end
+end
+local extra = {}
+for m, k in pairs(newCats) do
+  local ck = wp .. ARGV[mb + m] .. ':cat'
+  local size = redis.call('HLEN', ck)
+  if size + k > maxCats then
+    local pending = {}
+    for f = 1, nf do
+      local o = fb + 4 * (f - 1)
+      if fcount[f] > 0 and ARGV[o + 2] == 'cat' and tonumber(ARGV[o + 1]) == m then
+        local name = ARGV[o + 3]
+        if redis.call('HEXISTS', ck, name) == 0 then
+          if size >= maxCats then
+            local other = string.match(name, '^[^=]*') .. '=~other'
+            if pending[other] == nil and redis.call('HEXISTS', ck, other) == 0 then size = size + 1 end
+            pending[other] = true
+            extra[#extra + 1] = {ck, other, fcount[f]}
+            fcount[f] = 0
+          else
+            size = size + 1
+            pending[name] = true
+          end
+        end
+      end
+    end
+  end
+end
+for f = 1, nf do
+  if fcount[f] > 0 then
+    local o = fb + 4 * (f - 1)
+    redis.call('HINCRBY', wp .. ARGV[mb + tonumber(ARGV[o + 1])] .. ':' .. ARGV[o + 2], ARGV[o + 3], fcount[f])
+  end
+end
+for _, x in ipairs(extra) do redis.call('HINCRBY', x[1], x[2], x[3]) end
+for e = 1, ne do
+  if isNew[e] then
+    local b = eb + stride * (e - 1)
+    local m = tonumber(ARGV[b + 2])
+    local c = counts[m] + 1
+    counts[m] = c
+    local j = math.floor(tonumber(ARGV[b + 3]) * c)
+    if c <= R then redis.call('RPUSH', wp .. ARGV[mb + m] .. ':res', ARGV[b + 4])
+    elseif j < R then redis.call('LSET', wp .. ARGV[mb + m] .. ':res', j, ARGV[b + 4]) end
+    if c <= T then redis.call('RPUSH', wp .. ARGV[mb + m] .. ':txt', ARGV[b + 5])
+    elseif j < T then redis.call('LSET', wp .. ARGV[mb + m] .. ':txt', j, ARGV[b + 5]) end
+  end
 end
 return {added, dup, wid}
 `;

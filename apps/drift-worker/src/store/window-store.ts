@@ -2,23 +2,10 @@ import type { Redis } from 'ioredis';
 import { PROFILED_SCALARS, SCALARS, splitCategory, type Scalar } from '../features/features';
 import type { WindowAggregate } from '../reports/window-aggregate';
 import { StoreStateLostError } from '@lynx/schema';
+import { IngestBatch, type IngestRecord } from './ingest-batch';
 import { INGEST_LUA, RECOVER_LUA, ROTATE_LUA } from './scripts';
 
-/** One event as the ingest script takes it (see INGEST_LUA). */
-export interface IngestRecord {
-  id: string;
-  /** `<model>|<digest>`. */
-  member: string;
-  /** Uniform in [0, 1): the reservoir draw. */
-  u: number;
-  /** Scalars in SCALARS order, comma-joined. */
-  sample: string;
-  text: string;
-  categories: string[];
-  /** `<scalar>#<bin index>` for scalars the reference profile bins. */
-  bins: string[];
-  flags: string[];
-}
+export type { IngestRecord } from './ingest-batch';
 
 export interface WindowMeta {
   id: string;
@@ -49,7 +36,8 @@ const iso = (ms: string | number) => new Date(Number(ms)).toISOString();
  *   window                     hash {id, start}: the open window
  *   wmeta:<wid>                hash {id, start, end}: a closed window
  *   windows                    list of closed window ids, newest first
- *   seen:<event id>            dedup marker, expires after dedupTtlMs
+ *   seen:<period>              set of event ids seen in that period of dedupTtlMs (dedup marks);
+ *                              expires two periods after the period starts
  *   w:<wid>:members            set of `<model>|<digest>`
  *   w:<wid>:<member>:n|cat|bin hashes of counts; :res and :txt reservoir lists
  *   epoch                      set at start; missing means Redis lost its data (recover)
@@ -80,7 +68,17 @@ export class WindowStore {
   }
 
   /** Applies a batch atomically; events already seen are skipped. */
-  async ingest(records: readonly IngestRecord[], now = Date.now()): Promise<{ added: number; duplicates: number; windowId: string }> {
+  async ingest(records: readonly IngestRecord[] | IngestBatch, now = Date.now()): Promise<{ added: number; duplicates: number; windowId: string }> {
+    const batch = records instanceof IngestBatch ? records : IngestBatch.of(records);
+    let r = (await this.evalsha(this.ingestSha, INGEST_LUA, 0, this.ingestArgs(batch, false, now))) as [number, number, string];
+    // The batch holds a redelivered event: sent again with each event's fields so its counts come out.
+    if (r[0] === -1) r = (await this.evalsha(this.ingestSha, INGEST_LUA, 0, this.ingestArgs(batch, true, now))) as [number, number, string];
+    if (r[0] === -2) throw new StoreStateLostError('redis lost the drift aggregates; the open window is being rebuilt from the stream', { prefix: this.prefix });
+    const [added, duplicates, windowId] = r;
+    return { added, duplicates, windowId };
+  }
+
+  private ingestArgs(b: IngestBatch, withEventFields: boolean, now: number): Array<string | number> {
     const args: Array<string | number> = [
       this.prefix,
       this.opts.dedupTtlMs,
@@ -89,12 +87,19 @@ export class WindowStore {
       this.opts.maxCategories,
       `w-${now}`,
       now,
+      b.members.length,
+      b.fieldName.length,
+      b.size,
+      withEventFields ? 1 : 0,
       this.opts.guardEpoch ? this.key('epoch') : '',
+      ...b.members,
     ];
-    for (const r of records) args.push(r.id, r.member, r.u, r.sample, r.text, r.categories.join('\x1f'), r.bins.join('\x1f'), r.flags.join(','));
-    const [added, duplicates, windowId] = (await this.evalsha(this.ingestSha, INGEST_LUA, 0, args)) as [number, number, string];
-    if (added < 0) throw new StoreStateLostError('redis lost the drift aggregates; the open window is being rebuilt from the stream', { prefix: this.prefix });
-    return { added, duplicates, windowId };
+    for (let f = 0; f < b.fieldName.length; f++) args.push(b.fieldMember[f] + 1, b.fieldKind[f], b.fieldName[f], b.fieldCount[f]);
+    for (let k = 0; k < b.size; k++) {
+      args.push(b.ids[k], b.eventMember[k] + 1, b.u[k], b.samples[k], b.texts[k]);
+      if (withEventFields) args.push(b.eventFieldList(k));
+    }
+    return args;
   }
 
   /** Marks what Redis holds now as the state to keep (at start, before counting). */

@@ -3,6 +3,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import { m0002 } from './migration-0002';
 import { m0003 } from './migration-0003';
 import { m0004 } from './migration-0004';
+import { m0005 } from './migration-0005';
 
 // Versioned migrations, kept in code so the app needs no migration files on disk.
 // Never edit a shipped migration: add the next one.
@@ -153,6 +154,6 @@ const m0001: Migration = {
 
 export const migrationProvider: MigrationProvider = {
   async getMigrations() {
-    return { '0001_initial': m0001, '0002_serving_summary_outbox': m0002, '0003_served_order_index': m0003, '0004_baselines_outcomes': m0004 };
+    return { '0001_initial': m0001, '0002_serving_summary_outbox': m0002, '0003_served_order_index': m0003, '0004_baselines_outcomes': m0004, '0005_versions_tags_index': m0005 };
   },
 };

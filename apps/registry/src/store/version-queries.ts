@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import {
   AliasNotFoundError,
   AmbiguousReferenceError,
@@ -70,15 +70,28 @@ export async function registerVersion(
   return { version, created };
 }
 
-export async function getVersion(db: Kysely<Database>, model: string, digest: string): Promise<VersionRecord | undefined> {
-  const row = await db
-    .selectFrom('versions')
-    .select(VERSION_COLUMNS)
-    .where('model', '=', model)
-    .where('digest', '=', digest)
-    .executeTakeFirst();
-  if (!row) return undefined;
-  return toVersion(row, (await aliasesByDigest(db, model, [digest])).get(digest) ?? []);
+/**
+ * The version's aliases as a JSON array, in the same query as the version: a read of one
+ * version or a page is one round trip instead of one per table (on the embedded backend each
+ * round trip is a protocol encode/decode in WASM, so their number dominated a read's time).
+ */
+const aliasesColumn = sql<string[]>`coalesce((SELECT json_agg(a.alias ORDER BY a.alias) FROM aliases a WHERE a.model = versions.model AND a.digest = versions.digest), '[]'::json)`.as('aliases');
+
+type VersionQuery = SelectQueryBuilder<Database, 'versions', object>;
+
+/** One version matching `where` (with its aliases), or undefined. */
+async function versionWhere(db: Kysely<Database>, model: string, where: (q: VersionQuery) => VersionQuery): Promise<VersionRecord | undefined> {
+  const row = await where(db.selectFrom('versions').where('model', '=', model)).select([...VERSION_COLUMNS, aliasesColumn]).executeTakeFirst();
+  return row ? toVersion(row, row.aliases) : undefined;
+}
+
+export function getVersion(db: Kysely<Database>, model: string, digest: string): Promise<VersionRecord | undefined> {
+  return versionWhere(db, model, (q) => q.where('digest', '=', digest));
+}
+
+/** Throws ModelNotFoundError unless the model exists: asked only once a read found nothing, to say why. */
+async function requireModel(db: Kysely<Database>, model: string): Promise<void> {
+  if (!(await modelExists(db, model))) throw new ModelNotFoundError(`model ${model} not found`, { model });
 }
 
 export async function getManifest(db: Kysely<Database>, model: string, digest: string): Promise<Manifest | undefined> {
@@ -91,32 +104,17 @@ export async function getManifest(db: Kysely<Database>, model: string, digest: s
   return row ? (row.manifest as Manifest) : undefined;
 }
 
-async function aliasesByDigest(db: Kysely<Database>, model: string, digests: string[]): Promise<Map<string, string[]>> {
-  const map = new Map<string, string[]>();
-  if (digests.length === 0) return map;
-  const rows = await db
-    .selectFrom('aliases')
-    .select(['digest', 'alias'])
-    .where('model', '=', model)
-    .where('digest', 'in', digests)
-    .orderBy('alias')
-    .execute();
-  for (const row of rows) map.set(row.digest, [...(map.get(row.digest) ?? []), row.alias]);
-  return map;
-}
-
 /** Versions of the model whose lineage names `digest` as their parent, oldest first. */
 export async function childVersions(db: Kysely<Database>, model: string, digest: string): Promise<VersionRecord[]> {
   const rows = await db
     .selectFrom('versions')
-    .select(VERSION_COLUMNS)
+    .select([...VERSION_COLUMNS, aliasesColumn])
     .where('model', '=', model)
     .where(sql<boolean>`lineage->>'parent_digest' = ${digest}`)
     .orderBy('seq')
     .limit(100)
     .execute();
-  const aliases = await aliasesByDigest(db, model, rows.map((r) => r.digest));
-  return rows.map((r) => toVersion(r, aliases.get(r.digest) ?? []));
+  return rows.map((r) => toVersion(r, r.aliases));
 }
 
 export async function modelExists(db: Kysely<Database>, model: string): Promise<boolean> {
@@ -163,9 +161,8 @@ function decodeCursor(cursor: string): number {
 }
 
 export async function listVersions(db: Kysely<Database>, model: string, filter: VersionFilter = {}): Promise<VersionPage> {
-  if (!(await modelExists(db, model))) throw new ModelNotFoundError(`model ${model} not found`, { model });
   const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
-  let query = db.selectFrom('versions').select(VERSION_COLUMNS).where('model', '=', model);
+  let query = db.selectFrom('versions').select([...VERSION_COLUMNS, aliasesColumn]).where('model', '=', model);
   if (filter.status) query = query.where('status', '=', filter.status);
   if (filter.cursor) query = query.where('seq', '<', decodeCursor(filter.cursor));
   if (filter.alias) {
@@ -181,32 +178,29 @@ export async function listVersions(db: Kysely<Database>, model: string, filter: 
     query = query.where(tags ? sql<boolean>`tags @> ${json(tags)}::jsonb` : sql<boolean>`tags ? ${tag}`);
   }
   const rows = await query.orderBy('seq', 'desc').limit(limit + 1).execute();
+  if (rows.length === 0) await requireModel(db, model);
   const page = rows.slice(0, limit);
-  const aliases = await aliasesByDigest(db, model, page.map((r) => r.digest));
   return {
-    items: page.map((r) => toVersion(r, aliases.get(r.digest) ?? [])),
+    items: page.map((r) => toVersion(r, r.aliases)),
     next_cursor: rows.length > limit ? encodeCursor(Number(page[page.length - 1].seq)) : null,
   };
 }
 
-/** Resolves any reference form to one version of the model (see refs.ts). */
+/**
+ * Resolves any reference form to one version of the model (see refs.ts), in one query for a
+ * digest, semver or alias; whether the model exists is asked only when nothing matched.
+ */
 export async function resolveRef(db: Kysely<Database>, model: string, text: string): Promise<VersionRecord> {
-  if (!(await modelExists(db, model))) throw new ModelNotFoundError(`model ${model} not found`, { model });
   const ref = parseReference(text);
   if (!ref) {
+    await requireModel(db, model);
     throw new ValidationError(`"${text}" is not a digest, a digest prefix of 12+ hex, a semver or an alias`, { ref: text });
   }
-  let digest: string | undefined;
+  let version: VersionRecord | undefined;
   if (ref.kind === 'digest') {
-    digest = ref.value;
+    version = await getVersion(db, model, ref.value);
   } else if (ref.kind === 'semver') {
-    const row = await db
-      .selectFrom('versions')
-      .select('digest')
-      .where('model', '=', model)
-      .where('semver', '=', ref.value)
-      .executeTakeFirst();
-    digest = row?.digest;
+    version = await versionWhere(db, model, (q) => q.where('semver', '=', ref.value));
   } else if (ref.kind === 'prefix') {
     const low = `sha256:${ref.value}`;
     const rows = await db
@@ -224,18 +218,20 @@ export async function resolveRef(db: Kysely<Database>, model: string, text: stri
         matches: rows.map((r) => r.digest),
       });
     }
-    digest = rows[0]?.digest;
+    if (rows[0]) version = await getVersion(db, model, rows[0].digest);
   } else {
-    const row = await db
-      .selectFrom('aliases')
-      .select('digest')
-      .where('model', '=', model)
-      .where('alias', '=', ref.value)
-      .executeTakeFirst();
-    if (!row) throw new AliasNotFoundError(`alias ${ref.value} of model ${model} not found`, { model, alias: ref.value });
-    digest = row.digest;
+    const alias = ref.value;
+    version = await versionWhere(db, model, (q) =>
+      q.where('digest', '=', (eb) => eb.selectFrom('aliases').select('digest').where('model', '=', model).where('alias', '=', alias)),
+    );
+    if (!version) {
+      await requireModel(db, model);
+      throw new AliasNotFoundError(`alias ${alias} of model ${model} not found`, { model, alias });
+    }
   }
-  const version = digest ? await getVersion(db, model, digest) : undefined;
-  if (!version) throw new VersionNotFoundError(`version ${text} of model ${model} not found`, { model, ref: text });
+  if (!version) {
+    await requireModel(db, model);
+    throw new VersionNotFoundError(`version ${text} of model ${model} not found`, { model, ref: text });
+  }
   return version;
 }
