@@ -76,7 +76,13 @@ describe('cost emitter: kill -9 mid-stream', () => {
     const publish = (from: number, to: number) => Promise.all(all.slice(from, to).map((e) => js.publish(ns.names.subject(SUBJECTS.inferenceCompleted), JSONCodec().encode(e), { msgID: e.event_id })));
     await publish(0, 200);
     for (let k = 0; k < 2000 && (await counted()) < 200; k++) await sleep(10);
-    const publishing = publish(200, TOTAL);
+    // Paced, so the emitter cannot count the whole stream before the kill below sees 300.
+    const publishing = (async () => {
+      for (let from = 200; from < TOTAL; from += 50) {
+        await publish(from, Math.min(from + 50, TOTAL));
+        await sleep(50);
+      }
+    })();
     let atKill = -1;
     for (let k = 0; k < 5000; k++) {
       const n = await counted();

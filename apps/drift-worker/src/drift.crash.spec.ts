@@ -68,7 +68,13 @@ describe('drift worker: kill -9 mid-ingest', () => {
     const publish = (from: number, to: number) => publishAll(nc, ns.names.subject(SUBJECTS.inferenceCompleted), events.slice(from, to), (e) => (e as { event_id: string }).event_id);
     await publish(0, 200);
     for (let k = 0; k < 2000 && (await countNow()) < 200; k++) await sleep(10);
-    const publishing = publish(200, TOTAL);
+    // Paced, so the worker cannot count the whole stream before the kill below sees 300.
+    const publishing = (async () => {
+      for (let from = 200; from < TOTAL; from += 50) {
+        await publish(from, Math.min(from + 50, TOTAL));
+        await sleep(50);
+      }
+    })();
     let atKill = -1;
     for (let k = 0; k < 5000; k++) {
       const n = await countNow();
