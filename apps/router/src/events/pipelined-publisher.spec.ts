@@ -22,7 +22,8 @@ describe('PipelinedPublisher (real JetStream)', () => {
   });
 
   // NatsService is the app's holder of the connection; the connection itself is real.
-  const publisher = (timeoutMs = 2000) => new PipelinedPublisher({ connection: nc } as unknown as NatsService, ns.names, timeoutMs);
+  // The first tests wait for real acks of 600 messages on a loaded CI machine: a long timeout.
+  const publisher = (timeoutMs = 20_000) => new PipelinedPublisher({ connection: nc } as unknown as NatsService, ns.names, timeoutMs);
 
   it('resolves every publish on its own ack, with more messages in flight than its first slots', async () => {
     const p = publisher();
