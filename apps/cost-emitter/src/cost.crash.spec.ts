@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { JSONCodec, connect, type NatsConnection } from 'nats';
 import { redisOptions } from '@lynx/platform';
-import { TEST_NATS_URL, TEST_REDIS_URL, spawnLynxApp, testNamespace, type LynxAppProcess, type TestNamespace } from '@lynx/platform/testing';
+import { TEST_NATS_URL, TEST_REDIS_URL, killMidStream, spawnLynxApp, testNamespace, type LynxAppProcess, type TestNamespace } from '@lynx/platform/testing';
 import { SUBJECTS, type InferenceEvent } from '@lynx/schema';
 import { RollupStore } from './rollup/rollup-store';
 
@@ -71,29 +71,8 @@ describe('cost emitter: kill -9 mid-stream', () => {
 
     const all = Array.from({ length: TOTAL }, (_, i) => event(i));
     const js = nc.jetstream();
-    // 200 counted first; then the rest is published while the emitter works, and it is killed once
-    // it has counted 300, with batches in hand and the rest still to come.
     const publish = (from: number, to: number) => Promise.all(all.slice(from, to).map((e) => js.publish(ns.names.subject(SUBJECTS.inferenceCompleted), JSONCodec().encode(e), { msgID: e.event_id })));
-    await publish(0, 200);
-    for (let k = 0; k < 2000 && (await counted()) < 200; k++) await sleep(10);
-    // Paced, so the emitter cannot count the whole stream before the kill below sees 300.
-    const publishing = (async () => {
-      for (let from = 200; from < TOTAL; from += 50) {
-        await publish(from, Math.min(from + 50, TOTAL));
-        await sleep(50);
-      }
-    })();
-    let atKill = -1;
-    for (let k = 0; k < 5000; k++) {
-      const n = await counted();
-      if (n >= 300) {
-        atKill = n;
-        break;
-      }
-      await sleep(2);
-    }
-    await emitter.kill();
-    await publishing;
+    const atKill = await killMidStream({ publish, counted: counted, kill: () => emitter!.kill(), total: TOTAL });
     expect(atKill).toBeGreaterThan(0);
     expect(atKill).toBeLessThan(TOTAL);
 

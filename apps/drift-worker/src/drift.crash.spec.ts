@@ -4,7 +4,7 @@
 import { Redis } from 'ioredis';
 import type { NatsConnection } from 'nats';
 import { redisOptions } from '@lynx/platform';
-import { TEST_NATS_URL, TEST_REDIS_URL, makeTempDir, spawnLynxApp, testNamespace, type LynxAppProcess, type TestNamespace } from '@lynx/platform/testing';
+import { TEST_NATS_URL, TEST_REDIS_URL, makeTempDir, killMidStream, spawnLynxApp, testNamespace, type LynxAppProcess, type TestNamespace } from '@lynx/platform/testing';
 import { SUBJECTS } from '@lynx/schema';
 import { loadModel, readItems, runTraining, type TutorModel } from '@lynx/tutor';
 import { CORPUS_DIR } from '@lynx/tutor/testing';
@@ -63,29 +63,8 @@ describe('drift worker: kill -9 mid-ingest', () => {
     const countNow = async () => (await windows.readAggregate(wid, M)).count;
 
     const events = trafficEvents({ seed: 31, count: TOTAL, digest: DIGEST, tutor });
-    // 200 counted first; then the rest is published while the worker works, and it is killed once
-    // it has counted 300, with batches in hand and the rest still to come.
     const publish = (from: number, to: number) => publishAll(nc, ns.names.subject(SUBJECTS.inferenceCompleted), events.slice(from, to), (e) => (e as { event_id: string }).event_id);
-    await publish(0, 200);
-    for (let k = 0; k < 2000 && (await countNow()) < 200; k++) await sleep(10);
-    // Paced, so the worker cannot count the whole stream before the kill below sees 300.
-    const publishing = (async () => {
-      for (let from = 200; from < TOTAL; from += 50) {
-        await publish(from, Math.min(from + 50, TOTAL));
-        await sleep(50);
-      }
-    })();
-    let atKill = -1;
-    for (let k = 0; k < 5000; k++) {
-      const n = await countNow();
-      if (n >= 300) {
-        atKill = n;
-        break;
-      }
-      await sleep(2);
-    }
-    await worker.kill();
-    await publishing;
+    const atKill = await killMidStream({ publish, counted: countNow, kill: () => worker!.kill(), total: TOTAL });
     expect(atKill).toBeGreaterThan(0);
     expect(atKill).toBeLessThan(TOTAL);
 

@@ -13,3 +13,4 @@ export * from './testing/redis-server-process';
 export * from './testing/spawn-app';
 export * from './testing/fuzz';
 export * from './testing/until';
+export * from './testing/kill-mid-stream';
