@@ -1,4 +1,5 @@
-import type { Lineage, ManifestFile, TrafficPlan } from '@lynx/schema';
+import type { AliasMove, Lineage, ManifestFile, TrafficPlan } from '@lynx/schema';
+export type { AliasMove, AuditEntry } from '@lynx/schema';
 
 // What the registry answers, as its callers read it. Request bodies are libs/schema's types; the
 // answers carry more fields than listed here, which callers may read through the index signature.
@@ -82,34 +83,6 @@ export interface TrafficChange {
   reason: string | null;
 }
 
-export interface AuditEntry {
-  id: number;
-  at: string;
-  actor: string;
-  role: string;
-  action: string;
-  model: string | null;
-  digest: string | null;
-  reason: string | null;
-  before: unknown;
-  after: unknown;
-}
-
-/** One move of an alias: when, from, to, who, why. */
-export interface AliasMove {
-  id: number;
-  model: string;
-  alias: string;
-  kind: string;
-  from_digest: string | null;
-  to_digest: string;
-  actor: string;
-  role: string;
-  reason: string;
-  verdict_id: string | null;
-  semver: string | null;
-  at: string;
-}
 
 /** POST promote / rollback: where production points now, and the move; semver on a promote. */
 export interface AliasMoveAnswer {

@@ -177,3 +177,36 @@ export const tagsPatchRequestSchema = z.strictObject({
   reason: z.string().min(1).max(500).optional(),
 });
 export type TagsPatchRequest = z.infer<typeof tagsPatchRequestSchema>;
+
+/** How an alias moved: a plain move, a gated promote, or a rollback. */
+export type MoveKind = 'move' | 'promote' | 'rollback';
+
+/** One move of an alias as the registry answers it: when, from, to, who, why. */
+export interface AliasMove {
+  id: number;
+  model: string;
+  alias: string;
+  kind: MoveKind;
+  from_digest: string | null;
+  to_digest: string;
+  actor: string;
+  role: string;
+  reason: string;
+  verdict_id: string | null;
+  semver: string | null;
+  at: string;
+}
+
+/** One audit-log entry as the registry answers it. */
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string;
+  role: string;
+  action: string;
+  model: string | null;
+  digest: string | null;
+  reason: string | null;
+  before: unknown;
+  after: unknown;
+}

@@ -1,3 +1,4 @@
+import type { AliasMove, AuditEntry } from '@lynx/schema';
 /**
  * The registry's storage interface. Two backends implement it through one Kysely query
  * builder: PostgreSQL (LYNX_DATABASE_URL set) and embedded PGlite (the default), and one
@@ -106,35 +107,7 @@ export interface AliasRecord {
   updated_at: string;
 }
 
-export type MoveKind = 'move' | 'promote' | 'rollback';
-
-export interface AliasMove {
-  id: number;
-  model: string;
-  alias: string;
-  kind: MoveKind;
-  from_digest: string | null;
-  to_digest: string;
-  actor: string;
-  role: string;
-  reason: string;
-  verdict_id: string | null;
-  semver: string | null;
-  at: string;
-}
-
-export interface AuditEntry {
-  id: number;
-  at: string;
-  actor: string;
-  role: string;
-  action: string;
-  model: string | null;
-  digest: string | null;
-  reason: string | null;
-  before: unknown;
-  after: unknown;
-}
+export type { AliasMove, AuditEntry, MoveKind } from '@lynx/schema';
 
 export interface NewEvaluation {
   model: string;
