@@ -90,13 +90,16 @@ describe('retrain triggers: performance, volume, schedule', () => {
     await publishAll(nc, ns.names.subject(SUBJECTS.inferenceCompleted), inference, (e) => (e as { event_id: string }).event_id);
     await publishAll(nc, ns.names.subject(SUBJECTS.inferenceFeedback), feedback, (e) => (e as { event_id: string }).event_id);
     const store = app.get(FeedbackStore);
-    for (let t = 0; t < 200; t++) {
+    let last = { judged: 0, seen: 0, open: wid };
+    for (let t = 0; t < 600; t++) {
       const counted = await store.windowCounts(wid, MODEL, digest);
       const seen = (await windows.readAggregate(wid, member(MODEL, digest))).count;
       if (counted.judged >= judged && seen >= 5) return;
+      last = { judged: counted.judged, seen, open: (await windows.currentWindow()).id };
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new Error('feedback was not counted in time');
+    // Say what was counted where, so a miss on a loaded machine tells slow from misplaced.
+    throw new Error(`feedback was not counted in time in ${wid}: ${JSON.stringify(last)} (want ${judged} judged, 5 seen)`);
   }
 
   async function close(): Promise<string> {
