@@ -101,12 +101,14 @@ export class CanaryService extends EventEmitter implements OnApplicationBootstra
     if (!plan) throw new ConflictError(`${req.model} has no active canary plan; set one with PUT /v1/traffic/${req.model} (lynx traffic set --strategy canary)`, { model: req.model });
     const { digest } = await this.registry.version(req.model, plan.canary);
     const stages = this.stagesOf(plan);
-    const every = req.interval_ms ?? this.config.canaryIntervalMs;
     const started_at = new Date().toISOString();
     const prior = await this.stats.getState(req.model);
     // Carry on after a pause, or when the follower and a resume both start the same canary.
     const running = !prior.stopped && !!(await this.queue.getJobScheduler(schedulerId(req.model)));
     const resumes = prior.canary_digest === digest && prior.analysis?.phase === 'running' && (running || /paused/.test(prior.stopped?.reason ?? ''));
+    // A start that names no interval (the follower's, seeing the plan event after an operator's
+    // start) keeps the running analysis's interval rather than resetting it to the default.
+    const every = req.interval_ms ?? (resumes && prior.interval_ms ? prior.interval_ms : this.config.canaryIntervalMs);
     const analysis = resumes ? prior.analysis! : initialCanaryState(stages, plan.weight);
     const seen = resumes ? prior.seen : await this.readTotals(req.model, plan);
     await this.stats.startState(req.model, {

@@ -137,6 +137,21 @@ describe('canary analysis', () => {
     return candidate;
   }
 
+  it('a start that names no interval (the follower seeing the plan late) keeps the running analysis interval', async () => {
+    const model = `interval-${Date.now().toString(36)}`;
+    await setup(model, 'int8');
+    const first = await canary.start({ model, interval_ms: 400 }, 'operator start');
+    expect(first).toMatchObject({ interval_ms: 400 });
+    const again = await canary.start({ model }, 'follower start');
+    expect(again).toMatchObject({ interval_ms: 400, resumed: true });
+    await canary.stop(model, 'test over');
+    // Stopped (not paused): a new start is a new analysis at the configured interval.
+    const fresh = await canary.start({ model }, 'new start');
+    expect(fresh.resumed).toBe(false);
+    expect(fresh.interval_ms).not.toBe(400);
+    await canary.stop(model, 'test over');
+  });
+
   it('steps a good canary 5 → 25 → 50 and completes there, while stable still has traffic: the plan becomes single on it', async () => {
     const model = `good-${Date.now().toString(36)}`;
     const candidate = await setup(model, 'int8');
