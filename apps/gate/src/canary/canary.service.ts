@@ -96,7 +96,20 @@ export class CanaryService extends EventEmitter implements OnApplicationBootstra
    * Starts the analysis of the model's active canary plan. A restart of the same canary after a
    * pause carries its evidence on; any other start begins a fresh analysis at the plan's weight.
    */
-  async start(req: StartCanary, reason = 'started through the API') {
+  start(req: StartCanary, reason = 'started through the API') {
+    // The follower (on a plan event) and the API may start the same model's analysis at the same
+    // moment; each reads the state and then writes it, so they take turns (one gate process).
+    const next = (this.starting.get(req.model) ?? Promise.resolve()).catch(() => undefined).then(() => this.startNow(req, reason));
+    this.starting.set(req.model, next);
+    void next.finally(() => {
+      if (this.starting.get(req.model) === next) this.starting.delete(req.model);
+    }).catch(() => undefined);
+    return next;
+  }
+
+  private readonly starting = new Map<string, Promise<unknown>>();
+
+  private async startNow(req: StartCanary, reason: string) {
     const plan = await this.canaryPlan(req.model);
     if (!plan) throw new ConflictError(`${req.model} has no active canary plan; set one with PUT /v1/traffic/${req.model} (lynx traffic set --strategy canary)`, { model: req.model });
     const { digest } = await this.registry.version(req.model, plan.canary);
