@@ -191,7 +191,11 @@ describe('the console in Chromium', () => {
     const gate = `http://127.0.0.1:${s.setup.ports.gate}/v1/gate/canaries/${MODEL}`;
     await http(s.ctx, s.m, 'operator', 'POST', gate, { interval_ms: 500 });
     const measured = async () => (await http<{ measurements: unknown[] }>(s.ctx, undefined, 'reader', 'GET', `${gate}/measurements`)).body.measurements.length;
-    await waitUntil(async () => (await measured()) >= 3, 60_000);
+    await waitUntil(async () => (await measured()) >= 3, 60_000).catch(async (err) => {
+      // Say what the analysis did, so a miss tells "measured slowly" from "stopped early".
+      const status = await http(s.ctx, undefined, 'reader', 'GET', gate);
+      throw new Error(`${(err as Error).message}: ${await measured()} measurements; status ${JSON.stringify(status.body).slice(0, 1500)}`);
+    });
     await operator.goto(`${s.consoleUrl}/models/${MODEL}/traffic`);
     await expectText(operator.getByTestId('plan'), /Plan: canary/);
     const timeline = operator.getByTestId('canary-timeline');
