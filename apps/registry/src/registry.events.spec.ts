@@ -81,7 +81,12 @@ describe('registry events: transactional outbox', () => {
     } finally {
       await nc?.close();
       await r.close();
-      server?.kill('SIGTERM');
+      // nats-server writes its store until it exits: remove the folder only after that.
+      if (server && server.exitCode === null) {
+        const exited = new Promise((r) => server!.once('exit', r));
+        server.kill('SIGTERM');
+        await exited;
+      }
       await tmp.cleanup();
     }
   });
