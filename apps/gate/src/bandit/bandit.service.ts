@@ -6,8 +6,10 @@ import { LynxLogger, LynxNames, NatsService, REDIS_CLIENT } from '@lynx/platform
 import { ConfigError, LynxError } from '@lynx/schema';
 import { readItems } from '@lynx/tutor';
 import { GATE_CONFIG, type GateConfig } from '../config/gate-config';
-import { BanditListener } from './bandit-listener';
+import { InferenceListener } from '../canary/inference-listener';
 import { BanditStatsStore } from './bandit-stats';
+
+const BANDIT_ROLES = new Set(['bandit']);
 
 /** Nest token of LYNX_GATE_BANDIT_TICK_MS. */
 export const BANDIT_TICK_MS = 'LYNX_GATE_BANDIT_TICK_MS';
@@ -36,7 +38,7 @@ export interface BanditOutcome {
  */
 @Injectable()
 export class BanditService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private listener?: BanditListener;
+  private listener?: InferenceListener;
   private timer?: NodeJS.Timeout;
   private readonly stats: BanditStatsStore;
   private readonly last = new Map<string, number>();
@@ -56,7 +58,15 @@ export class BanditService implements OnApplicationBootstrap, OnApplicationShutd
 
   async onApplicationBootstrap(): Promise<void> {
     const judge = makeJudge(await readItems(this.config.evalSet));
-    this.listener = new BanditListener(this.nats, this.names, this.stats, judge, this.logger);
+    this.listener = new InferenceListener(this.nats, this.names, judge, this.logger, {
+      durable: 'gate-bandit',
+      context: 'Bandit',
+      roles: BANDIT_ROLES,
+      feedbackRoles: BANDIT_ROLES,
+      // Counted once per event id: the bandit's counts decide reallocations.
+      completed: (e, judged) => this.stats.recordRequest(e.event_id, e.model, e.digest, { error: e.status === 'error', judged }),
+      feedback: (f) => this.stats.recordFeedback(f.event_id, f.model, f.digest, f.accepted),
+    });
     await this.listener.start();
     this.timer = setInterval(() => {
       this.running ??= this.tick()
@@ -72,7 +82,7 @@ export class BanditService implements OnApplicationBootstrap, OnApplicationShutd
     await this.listener?.stop();
   }
 
-  get inference(): BanditListener | undefined {
+  get inference(): InferenceListener | undefined {
     return this.listener;
   }
 

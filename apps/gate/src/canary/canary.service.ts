@@ -25,6 +25,9 @@ import { CanaryMetrics } from './canary-metrics';
 import { CanaryStatsStore, sinceLastRead } from './canary-stats';
 import { InferenceListener } from './inference-listener';
 
+/** The canary plan's arms whose answers the analysis counts. */
+const ARM_ROLES = new Set(['canary', 'stable']);
+
 export interface StartCanary {
   model: string;
   interval_ms?: number;
@@ -70,7 +73,13 @@ export class CanaryService extends EventEmitter implements OnApplicationBootstra
 
   async onApplicationBootstrap(): Promise<void> {
     const judge = makeJudge(await readItems(this.config.evalSet));
-    this.listener = new InferenceListener(this.nats, this.names, this.stats, judge, this.logger);
+    this.listener = new InferenceListener(this.nats, this.names, judge, this.logger, {
+      durable: 'gate-canary',
+      context: 'Canary',
+      roles: ARM_ROLES,
+      completed: (e, judged) => this.stats.recordRequest(e.model, e.digest, { error: e.status === 'error', latencyMs: e.latency_ms, judged }),
+      feedback: (f) => this.stats.recordFeedback(f.model, f.digest, f.accepted),
+    });
     await this.listener.start();
   }
 

@@ -2,17 +2,30 @@ import { EventEmitter } from 'node:events';
 import { AckPolicy, DeliverPolicy, type ConsumerMessages, type JsMsg } from 'nats';
 import type { Judge } from '@lynx/gate';
 import type { LynxLogger, LynxNames, NatsService } from '@lynx/platform';
-import { SUBJECTS, feedbackEventSchema, inferenceEventSchema } from '@lynx/schema';
-import type { CanaryStatsStore } from './canary-stats';
+import { SUBJECTS, feedbackEventSchema, inferenceEventSchema, type FeedbackEvent, type InferenceEvent } from '@lynx/schema';
 
-const ARM_ROLES = new Set(['canary', 'stable']);
+/** What one of the gate's statistics counts from the router's events. */
+export interface InferenceCounting {
+  /** The durable consumer's name (one per kind of statistics). */
+  durable: string;
+  /** Log context and wording ("Canary", "Bandit"). */
+  context: string;
+  /** Roles of the completed answers it counts (only these are graded). */
+  roles: ReadonlySet<string>;
+  /** Roles of the feedback it counts; all roles when absent. */
+  feedbackRoles?: ReadonlySet<string>;
+  /** A completed answer, with the tutor's grade where the input is a known item (else undefined). */
+  completed: (e: InferenceEvent, judged: boolean | undefined) => Promise<unknown> | void;
+  /** A feedback event that names its model and digest. */
+  feedback: (f: FeedbackEvent & { model: string; digest: string }) => Promise<unknown> | void;
+}
 
 /**
- * Feeds canary statistics from the router's events: a durable, explicit-ack JetStream consumer of
- * lynx.inference.> that counts `completed` events of the canary and stable roles (errors,
- * latency, and the tutor's grader where the input is a known item) and `feedback` events that
- * name a digest. It starts at new messages: canary windows are about now, not the stream's past.
- * Emits `ingested` after each message (tests await it).
+ * Feeds one of the gate's statistics (canary, bandit) from the router's events: a durable,
+ * explicit-ack JetStream consumer of lynx.inference.> that hands `completed` events (graded by the
+ * tutor where it knows the input) and `feedback` events that name a digest to `counting`. It starts
+ * at new messages: the statistics are about now, not the stream's past. A message whose counting
+ * fails is redelivered. Emits `ingested` after each message (tests await it).
  */
 export class InferenceListener extends EventEmitter {
   private messages?: ConsumerMessages;
@@ -20,9 +33,9 @@ export class InferenceListener extends EventEmitter {
   constructor(
     private readonly nats: NatsService,
     private readonly names: LynxNames,
-    private readonly stats: CanaryStatsStore,
     private readonly judge: Judge,
     private readonly logger: LynxLogger,
+    private readonly counting: InferenceCounting,
   ) {
     super();
   }
@@ -30,7 +43,7 @@ export class InferenceListener extends EventEmitter {
   async start(): Promise<void> {
     const nc = await this.nats.ready(10_000);
     const stream = this.names.stream('inference').name;
-    const durable = 'gate-canary';
+    const { durable } = this.counting;
     const jsm = await nc.jetstreamManager();
     try {
       await jsm.consumers.info(stream, durable);
@@ -51,19 +64,19 @@ export class InferenceListener extends EventEmitter {
       const body = m.json<unknown>();
       if (m.subject === this.names.subject(SUBJECTS.inferenceCompleted)) {
         const e = inferenceEventSchema.safeParse(body);
-        if (e.success && ARM_ROLES.has(e.data.role)) {
+        if (e.success && this.counting.roles.has(e.data.role)) {
           const j = this.judge(e.data.input, e.data.output);
-          const judged = j ? e.data.status === 'ok' && j.ok : undefined;
-          await this.stats.recordRequest(e.data.model, e.data.digest, { error: e.data.status === 'error', latencyMs: e.data.latency_ms, judged });
+          await this.counting.completed(e.data, j ? e.data.status === 'ok' && j.ok : undefined);
         }
       } else if (m.subject === this.names.subject(SUBJECTS.inferenceFeedback)) {
         const f = feedbackEventSchema.safeParse(body);
-        if (f.success && f.data.model && f.data.digest) await this.stats.recordFeedback(f.data.model, f.data.digest, f.data.accepted);
+        const counted = f.success && (!this.counting.feedbackRoles || this.counting.feedbackRoles.has(f.data.role ?? ''));
+        if (f.success && counted && f.data.model && f.data.digest) await this.counting.feedback({ ...f.data, model: f.data.model, digest: f.data.digest });
       }
       m.ack();
       this.emit('ingested', m.subject);
     } catch (err) {
-      this.logger.warn({ msg: 'canary stats: event not counted, will be redelivered', err: (err as Error).message }, 'Canary');
+      this.logger.warn({ msg: `${this.counting.context.toLowerCase()} stats: event not counted, will be redelivered`, err: (err as Error).message }, this.counting.context);
       m.nak(1000);
     }
   }
