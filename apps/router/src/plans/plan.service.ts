@@ -62,7 +62,7 @@ export class PlanService implements OnApplicationBootstrap, OnApplicationShutdow
 
   onApplicationBootstrap(): void {
     this.watcher.start();
-    this.upstreams.start();
+    void this.upstreams.start();
     this.firstLoad = this.refreshAll();
     this.timer = setInterval(() => void this.refreshAll(), this.config.refreshMs);
     this.timer.unref();
@@ -71,7 +71,7 @@ export class PlanService implements OnApplicationBootstrap, OnApplicationShutdow
   onApplicationShutdown(): void {
     clearInterval(this.timer);
     this.watcher.stop();
-    this.upstreams.stop();
+    void this.upstreams.stop();
     void this.registry.close();
   }
 

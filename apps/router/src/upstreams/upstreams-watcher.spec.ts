@@ -32,7 +32,7 @@ describe('UpstreamsWatcher', () => {
     const c = changes();
     const w = new UpstreamsWatcher(path, true, 20, c.onChange, c.onError);
     expect(w.file.match('grammar-tutor', v)?.model).toBe('one');
-    w.start();
+    await w.start();
     try {
       let next = c.next();
       await writeFile(path, rules('two-edited'));
@@ -46,7 +46,7 @@ describe('UpstreamsWatcher', () => {
       expect(c.errors.length).toBeGreaterThan(0);
       expect(w.file.match('grammar-tutor', v)?.model).toBe('three-renamed');
     } finally {
-      w.stop();
+      await w.stop();
     }
   });
 
@@ -55,7 +55,7 @@ describe('UpstreamsWatcher', () => {
     const c = changes();
     const w = new UpstreamsWatcher(path, false, 20, c.onChange, c.onError);
     expect(w.file.match('grammar-tutor', v)).toBeUndefined();
-    w.start();
+    await w.start();
     try {
       let next = c.next();
       await writeFile(path, rules('created'));
@@ -64,7 +64,7 @@ describe('UpstreamsWatcher', () => {
       await rm(path);
       expect((await next).match('grammar-tutor', v)).toBeUndefined();
     } finally {
-      w.stop();
+      await w.stop();
     }
   });
 

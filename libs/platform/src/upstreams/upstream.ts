@@ -56,13 +56,24 @@ export class UpstreamsFile {
   constructor(private readonly models: Record<string, Rule[]> = {}) {}
 
   static read(path: string): UpstreamsFile {
-    let raw: unknown;
+    let text: string;
     try {
-      raw = parse(readFileSync(path, 'utf8'));
+      text = readFileSync(path, 'utf8');
     } catch (err) {
       throw new ConfigError(`cannot read upstreams file ${path}: ${(err as Error).message}`);
     }
-    return UpstreamsFile.from(raw, path);
+    return UpstreamsFile.parse(text, path);
+  }
+
+  /** Parses the file's YAML text; `source` names it in errors. */
+  static parse(text: string, source = 'upstreams'): UpstreamsFile {
+    let raw: unknown;
+    try {
+      raw = parse(text);
+    } catch (err) {
+      throw new ConfigError(`cannot read upstreams file ${source}: ${(err as Error).message}`);
+    }
+    return UpstreamsFile.from(raw, source);
   }
 
   static from(raw: unknown, source = 'upstreams'): UpstreamsFile {
