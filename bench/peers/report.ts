@@ -11,22 +11,47 @@ export interface Quantiles {
 export const quantile = (sorted: readonly number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 
 /**
- * p50/p99 of `samples` sequential GETs of `url` (after 20 unmeasured warm-up calls), in ms; every
- * answer must be 200 and pass `check`, so a peer that answers fast with the wrong thing is caught.
+ * One GET a side makes. Every answer must be 200 and the first must pass `check`, so a peer that
+ * answers fast with the wrong thing is caught.
  */
-export async function getLatency(url: string, samples: number, headers: Record<string, string> = {}, check: (body: unknown) => boolean = () => true): Promise<Quantiles> {
-  const times: number[] = [];
-  for (let i = 0; i < samples + 20; i++) {
-    const t = process.hrtime.bigint();
-    const res = await request(url, { headers });
-    const text = await res.body.text();
-    const ms = Number(process.hrtime.bigint() - t) / 1e6;
-    if (res.statusCode !== 200) throw new Error(`GET ${url}: ${res.statusCode} ${text.slice(0, 300)}`);
-    if (i === 0 && !check(JSON.parse(text))) throw new Error(`GET ${url}: unexpected answer ${text.slice(0, 300)}`);
-    if (i >= 20) times.push(ms);
-  }
+export interface Read {
+  url: string;
+  check: (body: unknown) => boolean;
+  headers?: Record<string, string>;
+}
+
+async function timedGet(read: Read, first: boolean): Promise<number> {
+  const t = process.hrtime.bigint();
+  const res = await request(read.url, { headers: read.headers ?? {} });
+  const text = await res.body.text();
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  if (res.statusCode !== 200) throw new Error(`GET ${read.url}: ${res.statusCode} ${text.slice(0, 300)}`);
+  if (first && !read.check(JSON.parse(text))) throw new Error(`GET ${read.url}: unexpected answer ${text.slice(0, 300)}`);
+  return ms;
+}
+
+function quantiles(times: number[]): Quantiles {
   times.sort((a, b) => a - b);
   return { p50: quantile(times, 0.5), p99: quantile(times, 0.99) };
+}
+
+/**
+ * Two sides' GETs interleaved, one at a time, after 20 warm-ups each: a change of the machine's
+ * load during the run lands on both sides alike (measured one after the other, it landed on one).
+ * Which side goes first alternates, so neither always follows the other's work.
+ */
+export async function pairedLatency(a: Read, b: Read, samples: number): Promise<[Quantiles, Quantiles]> {
+  const ta: number[] = [];
+  const tb: number[] = [];
+  for (let i = 0; i < samples + 20; i++) {
+    const [x, y] = i % 2 === 0 ? [a, b] : [b, a];
+    const mx = await timedGet(x, i === 0);
+    const my = await timedGet(y, i === 0);
+    if (i < 20) continue;
+    (x === a ? ta : tb).push(mx);
+    (y === a ? ta : tb).push(my);
+  }
+  return [quantiles(ta), quantiles(tb)];
 }
 
 export const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');

@@ -70,6 +70,8 @@ describe('RegistryClient against the registry', () => {
   it('answers a 404 with the named error and its stable code', async () => {
     const client = new RegistryClient({ url: registry.url, token: registry.tokens.reader });
     await expect(client.version('no-such-model', 'production')).rejects.toBeInstanceOf(ModelNotFoundError);
+    await expect(client.production('no-such-model')).rejects.toBeInstanceOf(ModelNotFoundError);
+    await expect(client.aliasVersion(model, 'production')).rejects.toMatchObject({ code: 'alias_not_found', status: 404 });
     const err = await client.version(model, `sha256:${'0'.repeat(64)}`).catch((e) => e);
     expect(err).toBeInstanceOf(VersionNotFoundError);
     expect([err.code, err.status]).toEqual(['version_not_found', 404]);

@@ -73,6 +73,15 @@ describe('registry HTTP: aliases, promotion, rollback, audit, events', () => {
     const never = await r.inject({ method: 'POST', url: `/v1/models/${model}/rollback`, as: 'operator', payload: { to: 'staging', reason: 'r' } });
     expect(never.json().error.code).toBe('rollback_target_invalid');
 
+    const lean = await r.inject({ method: 'GET', url: `/v1/models/${model}/aliases/production`, as: 'reader' });
+    expect(lean.statusCode).toBe(200);
+    expect(lean.json()).toMatchObject({ digest: a, semver: 'v1.0.0', status: 'production', aliases: expect.arrayContaining(['production', 'staging']) });
+    expect(lean.json()).not.toHaveProperty('evaluations');
+    expect((await r.inject({ method: 'GET', url: `/v1/models/${model}/aliases/nightly`, as: 'reader' })).json().error.code).toBe('alias_not_found');
+    const notAlias = await r.inject({ method: 'GET', url: `/v1/models/${model}/aliases/v1.0.0`, as: 'reader' });
+    expect([notAlias.statusCode, notAlias.json().error.code]).toEqual([400, 'validation_failed']);
+    const noModel = await r.inject({ method: 'GET', url: `/v1/models/${uniqueName('none')}/aliases/production`, as: 'reader' });
+    expect([noModel.statusCode, noModel.json().error.code]).toEqual([404, 'model_not_found']);
     const history = (await r.inject({ method: 'GET', url: `/v1/models/${model}/aliases/production/history`, as: 'reader' })).json();
     expect(history.moves.map((m: any) => [m.kind, m.to_digest, m.actor, m.role])).toEqual([
       ['promote', a, 'ci-user', 'ci'],

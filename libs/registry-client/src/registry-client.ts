@@ -99,9 +99,14 @@ export class RegistryClient {
     return (await this.version(model, ref)).digest;
   }
 
+  /** The version an alias points to, alone (no evaluations, verdicts or serving figures). */
+  aliasVersion(model: string, alias: string): Promise<VersionRecord> {
+    return this.http.json('GET', `${m(model)}/aliases/${enc(alias)}`);
+  }
+
   /** The production digest, or null while the model has none (an unknown model is still an error). */
   async production(model: string): Promise<string | null> {
-    return (await this.http.optional<VersionRecord>(v(model, 'production'), notModel))?.digest ?? null;
+    return (await this.http.optional<VersionRecord>(`${m(model)}/aliases/production`, notModel))?.digest ?? null;
   }
 
   manifest(model: string, ref: string): Promise<ManifestAnswer> {

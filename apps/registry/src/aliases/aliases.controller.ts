@@ -25,6 +25,12 @@ export class AliasesController {
     return this.aliases.move(name, alias, body, who);
   }
 
+  /** The version an alias points to, alone (MLflow's get-by-alias): one indexed read, for resolvers. */
+  @Get('aliases/:alias')
+  version(@Param('name') name: string, @Param('alias') alias: string) {
+    return this.aliases.version(name, alias);
+  }
+
   @Get('aliases/:alias/history')
   history(@Param('name') name: string, @Param('alias') alias: string) {
     return this.aliases.history(name, alias);

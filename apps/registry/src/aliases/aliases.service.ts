@@ -7,6 +7,8 @@ import {
   InvalidSemverError,
   isDevSemver,
   isPrereleaseSemver,
+  parseReference,
+  ValidationError,
   roleAtLeast,
   type AliasMoveRequest,
   type PromoteRequest,
@@ -25,6 +27,17 @@ export class AliasesService {
     @Inject(LINEAGE_EMITTER) private readonly lineage: LineageEmitter,
     @Inject(DomainMetrics) private readonly metrics: DomainMetrics,
   ) {}
+
+  /**
+   * The version `alias` points to, without the evaluations, verdicts and serving figures the
+   * version GET adds: a router or model server resolving `production` needs the row alone.
+   */
+  version(model: string, alias: string) {
+    if (parseReference(alias)?.kind !== 'alias') {
+      throw new ValidationError(`"${alias}" is not an alias name: 1-64 chars of a-z 0-9 . _ - starting with a letter, and not a digest or semver`, { alias });
+    }
+    return this.store.resolve(model, alias);
+  }
 
   async move(model: string, alias: string, body: AliasMoveRequest, who: Principal) {
     const move = await this.store.moveAlias({ model, alias, ...body }, { actor: who.name, role: who.role });

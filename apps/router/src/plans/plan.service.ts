@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { LYNX_CONFIG, LynxLogger, LynxNames, NatsService, ReadinessRegistry, UpstreamAllowlist, servingCheck, type LynxConfig, type UpstreamRules } from '@lynx/platform';
 import { RegistryClient, type PutTrafficBody, type TrafficRecord } from '@lynx/registry-client';
-import { ERROR_CODES, LynxError, trafficPlanSchema } from '@lynx/schema';
+import { ERROR_CODES, LynxError, parseReference, trafficPlanSchema } from '@lynx/schema';
 import { ROUTER_CONFIG, type RouterConfig } from '../config/router-config';
 import { RouterMetrics } from '../metrics/router-metrics';
 import type { CompiledPlan } from '../routing/compiled-plan';
@@ -191,7 +191,8 @@ export class PlanService implements OnApplicationBootstrap, OnApplicationShutdow
 
   private compile(input: PlanInput): Promise<CompiledPlan> {
     return compilePlan(input, {
-      resolve: (ref) => this.registry.version(input.model, ref),
+      // An alias (the common case: production, canary) by its lean route: the version row alone.
+      resolve: (ref) => (parseReference(ref)?.kind === 'alias' ? this.registry.aliasVersion(input.model, ref) : this.registry.version(input.model, ref)),
       check: (v) => servingCheck(input.model, v, this.upstreamRules(), this.platform.env === 'prod'),
     });
   }
