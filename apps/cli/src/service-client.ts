@@ -32,13 +32,13 @@ export class ServiceClient {
   }
 
   /** The raw answer (status, parsed JSON or text); throws only when the service does not answer. */
-  async call(method: string, path: string, body?: unknown, timeoutMs = 30_000): Promise<{ status: number; json: any; text: string }> {
+  async call(method: string, path: string, body?: unknown, timeoutMs = 30_000, accept = 'application/json'): Promise<{ status: number; json: any; text: string }> {
     let res: Response;
     try {
       res = await fetch(this.baseUrl + path, {
         method,
         headers: {
-          accept: 'application/json',
+          accept,
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
           ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
         },
@@ -60,11 +60,20 @@ export class ServiceClient {
 
   /** The JSON answer; a status of 400 or more becomes the mapped CliError. */
   async json<T = any>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await this.call(method, path, body);
+    return (await this.ok(method, path, body)).json as T;
+  }
+
+  /** The answer's text as sent (an HTML page); a status of 400 or more becomes the mapped CliError. */
+  async text(path: string, accept: string): Promise<string> {
+    return (await this.ok('GET', path, undefined, accept)).text;
+  }
+
+  private async ok(method: string, path: string, body?: unknown, accept?: string): Promise<{ json: any; text: string }> {
+    const res = await this.call(method, path, body, undefined, accept);
     if (res.status >= 400) {
       const e = res.json?.error;
       throw serviceCliError(this.name, res.status, e?.code, e?.message ?? (res.text.slice(0, 200) || `HTTP ${res.status}`), e?.details);
     }
-    return res.json as T;
+    return res;
   }
 }

@@ -1,26 +1,14 @@
 import type { Command } from 'commander';
-import { CliError, EXIT } from '../exit';
+import { EXIT } from '../exit';
+import { ServiceClient } from '../service-client';
 
 // `lynx canary start|status|pause|resume|abort|promote <model>`: the gate's canary analysis
-// (LYNX_GATE_URL, LYNX_TOKEN). Exit codes: 0 ok; 1 the canary was aborted (status shows a failed
+// (LYNX_GATE_URL or LYNX_GATE_PORT, LYNX_TOKEN). Exit codes: 0 ok; 1 the canary was aborted (status shows a failed
 // analysis); 2 an error (gate unreachable, refused, no canary).
 
-async function gate(method: 'GET' | 'POST', path: string, body?: unknown): Promise<any> {
-  const base = (process.env.LYNX_GATE_URL || 'http://127.0.0.1:7102').replace(/\/+$/, '');
-  const token = process.env.LYNX_TOKEN;
-  let res: Response;
-  try {
-    res = await fetch(base + path, {
-      method,
-      headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-    });
-  } catch (err) {
-    throw new CliError(`gate unreachable at ${base} (start it or set LYNX_GATE_URL): ${(err as Error).message}`);
-  }
-  const json: any = await res.json().catch(() => undefined);
-  if (!res.ok) throw new CliError(`${json?.error?.code ?? res.status}: ${json?.error?.message ?? res.statusText}`);
-  return json;
+/** The gate's JSON over ServiceClient: LYNX_GATE_URL or LYNX_GATE_PORT, the shared error wording. */
+function gate(method: 'GET' | 'POST', path: string, body?: unknown): Promise<any> {
+  return new ServiceClient('gate').json(method, path, body);
 }
 
 const cell = (v: unknown) => (v === null || v === undefined ? '-' : typeof v === 'number' && !Number.isInteger(v) ? v.toPrecision(3) : String(v));
