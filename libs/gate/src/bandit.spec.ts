@@ -53,25 +53,58 @@ describe('banditWeights (Thompson sampling)', () => {
   });
 });
 
+// Always-valid p-values: 1/Λ of the one-sided normal mixture (τ = 0.02) on the pooled score, the
+// mixture integral computed independently by numerical integration (scipy 1.17):
+//   P = (x1+x2)/(n1+n2); V = P*(1-P)*(1/n1+1/n2); I = 1/V; S = (x1/n1 - x2/n2)*I
+//   Λ = quad(lambda th: exp(th*S - th*th*I/2) * 2*norm.pdf(th/0.02)/0.02, 0, inf);  p = min(1, 1/Λ)
 describe('banditGuardrail', () => {
-  it('drops an arm whose error rate is significantly higher than the others’ (one-sided z-test, Bonferroni)', () => {
-    // python: statsmodels proportions_ztest([30, 20], [300, 1000], alternative='larger') → z 6.3195, p 1.3121e-10
+  it('drops an arm whose error rate is higher than the others’ beyond the always-valid boundary', () => {
+    // 30/300 vs 20/1000: p = 1/Λ = 6.016036937e-07 (the fixed-look z-test's would be 1.31e-10)
     const r = banditGuardrail([
       { name: 'bad', requests: 300, errors: 30 },
       { name: 'ok', requests: 1000, errors: 20 },
     ]);
-    expect(r[0]).toMatchObject({ name: 'bad', drop: true });
-    expect(r[0].p_value).toBeCloseTo(1.312108649e-10, 15);
+    expect(r[0]).toMatchObject({ name: 'bad', drop: true, level: 0.005 });
+    expect(r[0].p_value! / 6.016036937e-7).toBeCloseTo(1, 6);
+    expect(r[0].evidence! * 6.016036937e-7).toBeCloseTo(1, 6);
+    expect(r[0].reason).toContain('always-valid mixture SPRT p = 6.02e-7, level 0.00500 over the whole run');
     expect(r[1].drop).toBe(false);
+    expect(r[1].p_value).toBe(1);
   });
-  it('keeps an arm whose rise is not significant at α/k, or with too few requests', () => {
-    // python: proportions_ztest([12, 20], [300, 1000], alternative='larger') → p 0.024953 (> 0.001 / 2)
+  it('keeps what a per-look z-test at 0.001/k would have dropped: the boundary is paid for every look', () => {
+    // 70/3500 vs 35/3500: proportions_ztest([70, 35], [3500, 3500], alternative='larger') → p 2.8919e-4 < 0.0005
+    // (the old rule's level), but p = 1/Λ = 0.010535009 > 0.01/2
+    const r = banditGuardrail([
+      { name: 'a', requests: 3500, errors: 70 },
+      { name: 'b', requests: 3500, errors: 35 },
+    ]);
+    expect(r[0].drop).toBe(false);
+    expect(r[0].p_value).toBeCloseTo(0.010535009, 7);
+    // 40/1000 vs 10/1000: p = 1/Λ = 4.0516117e-4 < 0.005, dropped
+    const s = banditGuardrail([
+      { name: 'a', requests: 1000, errors: 40 },
+      { name: 'b', requests: 1000, errors: 10 },
+    ]);
+    expect(s[0].drop).toBe(true);
+    expect(s[0].p_value! / 4.0516117e-4).toBeCloseTo(1, 5);
+  });
+  it('keeps an arm whose rise is not significant, or below minRise, or with too few requests or errors to test', () => {
+    // 12/300 vs 20/1000: p = 1/Λ = 0.249434798
     const r = banditGuardrail([
       { name: 'a', requests: 300, errors: 12 },
       { name: 'b', requests: 1000, errors: 20 },
     ]);
     expect(r[0].drop).toBe(false);
-    expect(r[0].p_value).toBeCloseTo(0.0249527, 6);
+    expect(r[0].p_value).toBeCloseTo(0.249434798, 7);
+    expect(banditGuardrail([{ name: 'a', requests: 300, errors: 30 }, { name: 'b', requests: 1000, errors: 20 }], { minRise: 0.1 })[0].drop).toBe(false);
     expect(banditGuardrail([{ name: 'a', requests: 10, errors: 10 }, { name: 'b', requests: 1000, errors: 0 }])[0]).toMatchObject({ drop: false, p_value: null });
+    // 4 errors in 1 300 requests: 300 × 4/1300 = 0.92 expected on the smaller side, fewer than 5
+    expect(banditGuardrail([{ name: 'a', requests: 300, errors: 3 }, { name: 'b', requests: 1000, errors: 1 }])[0]).toMatchObject({ drop: false, p_value: null, reason: expect.stringContaining('too few errors to test') });
+    expect(banditGuardrail([{ name: 'a', requests: 300, errors: 0 }, { name: 'b', requests: 1000, errors: 0 }], { minExpectedErrors: 0 })[0]).toMatchObject({ drop: false, p_value: 1 });
+  });
+  it('refuses bad options and counts', () => {
+    expect(() => banditGuardrail([{ name: 'a', requests: 1, errors: 2 }])).toThrow('errors <= requests');
+    expect(() => banditGuardrail([], { alpha: 0 })).toThrow('alpha');
+    expect(() => banditGuardrail([], { tau: 0 })).toThrow('tau');
   });
 });

@@ -119,7 +119,7 @@ describe('bandit reallocation', () => {
     expect(outcome.changed).toBe(true);
     expect(outcome.reason).toContain('guardrail erring: dropped: error rate 20.00 %');
     const plan = (await client.traffic(model)).plan as any;
-    expect(plan.arms.find((a: any) => a.name === 'erring')).toMatchObject({ weight: 0, dropped: { reason: expect.stringContaining('one-sided z-test') } });
+    expect(plan.arms.find((a: any) => a.name === 'erring')).toMatchObject({ weight: 0, dropped: { reason: expect.stringContaining('always-valid mixture SPRT') } });
     expect(plan.arms.find((a: any) => a.name === 'ok').weight).toBe(100);
   });
 });
