@@ -29,3 +29,4 @@ export { mannWhitneyU, type Alternative, type MannWhitneyResult } from './mann-w
 export { groupSequentialExit, type GroupSequentialExit } from './group-sequential-exit';
 export { groupSequentialBounds } from './group-sequential-bounds';
 export { groupSequentialDrift } from './group-sequential-drift';
+export { mcnemarTest, type McNemarResult } from './mcnemar-test';
