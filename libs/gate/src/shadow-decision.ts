@@ -1,4 +1,4 @@
-import { mcnemarTest, pairedSampleSize } from '@lynx/math';
+import { mcnemarTest, pairedSampleSize, wilsonInterval } from '@lynx/math';
 import { ValidationError } from '@lynx/schema';
 
 export type ShadowVerdict = 'shadow_better' | 'shadow_worse' | 'no_difference' | 'inconclusive';
@@ -30,14 +30,23 @@ export interface ShadowDecision {
   primary_only: number;
   /** n01: judged pairs where only the shadow was right. */
   shadow_only: number;
-  /** The discordance rate (n10 + n01)/n that sized `needed`: estimated, or the planning value. */
+  /** The discordance that sized `needed`: the upper 95 % Wilson bound of (n10 + n01)/n, or the planning value. */
   discordance: number;
+  /** (n10 + n01)/n as observed; null with no judged pair. */
+  discordance_observed: number | null;
   /** Whether `discordance` is the conservative planning value (too few pairs to estimate it). */
   discordance_assumed: boolean;
 }
 
 /** Below this many judged pairs the discordance rate is not estimated but assumed. */
 export const SHADOW_MIN_PAIRS_TO_ESTIMATE = 100;
+/**
+ * The planning discordance is the upper bound of its Wilson interval at this confidence, as a
+ * pilot sample's upper confidence limit for a variance is used to size a trial (Browne 1995,
+ * "On the use of a pilot sample for sample size determination", Statistics in Medicine 14,
+ * 1933–1940), so that an underestimate does not cut the sample short.
+ */
+export const SHADOW_DISCORDANCE_CONFIDENCE = 0.95;
 /**
  * The discordance assumed until it can be estimated: two sides that answer independently, each
  * right half the time, disagree on 2·0.5·0.5 = 0.5 of the pairs. Sides answering the same request
@@ -69,8 +78,9 @@ function pairsNeeded(delta: number, discordance: number, alpha: number, power: n
  *
  * The judged pairs needed, M, come from Connor's (1987) paired sample size for the difference the
  * report shows, or for `mde` when that difference is smaller (no report can tell apart less than
- * what it was sized for), with the discordance rate ψ = (n10 + n01)/n estimated from the pairs once
- * there are SHADOW_MIN_PAIRS_TO_ESTIMATE of them, and SHADOW_PLANNING_DISCORDANCE (0.5) before.
+ * what it was sized for). The discordance ψ it needs is estimated conservatively from the pairs
+ * once there are SHADOW_MIN_PAIRS_TO_ESTIMATE of them (the upper 95 % Wilson bound of
+ * (n10 + n01)/n), and is SHADOW_PLANNING_DISCORDANCE (0.5) before.
  * Until n ≥ M the verdict is `inconclusive` and the headline says
  * "inconclusive: N judged pairs of M needed"; then the test at α decides shadow better, worse, or
  * no difference of the MDE's size.
@@ -86,8 +96,13 @@ export function decideShadow(counts: PairedJudgedCounts, opts: { mde?: number; a
   }
   if (n10 + n01 > n) throw new ValidationError(`decideShadow: discordant pairs (${n10 + n01}) exceed the judged pairs (${n})`, { field: 'pairs' });
   const assumed = n < SHADOW_MIN_PAIRS_TO_ESTIMATE;
-  const discordance = assumed ? SHADOW_PLANNING_DISCORDANCE : (n10 + n01) / n;
-  const base = { test: 'mcnemar_mid_p' as const, judged: n, primary_only: n10, shadow_only: n01, discordance, discordance_assumed: assumed };
+  // The upper bound, not the estimate: a low count of shadow-only pairs lowers both the estimated
+  // discordance and the difference, so sizing by the estimate stops early exactly when the data
+  // look worst for the shadow (simulated like bench/decisions, that fell short of the planned
+  // power: 0.78 at φ 0.7, against 0.87–0.90 with the bound).
+  const discordance = assumed ? SHADOW_PLANNING_DISCORDANCE : wilsonInterval(n10 + n01, n, SHADOW_DISCORDANCE_CONFIDENCE).upper;
+  const observed = n ? (n10 + n01) / n : null;
+  const base = { test: 'mcnemar_mid_p' as const, judged: n, primary_only: n10, shadow_only: n01, discordance, discordance_observed: observed, discordance_assumed: assumed };
   if (n === 0) {
     const needed = pairsNeeded(mde, discordance, alpha, power);
     return { ...base, verdict: 'inconclusive', needed, difference: null, p_value: null, headline: `inconclusive: 0 judged pairs of ${needed} needed (no request judged on both sides yet)` };

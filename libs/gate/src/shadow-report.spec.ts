@@ -75,7 +75,7 @@ describe('shadow report', () => {
   });
 
   it('the headline says inconclusive with judged and needed pairs while too few pairs are judged', () => {
-    // Fewer than 100 pairs: discordance assumed 0.5. Connor (1987), python:
+    // Fewer than 100 pairs: discordance assumed 0.5. Connor (1987), python connor(d, psi) =
     // (norm.ppf(.975)*sqrt(psi) + norm.ppf(.8)*sqrt(psi - d**2))**2 / d**2 at psi .5, d .25 → 60.378 → 61
     const d = decideShadow({ pairs: 4, primary_only: 0, shadow_only: 1 });
     expect(d).toMatchObject({ verdict: 'inconclusive', judged: 4, needed: 61, difference: 0.25, discordance: 0.5, discordance_assumed: true });
@@ -84,30 +84,39 @@ describe('shadow report', () => {
     const none = decideShadow({ pairs: 0, primary_only: 0, shadow_only: 0 });
     expect(none).toMatchObject({ verdict: 'inconclusive', needed: 1568, difference: null, p_value: null });
     expect(none.headline).toBe('inconclusive: 0 judged pairs of 1568 needed (no request judged on both sides yet)');
-    // 300 pairs, 48 discordant: psi estimated .16, the difference (+2.7 pp) is below the MDE, so
-    // sized for 5 pp: connor(.05, .16) → 499.96 → 500 > 300.
-    expect(decideShadow({ pairs: 300, primary_only: 20, shadow_only: 28 })).toMatchObject({ verdict: 'inconclusive', needed: 500, discordance: 0.16, discordance_assumed: false });
+    // From 100 pairs on, psi is the upper Wilson bound of the discordant share:
+    // statsmodels proportion_confint(48, 300, method='wilson')[1] → 0.2057436748; the difference
+    // (+2.7 pp) is below the MDE, so sized for 5 pp: connor(.05, 0.2057436748) → 643.58 → 644.
+    const some = decideShadow({ pairs: 300, primary_only: 20, shadow_only: 28 });
+    expect(some).toMatchObject({ verdict: 'inconclusive', needed: 644, discordance_observed: 0.16, discordance_assumed: false });
+    expect(some.discordance).toBeCloseTo(0.20574367484859174, 10);
+    // No discordant pair in 100: proportion_confint(0, 100, method='wilson')[1] → 0.037 is below
+    // the MDE, so psi is raised to it: connor(.05, .05) → 154.60 → 155.
+    expect(decideShadow({ pairs: 100, primary_only: 0, shadow_only: 0 })).toMatchObject({ verdict: 'inconclusive', needed: 155, p_value: 1 });
   });
 
   it('decides better, worse or no difference by McNemar once enough pairs are judged', () => {
     // 600 pairs, 36 only primary right, 60 only shadow right (accuracies e.g. .80 vs .84):
-    // connor(.05, .16) → 500 needed; mid-p 2*binom.cdf(36, 96, .5) - binom.pmf(36, 96, .5) → 0.014389633.
-    // Exact power of the mid-p test at 500 pairs (p10 .055, p01 .105), enumerated over the trinomial
-    // in scipy: 0.80365, so the size gives the power asked for. The unpaired rule on the same answers,
-    // statsmodels proportions_ztest([504, 480], [600, 600]) → p 0.0713, could not tell them apart.
+    // psi = proportion_confint(96, 600, method='wilson')[1] → 0.19148; connor(.05, 0.19148) → 598.81 → 599
+    // needed; mid-p 2*binom.cdf(36, 96, .5) - binom.pmf(36, 96, .5) → 0.014389633. The unpaired rule on
+    // the same answers, statsmodels proportions_ztest([504, 480], [600, 600]) → p 0.0713, could not
+    // tell them apart. Connor's size checked independently: the exact power of the mid-p test at
+    // connor(.05, .16) = 500 pairs (p10 .055, p01 .105), enumerated over the trinomial in scipy, is 0.80365.
     const better = decideShadow({ pairs: 600, primary_only: 36, shadow_only: 60 });
-    expect(better).toMatchObject({ verdict: 'shadow_better', needed: 500, difference: 0.04 });
+    expect(better).toMatchObject({ verdict: 'shadow_better', needed: 599, difference: 0.04 });
     expect(better.p_value).toBeCloseTo(0.014389633007095674, 10);
     expect(better.headline).toBe('shadow more accurate: shadow +4.0 pp; discordant pairs: 60 only shadow right, 36 only primary right; McNemar mid-p = 0.0144, 600 judged pairs');
     expect(decideShadow({ pairs: 600, primary_only: 60, shadow_only: 36 }).verdict).toBe('shadow_worse');
-    // 600 pairs, 40 vs 44: connor(.05, .14) → 437.17 → 438; mid-p(40, 44) → 0.66465
+    // 600 pairs, 40 vs 44: psi = proportion_confint(84, 600, method='wilson')[1] → 0.17006;
+    // connor(.05, 0.17006) → 531.55 → 532; mid-p(40, 44) → 0.66465
     const same = decideShadow({ pairs: 600, primary_only: 40, shadow_only: 44 });
-    expect(same).toMatchObject({ verdict: 'no_difference', needed: 438 });
+    expect(same).toMatchObject({ verdict: 'no_difference', needed: 532 });
     expect(same.p_value).toBeCloseTo(0.6646454904132144, 10);
     expect(same.headline).toMatch(/^no difference of 5\.0 pp or more: /);
-    // A large difference needs fewer pairs: 120 pairs, 2 vs 20: connor(.15, 22/120) → 61.54 → 62; mid-p 6.604e-5
+    // A large difference needs fewer pairs: 120 pairs, 2 vs 20: psi = proportion_confint(22, 120,
+    // method='wilson')[1] → 0.26201; connor(.15, 0.26201) → 89.00 → 90 (ceil of 89.004); mid-p 6.604e-5
     const large = decideShadow({ pairs: 120, primary_only: 2, shadow_only: 20 });
-    expect(large).toMatchObject({ verdict: 'shadow_better', needed: 62 });
+    expect(large).toMatchObject({ verdict: 'shadow_better', needed: 90 });
     expect(large.p_value).toBeCloseTo(6.60419464111327e-5, 12);
   });
 
