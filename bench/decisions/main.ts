@@ -8,6 +8,7 @@ import { gateSection } from './gate';
 import { runCanary } from './canary';
 import { runAb } from './ab';
 import { runBandit } from './bandit';
+import { runShadow } from './shadow';
 
 // Each decision adds its runner here (one file per decision under bench/decisions/).
 const sections: Record<string, SectionRunner> = {
@@ -15,6 +16,7 @@ const sections: Record<string, SectionRunner> = {
   canary: runCanary,
   ab: runAb,
   bandit: runBandit,
+  shadow: runShadow,
   drift: runDrift,
   triggers: runTriggers,
 };

@@ -10,6 +10,8 @@ const withCi = (x: number | null, i: { lower: number; upper: number } | null | u
 const bucketCi = (b: { accuracy: number; ci_lower: number; ci_upper: number } | undefined) => (b ? withCi(b.accuracy, { lower: b.ci_lower, upper: b.ci_upper }) : '-');
 /** The agreement line: rate, 95 % interval and counts. */
 const agreement = (r: ShadowReport) => `Agreement: ${withCi(r.agreement_rate, r.agreement_ci)}`;
+/** The paired counts the decision tests: only the discordant judged pairs tell the sides apart. */
+const judgedPairs = (r: ShadowReport) => `${r.judged_pairs} judged pairs (both sides judged): ${r.shadow_only_right} only shadow right, ${r.primary_only_right} only primary right.`;
 
 function bucketNames(r: ShadowReport): string[] {
   return [...new Set([...Object.keys(r.primary.buckets), ...Object.keys(r.shadow.buckets)])].sort();
@@ -38,6 +40,8 @@ export function renderShadowMarkdown(r: ShadowReport): string {
     `${r.pairs} request pairs from ${r.since ?? '-'} to ${r.until ?? '-'}; ${r.compared} with both answers.`,
     '',
     `**${agreement(r)}** (${r.agreed}/${r.compared}); ${r.disagreements} disagreements.`,
+    '',
+    judgedPairs(r),
     '',
     '| | primary | shadow |',
     '| --- | ---: | ---: |',
@@ -109,6 +113,7 @@ export function renderShadowHtml(r: ShadowReport): string {
 <p class="headline"><strong>${esc(r.decision.headline)}</strong></p>
 <p>${r.pairs} request pairs from ${esc(r.since ?? '-')} to ${esc(r.until ?? '-')}; ${r.compared} with both answers.</p>
 <p><strong>${esc(agreement(r))}</strong> (${r.agreed}/${r.compared}); ${r.disagreements} disagreements.</p>
+<p>${esc(judgedPairs(r))}</p>
 <p class="legend"><span style="background:#4c78a8"></span>primary<span style="background:#f58518"></span>shadow</p>
 <table><tr><th></th><th>primary</th><th>shadow</th></tr>${rows}</table>
 ${barChartSvg('Accuracy per bucket (judged answers)', buckets, 1, (v) => pct(v))}

@@ -46,7 +46,13 @@ export interface ShadowReport {
   agreed: number;
   agreement_rate: number | null;
   agreement_ci: Interval | null;
-  /** What the judged answers support: the headline says "inconclusive: N judged of M needed" until they suffice. */
+  /** Pairs where the judge decided both sides; only these enter the paired test. */
+  judged_pairs: number;
+  /** Judged pairs where only the primary was right (n10). */
+  primary_only_right: number;
+  /** Judged pairs where only the shadow was right (n01). */
+  shadow_only_right: number;
+  /** What the judged pairs support: the headline says "inconclusive: N judged pairs of M needed" until they suffice. */
   decision: ShadowDecision;
   primary: ShadowSideSummary;
   shadow: ShadowSideSummary;
@@ -101,8 +107,9 @@ function summarise(sides: ShadowSide[], judged: Array<{ ok: boolean; buckets: re
  * and the answers are equal up to whitespace), per-bucket accuracy of each side where the judge
  * knows the input, disagreements with up to `maxExamples` examples (those the judge can decide
  * first), latency p50/p99 and tokens per side. A side that errored is judged wrong. Rates carry
- * 95 % Wilson intervals, and `decision` (`decideShadow`) says whether the judged answers suffice
- * to tell the sides apart by `mde`.
+ * 95 % Wilson intervals. The judged pairs and their discordant counts feed `decision`
+ * (`decideShadow`, McNemar's paired test), which says whether they suffice to tell the sides
+ * apart by `mde`.
  */
 export function buildShadowReport(model: string, pairs: readonly ShadowPairEvent[], judge?: Judge, maxExamples = 20, mde = 0.05): ShadowReport {
   const ordered = [...pairs].sort((a, b) => a.time.localeCompare(b.time));
@@ -131,6 +138,19 @@ export function buildShadowReport(model: string, pairs: readonly ShadowPairEvent
       shadow_ok: sj[i]?.ok ?? null,
     });
   });
+  // The paired counts: the judge decides by the input, so both sides of a pair are judged or
+  // neither, but count only pairs with both judgments rather than rely on that.
+  let judgedPairs = 0;
+  let primaryOnly = 0;
+  let shadowOnly = 0;
+  ordered.forEach((_, i) => {
+    const a = pj[i];
+    const b = sj[i];
+    if (!a || !b) return;
+    judgedPairs++;
+    if (a.ok && !b.ok) primaryOnly++;
+    if (!a.ok && b.ok) shadowOnly++;
+  });
   const primary = summarise(ordered.map((p) => p.primary), pj);
   const shadow = summarise(ordered.map((p) => p.shadow), sj);
   const examples = [...disagreements].sort((a, b) => Number(b.primary_ok !== null) - Number(a.primary_ok !== null)).slice(0, maxExamples);
@@ -143,7 +163,10 @@ export function buildShadowReport(model: string, pairs: readonly ShadowPairEvent
     agreed,
     agreement_rate: compared ? agreed / compared : null,
     agreement_ci: compared ? wilsonInterval(agreed, compared) : null,
-    decision: decideShadow(primary, shadow, { mde }),
+    judged_pairs: judgedPairs,
+    primary_only_right: primaryOnly,
+    shadow_only_right: shadowOnly,
+    decision: decideShadow({ pairs: judgedPairs, primary_only: primaryOnly, shadow_only: shadowOnly }, { mde }),
     primary,
     shadow,
     disagreements: disagreements.length,

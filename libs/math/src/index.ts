@@ -30,3 +30,4 @@ export { groupSequentialExit, type GroupSequentialExit } from './group-sequentia
 export { groupSequentialBounds } from './group-sequential-bounds';
 export { groupSequentialDrift } from './group-sequential-drift';
 export { oneSidedNormalMixtureLogRatio } from './one-sided-normal-mixture';
+export { mcnemarTest, type McNemarResult } from './mcnemar-test';

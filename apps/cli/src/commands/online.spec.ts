@@ -61,7 +61,7 @@ describe('lynx ab / lynx report shadow from the inference stream', () => {
       // The shadow echoes every third input; items whose input is already correct still agree.
       const differ = items.filter((item, i) => i % 3 === 0 && item.input.trim() !== item.target.trim()).length;
       expect(differ).toBeGreaterThan(0);
-      expect(rep.stdout).toMatch(/^(inconclusive: \d+ judged of \d+ needed|shadow|no difference)/);
+      expect(rep.stdout).toMatch(/^(inconclusive: \d+ judged pairs of \d+ needed|shadow|no difference)/);
       expect(rep.stdout).toContain(`60 pairs, agreement ${(((60 - differ) / 60) * 100).toFixed(1)} %`);
       expect(await readFile(join(tmp.dir, 'shadow-report.md'), 'utf8')).toContain(`Disagreements (${differ} of ${differ})`);
       expect(await readFile(join(tmp.dir, 'shadow-report.html'), 'utf8')).toContain('<svg');

@@ -1,0 +1,155 @@
+// The shadow decision, simulated: both sides answer the same judged requests, so each request is a
+// pair (primary right?, shadow right?) drawn from a joint table with the sides' accuracies and a
+// within-pair correlation φ. `decideShadow` (McNemar mid-p, Connor's paired sample size) is re-run
+// every LOOK_EVERY judged pairs, as a user re-running `lynx report shadow` would, and its first
+// verdict other than inconclusive is the outcome. For contrast, the rule Lynx had before (pooled
+// unpaired z-test, sized by power.prop.test) on the same answers: once at the n the paired rule
+// stopped at, and as a rule of its own, re-run the same way.
+import { decideShadow } from '@lynx/gate';
+import { sampleSizeTwoProportions, twoProportionZTest, wilsonInterval } from '@lynx/math';
+import { seededRng, type Rng } from './rng';
+import type { DecisionSection, SectionRunner } from './section';
+
+const BASE = 0.8;
+const MDE = 0.05;
+const ALPHA = 0.05;
+const LOOK_EVERY = 10;
+const CORRELATIONS = [0.3, 0.5, 0.7];
+
+interface Cells {
+  both: number;
+  primaryOnly: number;
+  shadowOnly: number;
+}
+
+/** The joint table of two Bernoulli answers with accuracies p1, p2 and correlation φ. */
+function jointTable(p1: number, p2: number, phi: number): Cells {
+  const both = p1 * p2 + phi * Math.sqrt(p1 * (1 - p1) * p2 * (1 - p2));
+  return { both, primaryOnly: p1 - both, shadowOnly: p2 - both };
+}
+
+/** Adds `k` pairs drawn from the table to the counts (a multinomial as chained binomials). */
+function draw(rng: Rng, k: number, t: Cells, c: Cells): void {
+  const both = rng.binomial(k, t.both);
+  const primaryOnly = rng.binomial(k - both, t.primaryOnly / (1 - t.both));
+  const shadowOnly = rng.binomial(k - both - primaryOnly, t.shadowOnly / (1 - t.both - t.primaryOnly));
+  c.both += both;
+  c.primaryOnly += primaryOnly;
+  c.shadowOnly += shadowOnly;
+}
+
+type Verdict = 'better' | 'worse' | 'none';
+
+/** The old rule, as decideShadow was: unpaired sizing on the observed rates, then a pooled z-test. */
+function oldRule(n: number, c: Cells): Verdict | 'inconclusive' {
+  const p1 = (c.both + c.primaryOnly) / n;
+  const p2 = (c.both + c.shadowOnly) / n;
+  const target = Math.abs(p2 - p1) >= MDE ? p2 : p1 + MDE <= 1 ? p1 + MDE : p1 - MDE;
+  if (n < Math.ceil(sampleSizeTwoProportions(p1, target, ALPHA, 0.8))) return 'inconclusive';
+  return unpairedTest(n, c);
+}
+
+function unpairedTest(n: number, c: Cells): Verdict {
+  const { z, pValue } = twoProportionZTest(c.both + c.shadowOnly, n, c.both + c.primaryOnly, n);
+  return pValue < ALPHA ? (z > 0 ? 'better' : 'worse') : 'none';
+}
+
+interface Outcome {
+  paired: Verdict;
+  n: number;
+  oldAtSameN: Verdict;
+  old: Verdict;
+  oldN: number;
+}
+
+function trial(rng: Rng, t: Cells): Outcome {
+  const c: Cells = { both: 0, primaryOnly: 0, shadowOnly: 0 };
+  let paired: { verdict: Verdict; n: number; oldAtSameN: Verdict } | undefined;
+  let old: { verdict: Verdict; n: number } | undefined;
+  for (let n = LOOK_EVERY; n < 1_000_000; n += LOOK_EVERY) {
+    draw(rng, LOOK_EVERY, t, c);
+    if (!paired) {
+      const d = decideShadow({ pairs: n, primary_only: c.primaryOnly, shadow_only: c.shadowOnly }, { mde: MDE, alpha: ALPHA });
+      if (d.verdict !== 'inconclusive') {
+        const verdict = d.verdict === 'shadow_better' ? 'better' : d.verdict === 'shadow_worse' ? 'worse' : 'none';
+        paired = { verdict, n, oldAtSameN: unpairedTest(n, c) };
+      }
+    }
+    if (!old) {
+      const v = oldRule(n, c);
+      if (v !== 'inconclusive') old = { verdict: v, n };
+    }
+    if (paired && old) return { paired: paired.verdict, n: paired.n, oldAtSameN: paired.oldAtSameN, old: old.verdict, oldN: old.n };
+  }
+  throw new Error('a shadow trial never decided');
+}
+
+const ci = (k: number, n: number) => {
+  const i = wilsonInterval(k, n);
+  return `${i.lower.toFixed(3)}–${i.upper.toFixed(3)}`;
+};
+
+export const runShadow: SectionRunner = ({ trials, seed, progress }) => {
+  const rng = seededRng(seed + 29);
+  const rows: DecisionSection['rows'] = [];
+  const targets: DecisionSection['targets'] = [];
+  const scenarios = [
+    { name: `equal accuracy (${BASE} vs ${BASE})`, p2: BASE },
+    { name: `shadow +MDE (${BASE} vs ${(BASE + MDE).toFixed(2)})`, p2: BASE + MDE },
+  ];
+  const total = CORRELATIONS.length * scenarios.length * trials;
+  let done = 0;
+  for (const phi of CORRELATIONS) {
+    for (const s of scenarios) {
+      const t = jointTable(BASE, s.p2, phi);
+      const equal = s.p2 === BASE;
+      // A "hit" is the claim each scenario is about: a false claim of better or worse when the
+      // sides are equal, a correct "better" when the shadow is better by the MDE.
+      const hit = (v: Verdict) => (equal ? v !== 'none' : v === 'better');
+      let paired = 0;
+      let oldSame = 0;
+      let old = 0;
+      let n = 0;
+      let oldN = 0;
+      for (let i = 0; i < trials; i++) {
+        const o = trial(rng, t);
+        if (hit(o.paired)) paired++;
+        if (hit(o.oldAtSameN)) oldSame++;
+        if (hit(o.old)) old++;
+        n += o.n;
+        oldN += o.oldN;
+        if (++done % 200 === 0) progress?.(done, total);
+      }
+      rows.push({
+        φ: phi,
+        discordance: t.primaryOnly + t.shadowOnly,
+        scenario: s.name,
+        trials,
+        rate: paired / trials,
+        '95 % CI': ci(paired, trials),
+        'mean pairs at verdict': n / trials,
+        'old rule, same n': oldSame / trials,
+        'old rule, own stop': old / trials,
+        'old rule mean n': oldN / trials,
+      });
+      if (equal) {
+        targets.push({ name: `shadow false better/worse, φ ${phi}`, value: paired / trials, target: `<= ${ALPHA} (not significantly above)`, met: wilsonInterval(paired, trials).lower <= ALPHA });
+      } else {
+        targets.push({ name: `shadow power at +MDE, φ ${phi}`, value: paired / trials, target: '>= 0.80 (not significantly below)', met: wilsonInterval(paired, trials).upper >= 0.8 });
+        targets.push({ name: `paired power above the old rule's at the same n, φ ${phi}`, value: paired / trials - oldSame / trials, target: '> 0', met: paired > oldSame });
+      }
+    }
+  }
+  return {
+    title: 'Shadow: McNemar mid-p on judged pairs, Connor sample size',
+    rows,
+    targets,
+    notes: [
+      `${trials} seeded trials per row (seed ${seed} + 29); primary accuracy ${BASE}, MDE ${MDE}, α ${ALPHA} two-sided, power 0.80.`,
+      `Pairs drawn from the joint table of the two sides' answers with within-pair correlation φ (discordance = share of pairs where exactly one side is right); decideShadow re-run every ${LOOK_EVERY} judged pairs, the first verdict counts.`,
+      'rate: with equal accuracy, the share of trials claiming better or worse (false); with the shadow +MDE, the share claiming better (power).',
+      'Re-running after every 10 pairs while M follows the observed difference is a sequential procedure, so the false-claim target counts as met unless its 95 % interval lies above α (and power unless its interval lies below 0.80).',
+      'old rule, same n: the pooled unpaired z-test on the same answers at the n where the paired rule gave its verdict; old rule, own stop: the previous decideShadow (sized by power.prop.test on the observed rates) re-run the same way.',
+    ],
+  };
+};
