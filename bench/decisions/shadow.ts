@@ -1,11 +1,13 @@
 // The shadow decision, simulated: both sides answer the same judged requests, so each request is a
 // pair (primary right?, shadow right?) drawn from a joint table with the sides' accuracies and a
-// within-pair correlation φ. `decideShadow` (McNemar mid-p, Connor's paired sample size) is re-run
-// every LOOK_EVERY judged pairs, as a user re-running `lynx report shadow` would, and its first
-// verdict other than inconclusive is the outcome. For contrast, the rule Lynx had before (pooled
-// unpaired z-test, sized by power.prop.test) on the same answers: once at the n the paired rule
-// stopped at, and as a rule of its own, re-run the same way.
-import { decideShadow } from '@lynx/gate';
+// within-pair correlation φ. `decideShadow` (McNemar mid-p on the first M pairs, M from Connor's
+// paired sample size with an internal pilot) is asked after the pilot and again once M pairs are
+// judged: its verdict is fixed from then on (the spec checks that later pairs never change it), so
+// asking after every pair, as a user re-running `lynx report shadow` might, gives the same outcome.
+// For contrast, the rule Lynx had before (pooled unpaired z-test, sized by power.prop.test on the
+// observed rates) on the same answers: once at the n the paired rule decided at, and as a rule of
+// its own re-run every LOOK_EVERY pairs (it had no fixed sample, so each re-run was a look).
+import { SHADOW_PILOT_PAIRS, decideShadow, type JudgedPair } from '@lynx/gate';
 import { sampleSizeTwoProportions, twoProportionZTest, wilsonInterval } from '@lynx/math';
 import { seededRng, type Rng } from './rng';
 import type { DecisionSection, SectionRunner } from './section';
@@ -28,15 +30,22 @@ function jointTable(p1: number, p2: number, phi: number): Cells {
   return { both, primaryOnly: p1 - both, shadowOnly: p2 - both };
 }
 
-/** Adds `k` pairs drawn from the table to the counts (a multinomial as chained binomials). */
-function draw(rng: Rng, k: number, t: Cells, c: Cells): void {
-  const both = rng.binomial(k, t.both);
-  const primaryOnly = rng.binomial(k - both, t.primaryOnly / (1 - t.both));
-  const shadowOnly = rng.binomial(k - both - primaryOnly, t.shadowOnly / (1 - t.both - t.primaryOnly));
-  c.both += both;
-  c.primaryOnly += primaryOnly;
-  c.shadowOnly += shadowOnly;
+/** Appends `k` pairs drawn from the table, and adds them to the counts. */
+function draw(rng: Rng, k: number, t: Cells, c: Cells, pairs: JudgedPair[]): void {
+  for (let i = 0; i < k; i++) {
+    const u = rng.uniform();
+    const p = u < t.both ? BOTH : u < t.both + t.primaryOnly ? PRIMARY_ONLY : u < t.both + t.primaryOnly + t.shadowOnly ? SHADOW_ONLY : NEITHER;
+    pairs.push(p);
+    if (p === BOTH) c.both++;
+    else if (p === PRIMARY_ONLY) c.primaryOnly++;
+    else if (p === SHADOW_ONLY) c.shadowOnly++;
+  }
 }
+
+const BOTH: JudgedPair = { primary_ok: true, shadow_ok: true };
+const PRIMARY_ONLY: JudgedPair = { primary_ok: true, shadow_ok: false };
+const SHADOW_ONLY: JudgedPair = { primary_ok: false, shadow_ok: true };
+const NEITHER: JudgedPair = { primary_ok: false, shadow_ok: false };
 
 type Verdict = 'better' | 'worse' | 'none';
 
@@ -64,15 +73,20 @@ interface Outcome {
 
 function trial(rng: Rng, t: Cells): Outcome {
   const c: Cells = { both: 0, primaryOnly: 0, shadowOnly: 0 };
+  const pairs: JudgedPair[] = [];
   let paired: { verdict: Verdict; n: number; oldAtSameN: Verdict } | undefined;
   let old: { verdict: Verdict; n: number } | undefined;
+  // The next n at which the paired rule is asked: after the pilot, then at the M it answers.
+  let ask = SHADOW_PILOT_PAIRS;
   for (let n = LOOK_EVERY; n < 1_000_000; n += LOOK_EVERY) {
-    draw(rng, LOOK_EVERY, t, c);
-    if (!paired) {
-      const d = decideShadow({ pairs: n, primary_only: c.primaryOnly, shadow_only: c.shadowOnly }, { mde: MDE, alpha: ALPHA });
+    draw(rng, LOOK_EVERY, t, c, pairs);
+    if (!paired && n >= ask) {
+      const d = decideShadow(pairs, { mde: MDE, alpha: ALPHA });
       if (d.verdict !== 'inconclusive') {
         const verdict = d.verdict === 'shadow_better' ? 'better' : d.verdict === 'shadow_worse' ? 'worse' : 'none';
-        paired = { verdict, n, oldAtSameN: unpairedTest(n, c) };
+        paired = { verdict, n: d.needed, oldAtSameN: unpairedTest(d.needed, countsOf(pairs, d.needed)) };
+      } else {
+        ask = d.needed;
       }
     }
     if (!old) {
@@ -82,6 +96,17 @@ function trial(rng: Rng, t: Cells): Outcome {
     if (paired && old) return { paired: paired.verdict, n: paired.n, oldAtSameN: paired.oldAtSameN, old: old.verdict, oldN: old.n };
   }
   throw new Error('a shadow trial never decided');
+}
+
+function countsOf(pairs: readonly JudgedPair[], n: number): Cells {
+  const c: Cells = { both: 0, primaryOnly: 0, shadowOnly: 0 };
+  for (let i = 0; i < n; i++) {
+    const p = pairs[i];
+    if (p === BOTH) c.both++;
+    else if (p === PRIMARY_ONLY) c.primaryOnly++;
+    else if (p === SHADOW_ONLY) c.shadowOnly++;
+  }
+  return c;
 }
 
 const ci = (k: number, n: number) => {
@@ -146,9 +171,9 @@ export const runShadow: SectionRunner = ({ trials, seed, progress }) => {
     targets,
     notes: [
       `${trials} seeded trials per row (seed ${seed} + 29); primary accuracy ${BASE}, MDE ${MDE}, α ${ALPHA} two-sided, power 0.80.`,
-      `Pairs drawn from the joint table of the two sides' answers with within-pair correlation φ (discordance = share of pairs where exactly one side is right); decideShadow re-run every ${LOOK_EVERY} judged pairs, the first verdict counts.`,
+      `Pairs drawn from the joint table of the two sides' answers with within-pair correlation φ (discordance = share of pairs where exactly one side is right); decideShadow tests the first M judged pairs once, M sized after a ${SHADOW_PILOT_PAIRS}-pair pilot; its verdict never changes after.`,
       'rate: with equal accuracy, the share of trials claiming better or worse (false); with the shadow +MDE, the share claiming better (power).',
-      'Re-running after every 10 pairs while M follows the observed difference is a sequential procedure, so the false-claim target counts as met unless its 95 % interval lies above α (and power unless its interval lies below 0.80).',
+      "One test on a fixed sample, so the mid-p test's size is α up to simulation noise (Fagerland et al. 2013 found it at or below α): the false-claim target counts as met unless its 95 % interval lies above α, power unless its interval lies below 0.80.",
       'old rule, same n: the pooled unpaired z-test on the same answers at the n where the paired rule gave its verdict; old rule, own stop: the previous decideShadow (sized by power.prop.test on the observed rates) re-run the same way.',
     ],
   };

@@ -4,7 +4,7 @@ import type { TutorItem } from '@lynx/tutor';
 import { makeJudge } from './judge';
 import { percentile } from './percentile';
 import { buildShadowReport } from './shadow-report';
-import { decideShadow } from './shadow-decision';
+import { decideShadow, type JudgedPair } from './shadow-decision';
 import { renderShadowHtml, renderShadowMarkdown } from './shadow-render';
 
 const D = (c: string) => `sha256:${c.repeat(64)}`;
@@ -74,56 +74,63 @@ describe('shadow report', () => {
     expect(report.shadow).toMatchObject({ graded: 4, passed: 2 });
   });
 
-  it('the headline says inconclusive with judged and needed pairs while too few pairs are judged', () => {
-    // Fewer than 100 pairs: discordance assumed 0.5. Connor (1987), python connor(d, psi) =
-    // (norm.ppf(.975)*sqrt(psi) + norm.ppf(.8)*sqrt(psi - d**2))**2 / d**2 at psi .5, d .25 → 60.378 → 61
-    const d = decideShadow({ pairs: 4, primary_only: 0, shadow_only: 1 });
-    expect(d).toMatchObject({ verdict: 'inconclusive', judged: 4, needed: 61, difference: 0.25, discordance: 0.5, discordance_assumed: true });
-    expect(d.headline).toBe('inconclusive: 4 judged pairs of 61 needed; shadow +25.0 pp; discordant pairs: 1 only shadow right, 0 only primary right');
-    // No pair yet: sized for the MDE at psi .5, d .05 → 1567.42 → 1568
-    const none = decideShadow({ pairs: 0, primary_only: 0, shadow_only: 0 });
-    expect(none).toMatchObject({ verdict: 'inconclusive', needed: 1568, difference: null, p_value: null });
+  // Judged pairs in order: `n10` only primary right, `n01` only shadow right, the rest both right.
+  const run = (n10: number, n01: number, n: number): JudgedPair[] => [
+    ...Array.from({ length: n10 }, () => ({ primary_ok: true, shadow_ok: false })),
+    ...Array.from({ length: n01 }, () => ({ primary_ok: false, shadow_ok: true })),
+    ...Array.from({ length: n - n10 - n01 }, () => ({ primary_ok: true, shadow_ok: true })),
+  ];
+  // A pilot of 100 pairs with 16 discordant: psi = proportion_confint(16, 100, method='wilson')[1]
+  // → 0.2442026939; Connor (1987), python connor(d, psi) = (norm.ppf(.975)*sqrt(psi) +
+  // norm.ppf(.8)*sqrt(psi - d**2))**2 / d**2 at d .05 → 764.32 → M = 765.
+  const pilot = run(8, 8, 100);
+
+  it('says inconclusive with judged and needed pairs until M pairs are judged, and shows no p-value before', () => {
+    // Before the pilot: discordance assumed 0.5, connor(.05, .5) → 1567.42 → 1568.
+    const none = decideShadow([]);
+    expect(none).toMatchObject({ verdict: 'inconclusive', needed: 1568, difference: null, p_value: null, discordance: 0.5, discordance_assumed: true });
     expect(none.headline).toBe('inconclusive: 0 judged pairs of 1568 needed (no request judged on both sides yet)');
-    // From 100 pairs on, psi is the upper Wilson bound of the discordant share:
-    // statsmodels proportion_confint(48, 300, method='wilson')[1] → 0.2057436748; the difference
-    // (+2.7 pp) is below the MDE, so sized for 5 pp: connor(.05, 0.2057436748) → 643.58 → 644.
-    const some = decideShadow({ pairs: 300, primary_only: 20, shadow_only: 28 });
-    expect(some).toMatchObject({ verdict: 'inconclusive', needed: 644, discordance_observed: 0.16, discordance_assumed: false });
-    expect(some.discordance).toBeCloseTo(0.20574367484859174, 10);
-    // No discordant pair in 100: proportion_confint(0, 100, method='wilson')[1] → 0.037 is below
-    // the MDE, so psi is raised to it: connor(.05, .05) → 154.60 → 155.
-    expect(decideShadow({ pairs: 100, primary_only: 0, shadow_only: 0 })).toMatchObject({ verdict: 'inconclusive', needed: 155, p_value: 1 });
+    const four = decideShadow(run(0, 1, 4));
+    expect(four).toMatchObject({ verdict: 'inconclusive', judged: 4, needed: 1568, difference: 0.25, p_value: null });
+    expect(four.headline).toBe('inconclusive: 4 judged pairs of 1568 needed; so far shadow +25.0 pp; discordant pairs: 1 only shadow right, 0 only primary right');
+    const after = decideShadow([...pilot, ...run(0, 0, 664)]);
+    expect(after).toMatchObject({ verdict: 'inconclusive', judged: 764, needed: 765, p_value: null, discordance_assumed: false });
+    expect(after.discordance).toBeCloseTo(0.24420269389270247, 10);
+    // No discordant pair in the pilot: proportion_confint(0, 100, method='wilson')[1] → 0.037 is
+    // below the MDE, so psi is raised to it: connor(.05, .05) → 154.60 → 155.
+    expect(decideShadow(run(0, 0, 100)).needed).toBe(155);
   });
 
-  it('decides better, worse or no difference by McNemar once enough pairs are judged', () => {
-    // 600 pairs, 36 only primary right, 60 only shadow right (accuracies e.g. .80 vs .84):
-    // psi = proportion_confint(96, 600, method='wilson')[1] → 0.19148; connor(.05, 0.19148) → 598.81 → 599
-    // needed; mid-p 2*binom.cdf(36, 96, .5) - binom.pmf(36, 96, .5) → 0.014389633. The unpaired rule on
-    // the same answers, statsmodels proportions_ztest([504, 480], [600, 600]) → p 0.0713, could not
-    // tell them apart. Connor's size checked independently: the exact power of the mid-p test at
-    // connor(.05, .16) = 500 pairs (p10 .055, p01 .105), enumerated over the trinomial in scipy, is 0.80365.
-    const better = decideShadow({ pairs: 600, primary_only: 36, shadow_only: 60 });
-    expect(better).toMatchObject({ verdict: 'shadow_better', needed: 599, difference: 0.04 });
-    expect(better.p_value).toBeCloseTo(0.014389633007095674, 10);
-    expect(better.headline).toBe('shadow more accurate: shadow +4.0 pp; discordant pairs: 60 only shadow right, 36 only primary right; McNemar mid-p = 0.0144, 600 judged pairs');
-    expect(decideShadow({ pairs: 600, primary_only: 60, shadow_only: 36 }).verdict).toBe('shadow_worse');
-    // 600 pairs, 40 vs 44: psi = proportion_confint(84, 600, method='wilson')[1] → 0.17006;
-    // connor(.05, 0.17006) → 531.55 → 532; mid-p(40, 44) → 0.66465
-    const same = decideShadow({ pairs: 600, primary_only: 40, shadow_only: 44 });
-    expect(same).toMatchObject({ verdict: 'no_difference', needed: 532 });
-    expect(same.p_value).toBeCloseTo(0.6646454904132144, 10);
+  it('tests exactly the first M judged pairs by McNemar, so pairs judged later never change the verdict', () => {
+    // First 765 pairs: 20 only primary right, 42 only shadow right. Mid-p, scipy:
+    // 2*binom.cdf(20, 62, .5) - binom.pmf(20, 62, .5) → 0.005152397.
+    const first = [...pilot, ...run(12, 34, 665)];
+    const better = decideShadow(first);
+    expect(better).toMatchObject({ verdict: 'shadow_better', judged: 765, needed: 765, primary_only: 20, shadow_only: 42 });
+    expect(better.p_value).toBeCloseTo(0.005152397042092055, 10);
+    expect(better.headline).toBe('shadow more accurate: shadow +2.9 pp; discordant pairs: 42 only shadow right, 20 only primary right; McNemar mid-p = 0.00515 on the first 765 judged pairs');
+    // 200 more pairs where only the primary is right would turn the verdict if they counted.
+    const later = decideShadow([...first, ...run(200, 0, 200)]);
+    expect(later).toMatchObject({ verdict: 'shadow_better', judged: 965, needed: 765, primary_only: 20, shadow_only: 42, p_value: better.p_value });
+    const flip = (ps: JudgedPair[]) => ps.map((p) => ({ primary_ok: p.shadow_ok, shadow_ok: p.primary_ok }));
+    expect(decideShadow(flip(first)).verdict).toBe('shadow_worse');
+    // 30 vs 36: mid-p 2*binom.cdf(30, 66, .5) - binom.pmf(30, 66, .5) → 0.46381762.
+    const same = decideShadow([...pilot, ...run(22, 28, 665)]);
+    expect(same).toMatchObject({ verdict: 'no_difference' });
+    expect(same.p_value).toBeCloseTo(0.4638176178968697, 10);
     expect(same.headline).toMatch(/^no difference of 5\.0 pp or more: /);
-    // A large difference needs fewer pairs: 120 pairs, 2 vs 20: psi = proportion_confint(22, 120,
-    // method='wilson')[1] → 0.26201; connor(.15, 0.26201) → 89.00 → 90 (ceil of 89.004); mid-p 6.604e-5
-    const large = decideShadow({ pairs: 120, primary_only: 2, shadow_only: 20 });
-    expect(large).toMatchObject({ verdict: 'shadow_better', needed: 90 });
-    expect(large.p_value).toBeCloseTo(6.60419464111327e-5, 12);
   });
 
-  it('refuses counts that cannot come from pairs', () => {
-    expect(() => decideShadow({ pairs: 10, primary_only: 6, shadow_only: 5 })).toThrow('decideShadow: discordant pairs (11) exceed the judged pairs (10)');
-    expect(() => decideShadow({ pairs: 10, primary_only: -1, shadow_only: 0 })).toThrow(ValidationError);
-    expect(() => decideShadow({ pairs: 10, primary_only: 0, shadow_only: 0 }, { mde: 0 })).toThrow('mde must be in (0, 1)');
+  it('does not shorten M for a large observed difference (no data-dependent early look)', () => {
+    // 30 of the pilot's pairs only shadow right (+30 pp): psi = proportion_confint(30, 100,
+    // method='wilson')[1] → 0.39585; connor(.05, 0.39585) → 1240.43 → 1241, sized for the MDE.
+    const d = decideShadow([...run(0, 30, 100), ...run(0, 60, 400)]);
+    expect(d).toMatchObject({ verdict: 'inconclusive', judged: 500, needed: 1241, p_value: null });
+  });
+
+  it('refuses an MDE outside (0, 1)', () => {
+    expect(() => decideShadow([], { mde: 0 })).toThrow('mde must be in (0, 1)');
+    expect(() => decideShadow([], { mde: 1 })).toThrow(ValidationError);
   });
 
   it('percentile is nearest-rank', () => {

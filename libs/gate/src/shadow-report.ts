@@ -2,7 +2,7 @@ import { wilsonInterval, type Interval } from '@lynx/math';
 import type { ShadowPairEvent, ShadowSide } from '@lynx/schema';
 import type { Judge } from './judge';
 import { percentile } from './percentile';
-import { decideShadow, type ShadowDecision } from './shadow-decision';
+import { decideShadow, type JudgedPair, type ShadowDecision } from './shadow-decision';
 
 /** A rate with its 95 % Wilson interval (statsmodels proportion_confint(method='wilson')). */
 export interface Bucket {
@@ -138,19 +138,15 @@ export function buildShadowReport(model: string, pairs: readonly ShadowPairEvent
       shadow_ok: sj[i]?.ok ?? null,
     });
   });
-  // The paired counts: the judge decides by the input, so both sides of a pair are judged or
-  // neither, but count only pairs with both judgments rather than rely on that.
-  let judgedPairs = 0;
-  let primaryOnly = 0;
-  let shadowOnly = 0;
+  // The judged pairs in judged order: the judge decides by the input, so both sides of a pair are
+  // judged or neither, but count only pairs with both judgments rather than rely on that.
+  const judgedPairs: JudgedPair[] = [];
   ordered.forEach((_, i) => {
     const a = pj[i];
     const b = sj[i];
-    if (!a || !b) return;
-    judgedPairs++;
-    if (a.ok && !b.ok) primaryOnly++;
-    if (!a.ok && b.ok) shadowOnly++;
+    if (a && b) judgedPairs.push({ primary_ok: a.ok, shadow_ok: b.ok });
   });
+  const decision = decideShadow(judgedPairs, { mde });
   const primary = summarise(ordered.map((p) => p.primary), pj);
   const shadow = summarise(ordered.map((p) => p.shadow), sj);
   const examples = [...disagreements].sort((a, b) => Number(b.primary_ok !== null) - Number(a.primary_ok !== null)).slice(0, maxExamples);
@@ -163,10 +159,10 @@ export function buildShadowReport(model: string, pairs: readonly ShadowPairEvent
     agreed,
     agreement_rate: compared ? agreed / compared : null,
     agreement_ci: compared ? wilsonInterval(agreed, compared) : null,
-    judged_pairs: judgedPairs,
-    primary_only_right: primaryOnly,
-    shadow_only_right: shadowOnly,
-    decision: decideShadow({ pairs: judgedPairs, primary_only: primaryOnly, shadow_only: shadowOnly }, { mde }),
+    judged_pairs: judgedPairs.length,
+    primary_only_right: judgedPairs.filter((p) => p.primary_ok && !p.shadow_ok).length,
+    shadow_only_right: judgedPairs.filter((p) => !p.primary_ok && p.shadow_ok).length,
+    decision,
     primary,
     shadow,
     disagreements: disagreements.length,
