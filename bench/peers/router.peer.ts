@@ -115,7 +115,8 @@ async function startLynx(dir: string, upstream: string): Promise<Gateway & { sto
   const script = await bundleApp('router', dir);
   // As bench/router runs it: the router's heap cap and flags from docker-compose.yml, events on.
   const router = await startBundledApp(script, {
-    ...registry.ns.env, LYNX_REGISTRY_URL: registry.url, LYNX_TOKEN: registry.tokens.reader, LYNX_ROUTER_MODELS: MODEL,
+    // The router reads the registry as an operator: below that, upstream.* tags come back hidden.
+    ...registry.ns.env, LYNX_REGISTRY_URL: registry.url, LYNX_TOKEN: registry.tokens.operator, LYNX_ROUTER_MODELS: MODEL,
     NODE_OPTIONS: '--max-old-space-size=192', LYNX_LOG_LEVEL: 'info', LYNX_HOST: '127.0.0.1', LYNX_ROUTER_PORT: '0',
   }, ['--single-threaded-gc']);
   return {

@@ -96,7 +96,8 @@ async function bench(routerScript: string): Promise<void> {
   const dShadow = await version(shadow, 'int8');
   const dSlow = await Promise.all(slow.map((u) => version(u, 'lora')));
   const routerEnv = {
-    ...registry.ns.env, LYNX_REGISTRY_URL: registry.url, LYNX_TOKEN: registry.tokens.reader, LYNX_ROUTER_MODELS: MODEL,
+    // The router reads the registry as an operator: below that, upstream.* tags come back hidden.
+    ...registry.ns.env, LYNX_REGISTRY_URL: registry.url, LYNX_TOKEN: registry.tokens.operator, LYNX_ROUTER_MODELS: MODEL,
     // The router's heap cap, as docker-compose.yml runs it.
     NODE_OPTIONS: process.env.ROUTER_BENCH_NODE_OPTIONS ?? ROUTER_NODE_OPTIONS,
   };
