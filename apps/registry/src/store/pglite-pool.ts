@@ -2,8 +2,8 @@ import type { PGlite } from '@electric-sql/pglite';
 import type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
 
 const MAINTENANCE_EVERY_MS = 5 * 60_000;
-/** Statements that change rows (Kysely writes them lower case; raw SQL may not). */
-const WRITE = /^\s*(insert|update|delete|merge|copy|truncate|create|alter|drop|with)\b/i;
+/** Statements that may change rows (Kysely writes them lower case; raw SQL may not). */
+const WRITE = /^\s*(insert|update|delete|merge|copy|with)\b/i;
 
 /**
  * Presents one embedded PGlite database as the `pg`-style pool Kysely's PostgresDialect
@@ -15,7 +15,7 @@ export class PGlitePool implements PostgresPool {
   readonly options = {};
   private tail: Promise<void> = Promise.resolve();
   private maintenance?: NodeJS.Timeout;
-  /** Writes seen since the last VACUUM ANALYZE began (a `with` counts, even a read-only one). */
+  /** Statements that changed rows since the last VACUUM ANALYZE began. */
   private writes = 0;
 
   constructor(private readonly db: PGlite) {}
@@ -31,8 +31,9 @@ export class PGlitePool implements PostgresPool {
     const wrote = () => this.writes++;
     return {
       async query<R>(sqlText: string, parameters: readonly unknown[]): Promise<PostgresQueryResult<R>> {
-        if (WRITE.test(sqlText)) wrote();
         const result = await db.query<R>(sqlText, parameters as unknown[]);
+        // Only a write that changed rows: the relay's hourly prune usually deletes nothing.
+        if ((result.affectedRows ?? 0) > 0 && WRITE.test(sqlText)) wrote();
         return {
           command: (result as { command?: string }).command as PostgresQueryResult<R>['command'],
           rowCount: result.affectedRows ?? 0,
