@@ -153,20 +153,21 @@ export async function listModels(db: Kysely<Database>): Promise<ModelSummary[]> 
   }));
 }
 
-type VersionRow = Omit<Selectable<VersionsTable>, 'manifest'> & { aliases: string[] };
+/** A version row as `json_agg` writes it: timestamps as text, int8 as numbers. */
+type PagedRow = Omit<Selectable<VersionsTable>, 'manifest' | 'created_at'> & { created_at: string; aliases: string[] };
 
 /**
  * A page's rows as ONE json value (`json_agg`, in the page's order) rather than one protocol
  * field per column per row. PGlite's protocol reader copies every field into an ArrayBuffer of
  * its own: a page of 50 was ~700 of them, ~400 KB of garbage per read. Each scavenge then swept
  * ~30 000 of them on a background thread, and the one or two reads after it (1.5 ms at the
- * median) took 4–5 ms — the embedded registry's p99 (bench/RESULTS.md, "Read tail"). As JSON,
- * timestamps arrive as text (iso() reads both) and int8 as numbers, as before.
+ * median) took 4–5 ms — the embedded registry's p99 (bench/RESULTS.md, "Read tail"). toVersion
+ * makes the same record of it as of a row (iso() reads a timestamp's text as well as a Date).
  */
-async function pageAsJson(db: Kysely<Database>, query: SelectQueryBuilder<Database, 'versions', VersionRow>): Promise<VersionRow[]> {
+async function pageAsJson(db: Kysely<Database>, query: VersionQuery): Promise<PagedRow[]> {
   const row = await db
     .selectFrom(query.as('p'))
-    .select(sql<VersionRow[]>`coalesce(json_agg(p ORDER BY p.seq DESC), '[]'::json)`.as('rows'))
+    .select(sql<PagedRow[]>`coalesce(json_agg(p ORDER BY p.seq DESC), '[]'::json)`.as('rows'))
     .executeTakeFirstOrThrow();
   return row.rows;
 }
