@@ -159,8 +159,8 @@ type PagedRow = Omit<Selectable<VersionsTable>, 'manifest' | 'created_at'> & { c
 /**
  * A page's rows as ONE json value (`json_agg`, in the page's order) rather than one protocol
  * field per column per row. PGlite's protocol reader copies every field into an ArrayBuffer of
- * its own: a page of 50 was ~700 of them, ~400 KB of garbage per read. Each scavenge then swept
- * ~30 000 of them on a background thread, and the one or two reads after it (1.5 ms at the
+ * its own: a page of 50 was ~700 of them, ~400 KB of garbage per read. Each scavenge (16 MB young
+ * generation) then swept ~30 000 of them on a background thread, and the one or two reads after it (1.5 ms at the
  * median) took 4–5 ms — the embedded registry's p99 (bench/RESULTS.md, "Read tail"). toVersion
  * makes the same record of it as of a row (iso() reads a timestamp's text as well as a Date).
  */
