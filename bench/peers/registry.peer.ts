@@ -37,7 +37,7 @@ interface Measured extends Side {
   latency: Quantiles[];
 }
 
-async function seedLynx(dataDir: string, versions: number, databaseUrl?: string): Promise<number> {
+export async function seedLynx(dataDir: string, versions: number, databaseUrl?: string): Promise<number> {
   const t = process.hrtime.bigint();
   const store = await openRegistryStore({ dataDir, databaseUrl });
   const by = { actor: 'bench', role: 'trainer' };

@@ -17,7 +17,7 @@ export const iso = (value: Date | string): string => new Date(value).toISOString
 
 export const json = (value: unknown): string => JSON.stringify(value ?? null);
 
-export function toVersion(row: Omit<Selectable<VersionsTable>, 'manifest'>, aliases: string[]): VersionRecord {
+export function toVersion(row: Omit<Selectable<VersionsTable>, 'manifest' | 'created_at'> & { created_at: Date | string }, aliases: string[]): VersionRecord {
   return {
     model: row.model,
     digest: row.digest,

@@ -15,15 +15,48 @@ describe('PGlitePool maintenance', () => {
       await pool.startMaintenance(50);
       expect(await reltuples(pg, 't')).toBe(0);
 
-      await pg.exec('INSERT INTO t SELECT generate_series(1, 500)');
+      await write(pool, 'INSERT INTO t SELECT generate_series(1, 500)');
       // The next periodic run counts them; poll the catalog rather than sleep a fixed time.
-      for (let tries = 0; (await reltuples(pg, 't')) !== 500; tries++) {
-        if (tries > 200) throw new Error('no maintenance run counted the rows');
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await until(async () => (await reltuples(pg, 't')) === 500, 'no maintenance run counted the rows');
     } finally {
       await pool.end();
     }
     expect(pg.closed).toBe(true);
   });
+
+  it('skips a periodic run when nothing was written through the pool since the last one', async () => {
+    const pg = await PGlite.create();
+    const pool = new PGlitePool(pg);
+    try {
+      await pg.exec('CREATE TABLE t (id int PRIMARY KEY)');
+      await pool.startMaintenance(50);
+      // Rows written behind the pool's back, and a write through it that changes nothing: no run
+      // is due, so ten intervals later the statistics still say empty (a run would count 500).
+      await pg.exec('INSERT INTO t SELECT generate_series(1, 500)');
+      await write(pool, 'delete from t where id < 0');
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await reltuples(pg, 't')).toBe(0);
+      // One write through the pool makes the next run due; it counts every row.
+      await write(pool, 'insert into t values (501)');
+      await until(async () => (await reltuples(pg, 't')) === 501, 'the run after a write did not come');
+    } finally {
+      await pool.end();
+    }
+  });
 });
+
+async function write(pool: PGlitePool, sqlText: string): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query(sqlText, []);
+  } finally {
+    client.release();
+  }
+}
+
+async function until(ok: () => Promise<boolean>, failure: string): Promise<void> {
+  for (let tries = 0; !(await ok()); tries++) {
+    if (tries > 200) throw new Error(failure);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -96,6 +96,12 @@ export function describeRegistryStoreContract(name: string, makeStore: () => Pro
       expect(summary).toMatchObject({ version_count: 5, latest_digest: fakeDigest('bundle-p4'), production_digest: null });
       const first = await store.listVersions(m, { limit: 2 });
       expect(first.items.map((v) => v.digest)).toEqual([fakeDigest('bundle-p4'), fakeDigest('bundle-p3')]);
+      // A page arrives as one json value, a single version as a row: the same record either way
+      // (timestamps, int8 sizes, jsonb fields, aliases).
+      await store.moveAlias({ model: m, alias: 'canary', digest: fakeDigest('bundle-p4'), reason: 'try' }, trainer);
+      const paged = (await store.listVersions(m, { limit: 1 })).items[0];
+      expect(paged).toEqual(await store.getVersion(m, fakeDigest('bundle-p4')));
+      expect(paged).toMatchObject({ size: 10, file_count: 1, tags: { team: 'cv', odd: 'no' }, aliases: ['canary'] });
       const second = await store.listVersions(m, { limit: 2, cursor: first.next_cursor as string });
       expect(second.items.map((v) => v.digest)).toEqual([fakeDigest('bundle-p2'), fakeDigest('bundle-p1')]);
       const last = await store.listVersions(m, { limit: 2, cursor: second.next_cursor as string });
