@@ -5,10 +5,9 @@
 // Reported: regret against always serving the best arm, the bad arm's share of traffic, and the
 // guardrail's drops, for the always-valid guardrail and, side by side, the old per-look z-test.
 import { banditGuardrail, banditWeights, type BanditErrorCounts } from '@lynx/gate';
-import { wilsonInterval } from '@lynx/math';
 import { oldBanditGuardrail } from './bandit-old-guardrail';
 import { seededRng, type Rng } from './rng';
-import type { DecisionSection, SectionRunner } from './section';
+import { wilsonCi, type DecisionSection, type SectionRunner } from './section';
 
 const RATES = [200, 1000, 5000];
 const JUDGED = 0.3;
@@ -128,11 +127,6 @@ function trial(rng: Rng, rate: number, s: Scenario, guardrail: Guardrail): Trial
   };
 }
 
-const ci = (x: number, n: number) => {
-  const w = wilsonInterval(x, n);
-  return `${w.lower.toFixed(3)}–${w.upper.toFixed(3)}`;
-};
-
 export const runBandit: SectionRunner = ({ trials, seed, progress }) => {
   const rng = seededRng(seed + 17);
   const rows: DecisionSection['rows'] = [];
@@ -171,7 +165,7 @@ export const runBandit: SectionRunner = ({ trials, seed, progress }) => {
           'last arm share': share / n,
           'last arm share, last 10 min': shareLast / n,
           'guardrail drops (any arm)': droppedAny / n,
-          'drops 95 % CI': ci(droppedAny, n),
+          'drops 95 % CI': wilsonCi(droppedAny, n),
           'mean minute of drop': droppedAny ? dropMinutes / droppedAny : '-',
         });
         if (ri > 0) return; // the old rule is shown for comparison, not held to targets

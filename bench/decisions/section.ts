@@ -1,5 +1,7 @@
 // The shape every part of the decisions benchmark returns, so main.ts prints them alike and
 // bench/RESULTS.md gets one table per decision with its targets.
+import { wilsonInterval } from '@lynx/math';
+
 export interface Target {
   /** e.g. "false promotion, 2x-tolerance drop in one bucket" */
   name: string;
@@ -27,3 +29,9 @@ export interface SectionOptions {
 }
 
 export type SectionRunner = (options: SectionOptions) => DecisionSection | Promise<DecisionSection>;
+
+/** A rate's 95 % Wilson interval as the tables print it, e.g. "0.046–0.054". */
+export function wilsonCi(k: number, n: number): string {
+  const w = wilsonInterval(k, n);
+  return `${w.lower.toFixed(3)}–${w.upper.toFixed(3)}`;
+}

@@ -10,7 +10,7 @@
 import { SHADOW_PILOT_PAIRS, decideShadow, type JudgedPair } from '@lynx/gate';
 import { sampleSizeTwoProportions, twoProportionZTest, wilsonInterval } from '@lynx/math';
 import { seededRng, type Rng } from './rng';
-import type { DecisionSection, SectionRunner } from './section';
+import { wilsonCi, type DecisionSection, type SectionRunner } from './section';
 
 const BASE = 0.8;
 const MDE = 0.05;
@@ -109,11 +109,6 @@ function countsOf(pairs: readonly JudgedPair[], n: number): Cells {
   return c;
 }
 
-const ci = (k: number, n: number) => {
-  const i = wilsonInterval(k, n);
-  return `${i.lower.toFixed(3)}–${i.upper.toFixed(3)}`;
-};
-
 export const runShadow: SectionRunner = ({ trials, seed, progress }) => {
   const rng = seededRng(seed + 29);
   const rows: DecisionSection['rows'] = [];
@@ -151,7 +146,7 @@ export const runShadow: SectionRunner = ({ trials, seed, progress }) => {
         scenario: s.name,
         trials,
         rate: paired / trials,
-        '95 % CI': ci(paired, trials),
+        '95 % CI': wilsonCi(paired, trials),
         'mean pairs at verdict': n / trials,
         'old rule, same n': oldSame / trials,
         'old rule, own stop': old / trials,
