@@ -61,11 +61,16 @@ describe('the console in Chromium', () => {
     }
     // The cost emitter posts usage a few seconds after each window: wait until both versions served.
     await waitFor('usage rollups of base and lora', 60_000, async () => ((await servedRequests(digests.base)) > 0 && (await servedRequests(digests.lora)) > 0 ? true : undefined));
-    // The picker takes whole seconds: the first whole second of base's serving, as the registry has it.
-    const { body } = await http<{ versions: Array<{ digest: string; first_served: string; last_served: string }> }>(ctx, undefined, 'reader', 'GET', `${ctx.urls.registry}/v1/models/${MODEL}/served`);
-    const baseServed = body.versions.find((v) => v.digest === digests.base)!;
-    times.shadow = new Date(Math.ceil(Date.parse(baseServed.first_served) / 1000) * 1000).toISOString();
-    expect(Date.parse(times.shadow)).toBeLessThanOrEqual(Date.parse(baseServed.last_served));
+    // The picker takes whole seconds: the first whole second of base's serving, as the registry has
+    // it. Usage arrives rollup by rollup, so wait until what was posted spans that second (the
+    // first rollup alone may cover less than a second of base's serving).
+    times.shadow = await waitFor('base served across a whole second', 60_000, async () => {
+      const { body } = await http<{ versions: Array<{ digest: string; first_served: string; last_served: string }> }>(ctx, undefined, 'reader', 'GET', `${ctx.urls.registry}/v1/models/${MODEL}/served`);
+      const baseServed = body.versions.find((v) => v.digest === digests.base);
+      if (!baseServed) return undefined;
+      const second = Math.ceil(Date.parse(baseServed.first_served) / 1000) * 1000;
+      return second <= Date.parse(baseServed.last_served) ? new Date(second).toISOString() : undefined;
+    });
     browser = await launchChromium();
     operator = (await signIn(browser, s.consoleUrl, s.setup.tokens.operator)).page;
     reader = (await signIn(browser, s.consoleUrl, s.setup.tokens.reader)).page;
