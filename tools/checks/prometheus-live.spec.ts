@@ -7,7 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { cleanupNamespace, freePort, makeTempDir, recordPassingVerdict, uniqueName } from '@lynx/platform/testing';
+import { cleanupNamespace, freePort, makeTempDir, recordPassingVerdict, uniqueName, until } from '@lynx/platform/testing';
 import { PORTS, URL_VARIABLES, portVariableOf, type AppName } from '@lynx/schema';
 import { InProcessCli } from '../demo/cli';
 import { appCommands, discoverApps } from '../start/apps';
@@ -46,15 +46,8 @@ function alertRules(): Array<{ alert: string; expr: string }> {
   return rules.groups.flatMap((g) => g.rules);
 }
 
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+/** A probe that fails (a service not listening yet) counts as "not yet" for `until`. */
+const settled = <T>(probe: () => Promise<T | undefined>) => () => probe().catch(() => undefined);
 
 interface PromAnswer {
   status: string;
@@ -140,19 +133,19 @@ interface PromAnswer {
     const corpus = path.join(REPO, 'data', 'corpus');
     // Training needs no service: base trains while the apps start.
     const base = (await lynx('train', '--corpus', corpus, '--variant', 'base', '--out', path.join(bundles, 'base'))).trim();
-    await until('registry ready', 60_000, async () => ((await fetch(`${url('registry')}/readyz`)).ok ? true : undefined));
+    await until('registry ready', 60_000, settled(async () => ((await fetch(`${url('registry')}/readyz`)).ok ? true : undefined)));
     await lynx('push', path.join(bundles, 'base'), '--model', MODEL);
     await lynx('promote', `${MODEL}@${base}`, 'v0.1.0-dev', '--reason', 'live dashboards');
     const lora = (await lynx('train', '--corpus', corpus, '--variant', 'lora', '--base', path.join(bundles, 'base'), '--out', path.join(bundles, 'lora'), '--push')).trim();
     state.base = base;
     state.lora = lora;
 
-    const down = await until('every target up', 90_000, async () => {
+    const down = await until('every target up', 90_000, settled(async () => {
       if (logs.some((l) => l.includes('giving up on it'))) throw new Error(logs.join('\n'));
       const targets = (await (await fetch(`${promUrl}/api/v1/targets`)).json()) as { data: { activeTargets: Array<{ labels: { job: string }; health: string }> } };
       const active = targets.data.activeTargets;
       return active.length === APPS.length && active.every((t) => t.health === 'up') ? [] : undefined;
-    }).catch((e: Error) => [`${e.message}\n${logs.slice(-40).join('\n')}`]);
+    })).catch((e: Error) => [`${e.message}\n${logs.slice(-40).join('\n')}`]);
     expect(down).toEqual([]);
   });
 
@@ -174,7 +167,7 @@ interface PromAnswer {
       return { status: res.status, body: await res.json() };
     } }, MODEL, lora);
     await lynx('traffic', 'set', MODEL, '--strategy', 'bluegreen', '--active', base, '--preview', lora, '--reason', 'live dashboards');
-    await until('router ready', 60_000, async () => ((await fetch(`${url('router')}/readyz`)).ok ? true : undefined));
+    await until('router ready', 60_000, settled(async () => ((await fetch(`${url('router')}/readyz`)).ok ? true : undefined)));
 
     const requestIds: string[] = [];
     for (let i = 0; i < 8; i++) {
@@ -182,17 +175,17 @@ interface PromAnswer {
       expect(res.status).toBe(200);
       requestIds.push(res.headers.get('x-lynx-request-id')!);
     }
-    await until('a preview request falling back to the active arm', 30_000, async () => {
+    await until('a preview request falling back to the active arm', 30_000, settled(async () => {
       const res = await chat({ 'x-lynx-arm': 'preview' });
       expect(res.status).toBe(200);
       return /lynx_router_fallback_total\{[^}]*\} [1-9]/.test(await metricsOf('router')) ? true : undefined;
-    });
+    }));
     await lynx('feedback', requestIds[0], '--accepted');
     await lynx('feedback', requestIds[1], '--rejected');
 
     // A window of base's events, closed once the drift worker has them: drift values and a decision.
     let seen = '';
-    await until('a drift window with values', 60_000, async () => {
+    await until('a drift window with values', 60_000, settled(async () => {
       const before = await metricsOf('drift-worker');
       seen = before.split('\n').filter((l) => l.startsWith('lynx_drift')).join('\n');
       if (!/lynx_drift_events_total\{outcome="added"[^}]*\} [1-9]/.test(before)) return undefined;
@@ -200,17 +193,17 @@ interface PromAnswer {
       const closed = await fetch(`${url('drift-worker')}/v1/drift/windows/close/${MODEL}`, { method: 'POST' }).then(async (r) => `${r.status} ${await r.text()}`, (e: Error) => `failed: ${e.message}`);
       seen += `\nclose: ${closed}`;
       return /lynx_drift_value\{/.test(await metricsOf('drift-worker')) ? true : undefined;
-    }).catch((e: Error) => {
+    })).catch((e: Error) => {
       throw new Error(`${e.message}; the drift worker showed:\n${seen}`);
     });
 
     const empty: string[] = [];
     for (const q of panelQueries()) {
-      const answer = await until(`${q.where}: ${q.expr}`, 30_000, async () => {
+      const answer = await until(`${q.where}: ${q.expr}`, 30_000, settled(async () => {
         const a = await query(q.expr);
         if (a.status !== 'success') return a;
         return a.data!.result.length > 0 ? a : undefined;
-      }).catch(() => undefined);
+      })).catch(() => undefined);
       if (answer?.status !== 'success' || answer.data!.result.length === 0) empty.push(`${q.where}: ${q.expr} → ${JSON.stringify(answer ?? 'no series')}`);
     }
     expect(empty).toEqual([]);
@@ -226,11 +219,11 @@ interface PromAnswer {
     }
     expect(failed).toEqual([]);
     // Prometheus loaded the same rules and evaluated each without error.
-    const loaded = await until('every rule evaluated', 30_000, async () => {
+    const loaded = await until('every rule evaluated', 30_000, settled(async () => {
       const body = (await (await fetch(`${promUrl}/api/v1/rules`)).json()) as { data: { groups: Array<{ rules: Array<{ name: string; health: string; lastError?: string }> }> } };
       const all = body.data.groups.flatMap((g) => g.rules);
       return all.length === rules.length && all.every((x) => x.health !== 'unknown') ? all : undefined;
-    });
+    }));
     expect(loaded.filter((x) => x.health !== 'ok').map((x) => `${x.name}: ${x.lastError}`)).toEqual([]);
   });
 });

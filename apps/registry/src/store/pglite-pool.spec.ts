@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
+import { until } from '@lynx/platform/testing';
 import { PGlitePool } from './pglite-pool';
 
 const reltuples = async (pg: PGlite, table: string) =>
@@ -17,7 +18,7 @@ describe('PGlitePool maintenance', () => {
 
       await write(pool, 'INSERT INTO t SELECT generate_series(1, 500)');
       // The next periodic run counts them; poll the catalog rather than sleep a fixed time.
-      await until(async () => (await reltuples(pg, 't')) === 500, 'no maintenance run counted the rows');
+      await until('a maintenance run counting the rows', 10_000, async () => ((await reltuples(pg, 't')) === 500 ? true : undefined));
     } finally {
       await pool.end();
     }
@@ -38,7 +39,7 @@ describe('PGlitePool maintenance', () => {
       expect(await reltuples(pg, 't')).toBe(0);
       // One write through the pool makes the next run due; it counts every row.
       await write(pool, 'insert into t values (501)');
-      await until(async () => (await reltuples(pg, 't')) === 501, 'the run after a write did not come');
+      await until('the run after a write', 10_000, async () => ((await reltuples(pg, 't')) === 501 ? true : undefined));
     } finally {
       await pool.end();
     }
@@ -51,12 +52,5 @@ async function write(pool: PGlitePool, sqlText: string): Promise<void> {
     await client.query(sqlText, []);
   } finally {
     client.release();
-  }
-}
-
-async function until(ok: () => Promise<boolean>, failure: string): Promise<void> {
-  for (let tries = 0; !(await ok()); tries++) {
-    if (tries > 200) throw new Error(failure);
-    await new Promise((r) => setTimeout(r, 20));
   }
 }
