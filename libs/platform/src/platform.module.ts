@@ -14,7 +14,8 @@ import { LynxExceptionFilter } from './errors/lynx-exception.filter';
 import { HealthModule } from './health/health.module';
 import { ReadinessRegistry } from './health/readiness-registry';
 import { LynxLogger, createPinoLogger } from './logger/lynx-logger';
-import { METRICS_REGISTRY, createMetricsRegistry } from './metrics/metrics.constants';
+import { DEFAULT_METRICS, METRICS_REGISTRY, createMetricsRegistry } from './metrics/metrics.constants';
+import { startDefaultMetrics } from './metrics/default-metrics';
 import { MetricsModule } from './metrics/metrics.module';
 import { EventPublisher } from './nats/event-publisher.service';
 import { LynxNames, type StreamSpec } from './nats/names';
@@ -50,6 +51,8 @@ export class PlatformModule {
       { provide: LynxLogger, inject: [LYNX_CONFIG], useFactory: (c: LynxConfig) => new LynxLogger(createPinoLogger(c)) },
       { provide: LynxNames, inject: [LYNX_CONFIG], useFactory: (c: LynxConfig) => new LynxNames(c.namespace) },
       { provide: METRICS_REGISTRY, useFactory: () => createMetricsRegistry(options.app) },
+      // Stopped on app.close(): see startDefaultMetrics.
+      { provide: DEFAULT_METRICS, inject: [METRICS_REGISTRY], useFactory: (registry: Registry) => startDefaultMetrics(registry) },
       { provide: ReadinessRegistry, useFactory: () => new ReadinessRegistry() },
       {
         provide: TOKEN_STORE,

@@ -1,14 +1,16 @@
 import { Inject } from '@nestjs/common';
-import { Registry, collectDefaultMetrics } from 'prom-client';
+import { Registry } from 'prom-client';
 
 /** Nest provider token of the app's prom-client Registry (one per app instance, not the global one). */
 export const METRICS_REGISTRY = 'LYNX_METRICS_REGISTRY';
 export const InjectMetrics = (): ParameterDecorator => Inject(METRICS_REGISTRY);
 
-/** A fresh registry with Node's default metrics, labelled with the app name. */
+/** Nest provider token of the handle that stops the default metrics' collectors when the app closes. */
+export const DEFAULT_METRICS = 'LYNX_DEFAULT_METRICS';
+
+/** A fresh registry labelled with the app name; Node's default metrics are added by `startDefaultMetrics`. */
 export function createMetricsRegistry(app: string): Registry {
   const registry = new Registry();
   registry.setDefaultLabels({ app });
-  collectDefaultMetrics({ register: registry });
   return registry;
 }
