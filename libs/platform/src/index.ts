@@ -15,6 +15,7 @@ export * from './nats/event-publisher.service';
 export * from './nats/nats-rpc.service';
 export * from './nats/microservice';
 export * from './nats/batch-consumer';
+export * from './concurrency/keyed-serial';
 export * from './redis/redis';
 export * from './redis/redis-epoch';
 export * from './auth/auth.decorators';

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { ConsumerMessages, JsMsg } from 'nats';
 import { GateRegistryClient } from '@lynx/gate';
-import { LynxLogger, LynxNames, NatsService } from '@lynx/platform';
+import { KeyedSerial, LynxLogger, LynxNames, NatsService } from '@lynx/platform';
 import { LynxError, SUBJECTS, registryEventSchema, type TrafficPlan } from '@lynx/schema';
 import { GATE_CONFIG, type GateConfig } from '../config/gate-config';
 import { isActiveCanary, notActiveBecause } from './canary-plan';
@@ -33,7 +33,7 @@ const short = (digest?: string) => (digest ?? 'unknown').slice(0, 19);
 @Injectable()
 export class CanaryFollower extends EventEmitter implements OnApplicationBootstrap, OnApplicationShutdown {
   private messages?: ConsumerMessages;
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly serial = new KeyedSerial();
 
   constructor(
     @Inject(CanaryService) private readonly canary: CanaryService,
@@ -55,7 +55,7 @@ export class CanaryFollower extends EventEmitter implements OnApplicationBootstr
 
   async onApplicationShutdown(): Promise<void> {
     await this.messages?.close();
-    await Promise.allSettled([...this.queues.values()]);
+    await this.serial.idle();
   }
 
   private async handle(m: JsMsg): Promise<void> {
@@ -70,7 +70,7 @@ export class CanaryFollower extends EventEmitter implements OnApplicationBootstr
       return;
     }
     try {
-      const followed = await this.serially(model, () => this.follow(model, eventReason));
+      const followed = await this.serial.run(model, () => this.follow(model, eventReason));
       m.ack();
       this.emit('followed', followed);
     } catch (err) {
@@ -122,14 +122,5 @@ export class CanaryFollower extends EventEmitter implements OnApplicationBootstr
     // Starts and stops are logged at info by CanaryService itself.
     if (f.action === 'kept' || f.action === 'none') this.logger.debug({ msg: 'canary follower: analysis unchanged', ...f }, 'Canary');
     return f;
-  }
-
-  private serially<T>(model: string, fn: () => Promise<T>): Promise<T> {
-    const next = (this.queues.get(model) ?? Promise.resolve()).catch(() => undefined).then(fn);
-    this.queues.set(model, next);
-    void next.finally(() => {
-      if (this.queues.get(model) === next) this.queues.delete(model);
-    }).catch(() => undefined);
-    return next;
   }
 }

@@ -4,6 +4,7 @@ import type { ConsumerMessages, JsMsg } from 'nats';
 import {
   LYNX_DIGEST_TAG,
   LYNX_SEMVER_TAG,
+  KeyedSerial,
   LynxLogger,
   LynxNames,
   MlflowClient,
@@ -35,7 +36,7 @@ export const LYNX_BUNDLES_EXPERIMENT = 'lynx-bundles';
 export class MlflowMirrorService extends EventEmitter implements OnApplicationBootstrap, OnApplicationShutdown {
   private messages?: ConsumerMessages;
   private readonly client?: MlflowClient;
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly serial = new KeyedSerial();
 
   constructor(
     @Inject(MLFLOW_MIRROR_CONFIG) private readonly config: MlflowMirrorConfig,
@@ -58,7 +59,7 @@ export class MlflowMirrorService extends EventEmitter implements OnApplicationBo
 
   async onApplicationShutdown(): Promise<void> {
     await this.messages?.close();
-    await Promise.allSettled([...this.queues.values()]);
+    await this.serial.idle();
   }
 
   private async handle(m: JsMsg): Promise<void> {
@@ -70,19 +71,13 @@ export class MlflowMirrorService extends EventEmitter implements OnApplicationBo
       return;
     }
     try {
-      await this.serially(model, () => this.reconcile(model));
+      await this.serial.run(model, () => this.reconcile(model));
       m.ack();
       this.emit('mirrored', model);
     } catch (err) {
       this.logger.warn({ msg: 'mlflow mirror: not applied, will be redelivered', model, err: (err as Error).message }, 'MlflowMirror');
       m.nak(this.config.retryMs);
     }
-  }
-
-  private serially<T>(model: string, fn: () => Promise<T>): Promise<T> {
-    const run = (this.queues.get(model) ?? Promise.resolve()).then(fn, fn);
-    this.queues.set(model, run.catch(() => undefined));
-    return run;
   }
 
   /** Makes MLflow's registry say what Lynx's says about `model`. */
