@@ -7,6 +7,7 @@ import { type GateComparison, compareToBaseline } from './compare';
 import { type EvalSet, checkEvalSet, evaluateBundleDir, loadEvalSet } from './evaluate';
 import { bucketSpecsFromItems, loadBaselineOutcomes } from './paired/baseline-outcomes';
 import { type PowerTable, planGatePower } from './paired/power';
+import { buildGateVerdict, type VerdictBody } from './verdict';
 import type { GateBucketSpec, ItemOutcome } from './paired/types';
 import type { GateRegistryClient } from './registry-client';
 
@@ -82,6 +83,18 @@ export async function evaluateAgainstBaseline(
 ): Promise<GateEvaluation> {
   const result = await evaluateBundleDir(dir, inputs.evalSet, baseDir, new Date(), onProgress);
   return { ...inputs, result, comparison: compareToBaseline(inputs, result, tolerance ?? inputs.baseline.tolerance_pp) };
+}
+
+/** The verdict body for the registry, with what it needs to recompute the decision from the items. */
+export function evaluationVerdict(model: string, e: GateEvaluation): VerdictBody {
+  return buildGateVerdict({
+    model,
+    candidate: e.result,
+    comparison: e.comparison,
+    baselineFileDigest: e.baselineFileDigest,
+    baselineDigest: e.baseline.baseline_digest,
+    baselineOutcomesDigest: e.baseline.outcomes_digest,
+  });
 }
 
 /**

@@ -4,10 +4,10 @@ import {
   type GateEvaluation,
   type GateInputs,
   buildBootstrapVerdict,
-  buildGateVerdict,
   compareToBaseline,
   evaluateAgainstBaseline,
   evaluateEndpoint,
+  evaluationVerdict,
   formatBoundLegend,
   formatGateTable,
   formatPowerTable,
@@ -149,18 +149,6 @@ async function writeOut(path: string | undefined, e: GateEvaluation): Promise<vo
   if (path) await writeFile(path, `${JSON.stringify({ ...e.result, gate }, null, 2)}\n`);
 }
 
-/** The verdict body for the registry, with what it needs to recompute the decision. */
-function verdictBody(model: string, e: GateEvaluation) {
-  return buildGateVerdict({
-    model,
-    candidate: e.result,
-    comparison: e.comparison,
-    baselineFileDigest: e.baselineFileDigest,
-    baselineDigest: e.baseline.baseline_digest,
-    baselineOutcomesDigest: e.baseline.outcomes_digest,
-  });
-}
-
 /** The eval result the registry keeps beside the version: the numbers, without the per-item list. */
 const withoutItems = ({ items: _items, ...rest }: GateEvaluation['result']) => rest;
 
@@ -246,11 +234,11 @@ export function registerGateCommands(program: Command): void {
       const digest = e.result.model_digest;
       if (!opts.bootstrap && !e.comparison.passed) {
         // The refusal is the one thing a failed or inconclusive gate writes: the audit log keeps it.
-        const refused = await registry.recordMeasuredVerdict(ref.model, verdictBody(ref.model, e), e.result.items).catch(wrap);
+        const refused = await registry.recordMeasuredVerdict(ref.model, evaluationVerdict(ref.model, e), e.result.items).catch(wrap);
         report(e, opts.json, { verdict_id: refused.id, promoted: false });
         throw refusal(e, `gate: ${e.comparison.verdict} against the baseline; ${ref.model}@${digest} not promoted (verdict ${refused.id})`);
       }
-      const body = opts.bootstrap ? buildBootstrapVerdict(ref.model, withoutItems(e.result), e.comparison.tolerance) : verdictBody(ref.model, e);
+      const body = opts.bootstrap ? buildBootstrapVerdict(ref.model, withoutItems(e.result), e.comparison.tolerance) : evaluationVerdict(ref.model, e);
       // With its per-item outcomes, so the registry recomputes the decision (a bootstrap has nothing to compare).
       const verdict = await (opts.bootstrap ? registry.recordVerdict(ref.model, body) : registry.recordMeasuredVerdict(ref.model, body, e.result.items)).catch(wrap);
       await registry.addEvaluation(ref.model, digest, withoutItems(e.result)).catch(wrap);

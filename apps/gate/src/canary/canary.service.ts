@@ -7,9 +7,9 @@ import type { Redis } from 'ioredis';
 import {
   type CanaryDecision,
   GateRegistryClient,
-  buildGateVerdict,
   canaryStages,
   evaluateAgainstBaseline,
+  evaluationVerdict,
   initialCanaryState,
   loadGateInputs,
   makeJudge,
@@ -324,14 +324,7 @@ export class CanaryService extends EventEmitter implements OnApplicationBootstra
       const e = await evaluateAgainstBaseline(inputs, pulled.dir, pulled.baseDir);
       const verdict = await this.registry.recordMeasuredVerdict(
         model,
-        buildGateVerdict({
-          model,
-          candidate: e.result,
-          comparison: e.comparison,
-          baselineFileDigest: e.baselineFileDigest,
-          baselineDigest: e.baseline.baseline_digest,
-          baselineOutcomesDigest: e.baseline.outcomes_digest,
-        }),
+        evaluationVerdict(model, e),
         e.result.items,
       );
       if (!e.comparison.passed) {

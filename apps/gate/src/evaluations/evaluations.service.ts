@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Job, Queue } from 'bullmq';
-import { GateRegistryClient, type PowerTable, buildGateVerdict, evaluateAgainstBaseline, gatePower, loadGateInputs, pullCandidate } from '@lynx/gate';
+import { GateRegistryClient, type PowerTable, evaluateAgainstBaseline, evaluationVerdict, gatePower, loadGateInputs, pullCandidate } from '@lynx/gate';
 import { NotFoundError, QUEUES } from '@lynx/schema';
 import { GATE_CONFIG, type GateConfig } from '../config/gate-config';
 import { type EvaluationJobData, type EvaluationRequest, evaluationJobId } from './evaluation-job';
@@ -72,14 +72,7 @@ export class EvaluationsService {
       await this.registry.addEvaluation(data.model, data.digest, numbers);
       const verdict = await this.registry.recordMeasuredVerdict(
         data.model,
-        buildGateVerdict({
-          model: data.model,
-          candidate: e.result,
-          comparison: e.comparison,
-          baselineFileDigest: e.baselineFileDigest,
-          baselineDigest: e.baseline.baseline_digest,
-          baselineOutcomesDigest: e.baseline.outcomes_digest,
-        }),
+        evaluationVerdict(data.model, e),
         e.result.items,
       );
       return {
