@@ -1,5 +1,5 @@
 import type { AliasMove, Lineage, ManifestFile, TrafficPlan } from '@lynx/schema';
-export type { AliasMove, AuditEntry } from '@lynx/schema';
+export type { AliasMove, AuditEntry, PutTrafficBody } from '@lynx/schema';
 
 // What the registry answers, as its callers read it. Request bodies are libs/schema's types; the
 // answers carry more fields than listed here, which callers may read through the index signature.
@@ -63,14 +63,6 @@ export interface TrafficRecord {
   plan: TrafficPlan;
   updated_at: string | null;
   updated_by: string | null;
-}
-
-export interface PutTrafficBody {
-  plan: TrafficPlan;
-  expected_revision?: number;
-  reason?: string;
-  /** admin only: serve arms without a passing gate verdict, for this stated reason (audited). */
-  override_verdicts?: { reason: string };
 }
 
 export interface TrafficChange {

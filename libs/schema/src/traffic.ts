@@ -146,6 +146,17 @@ export const trafficPlanSchema = z.discriminatedUnion('strategy', [
 export type TrafficPlan = z.infer<typeof trafficPlanSchema>;
 export type TrafficStrategy = TrafficPlan['strategy'];
 
+/** The body of PUT /v1/traffic/{model}, on the registry and on the router alike. */
+export const putTrafficSchema = z.strictObject({
+  plan: trafficPlanSchema,
+  /** Apply only if the stored plan is still at this revision (0: none stored yet). */
+  expected_revision: z.number().int().nonnegative().optional(),
+  reason: z.string().trim().min(1).max(2000).optional(),
+  /** admin only: serve arms without a passing gate verdict, for this stated reason (audited). */
+  override_verdicts: z.strictObject({ reason: z.string().trim().min(1).max(2000) }).optional(),
+});
+export type PutTrafficBody = z.infer<typeof putTrafficSchema>;
+
 /** Every ref a plan names; a `single` plan without a ref serves `production`. */
 export function trafficPlanRefs(plan: TrafficPlan): string[] {
   switch (plan.strategy) {

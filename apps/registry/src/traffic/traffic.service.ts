@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LYNX_CONFIG, servingCheck, type LynxConfig, type Principal, type UpstreamRules } from '@lynx/platform';
-import { ALIASES, ArmWithoutPassingVerdictError, ForbiddenError, LynxError, ValidationError, trafficPlanRefs, trafficPlanSchema, type TrafficPlan } from '@lynx/schema';
+import { ALIASES, ArmWithoutPassingVerdictError, ForbiddenError, LynxError, ValidationError, trafficPlanRefs, trafficPlanSchema, type PutTrafficBody, type TrafficPlan } from '@lynx/schema';
 import { UPSTREAM_RULES } from '../versions/tag-policy';
 import { REGISTRY_STORE } from '../store/store.module';
 import type { RegistryStore } from '../store/registry-store';
@@ -8,14 +8,6 @@ import { fixAbHorizon } from './ab-horizon';
 import { type ArmWithoutVerdict, armsWithoutPassingVerdict } from './arms-without-passing-verdict';
 import { hasPassingVerdict } from './has-passing-verdict';
 import { servingArms } from './serving-arms';
-
-export interface PutTrafficBody {
-  plan: TrafficPlan;
-  expected_revision?: number;
-  reason?: string;
-  /** admin only: serve arms without a passing gate verdict; the reason goes to the audit. */
-  override_verdicts?: { reason: string };
-}
 
 /** Every registry reference a plan names; a `single` plan without a ref follows production and names none. */
 export function planRefs(plan: TrafficPlan): string[] {

@@ -1,20 +1,8 @@
 import { Body, Controller, Get, Headers, Inject, Param, Put } from '@nestjs/common';
-import { z } from 'zod';
 import { Principal, Roles, ZodValidationPipe } from '@lynx/platform';
-import { ModelNotFoundError, roleAtLeast, trafficPlanSchema } from '@lynx/schema';
+import { ModelNotFoundError, putTrafficSchema, roleAtLeast, type PutTrafficBody } from '@lynx/schema';
 import { PlanService } from '../plans/plan.service';
-import type { PutTrafficBody } from '@lynx/registry-client';
 import type { CompiledPlan } from '../routing/compiled-plan';
-
-/** Same body as the registry's PUT /v1/traffic/{model}. */
-export const putTrafficSchema = z.strictObject({
-  plan: trafficPlanSchema,
-  /** Apply only if the stored plan is still at this revision (0: none stored yet). */
-  expected_revision: z.number().int().nonnegative().optional(),
-  reason: z.string().trim().min(1).max(2000).optional(),
-  /** admin only: serve arms without a passing gate verdict, for this stated reason (audited). */
-  override_verdicts: z.strictObject({ reason: z.string().trim().min(1).max(2000) }).optional(),
-});
 
 /**
  * Traffic plans as the router runs them. A PUT is checked the way the router will serve it
