@@ -3,6 +3,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { Link } from '../router';
 import { Digest, Empty, ErrorBox, Loading, fmt, short, useData } from '../ui';
+import { AuditTable } from './audit-table';
 import { LineageGraph } from './lineage-graph';
 
 function Verdict({ v }: { v: any }) {
@@ -209,29 +210,7 @@ export function VersionPage({ model, ref_ }: { model: string; ref_: string }) {
       {data.audit.length === 0 ? (
         <Empty>No audit entry names this digest.</Empty>
       ) : (
-        <table>
-          <caption className="sr-only">Audit entries for this version</caption>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Actor</th>
-              <th scope="col">Action</th>
-              <th scope="col">Reason</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.audit.map((e: any) => (
-              <tr key={e.id}>
-                <td>{fmt.time(e.at)}</td>
-                <td>
-                  {e.actor} ({e.role})
-                </td>
-                <td>{e.action}</td>
-                <td>{e.reason ?? '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <AuditTable entries={data.audit} caption="Audit entries for this version" />
       )}
     </>
   );
