@@ -52,12 +52,16 @@ async function ok(...args: string[]): Promise<string> {
   return r.out;
 }
 
+/** What `npm start` printed so far (every app's lines, prefixed with its name). */
+let log = '';
+
 async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe().catch(() => undefined);
     if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    // The apps' own lines say why one never came up (a crash, a port taken, a slow start).
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms; npm start printed:\n${log.split('\n').slice(-80).join('\n')}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -66,7 +70,6 @@ describe('first run: npm start, train --push, promote, answers through the route
   const saved = { ...process.env };
   let tmp: { dir: string; cleanup(): Promise<void> };
   let start: ChildProcess | undefined;
-  let log = '';
   let startedAt = 0;
   const namespace = uniqueName('e2e');
   const ports = {} as Record<AppName, number>;

@@ -1,7 +1,8 @@
 // Readiness: the router is ready once it has read its plans from the registry (and NATS is up),
 // even when a model has no production version yet; that model alone answers 503. A router that
-// never reached the registry is not ready.
-import { startRegistryChild, type RegistryChild } from '@lynx/platform/testing';
+// never reached the registry is not ready, and becomes ready soon after the registry comes up.
+import { createConnection, createServer } from 'node:net';
+import { freePort, startRegistryChild, until, type RegistryChild } from '@lynx/platform/testing';
 import { startFakeUpstream, type FakeUpstream } from './testing/fake-upstream';
 import { startRouter, type RouterFixture } from './testing/router-fixture';
 import { registerUpstreamVersion } from './testing/upstream-version';
@@ -53,4 +54,20 @@ it('is not ready while the registry has never answered', async () => {
   expect(ready.status).toBe(503);
   expect(JSON.stringify(await ready.json())).toContain('traffic-plans');
   expect((await r.post('/v1/chat/completions', chat(MODEL))).status).toBe(503);
+});
+
+it('becomes ready soon after a registry that was down comes up, not at its next refresh', async () => {
+  const port = await freePort();
+  const r = await router(`http://127.0.0.1:${port}`);
+  expect((await fetch(`${r.url}/readyz`)).status).toBe(503);
+  // The registry "comes up" on the port the router was given: a TCP relay to the running one.
+  const target = new URL(registry.url);
+  const relay = createServer((socket) => socket.pipe(createConnection(Number(target.port), target.hostname)).pipe(socket));
+  await new Promise<void>((resolve) => relay.listen(port, '127.0.0.1', resolve));
+  try {
+    // The refresh is 60 s: being ready well within it means the router kept asking while unsynced.
+    await until('router ready', 20_000, async () => ((await fetch(`${r.url}/readyz`)).status === 200 ? true : undefined));
+  } finally {
+    relay.close();
+  }
 });

@@ -1,8 +1,8 @@
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTempDir } from '@lynx/platform/testing';
 import { openRegistryStore } from './open-store';
-import { initPGliteDir } from './pglite-init';
+import { initPGliteDir, pgliteTemplate } from './pglite-init';
 
 describe('initPGliteDir', () => {
   let tmp: Awaited<ReturnType<typeof makeTempDir>>;
@@ -20,6 +20,29 @@ describe('initPGliteDir', () => {
     expect(statSync(join(dir, 'PG_VERSION')).mtimeMs).toBe(created);
 
     const store = await openRegistryStore({ dataDir: tmp.dir });
+    try {
+      expect(await store.listModels()).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('copies one template into each new dir: the same files, marked complete only at the end', async () => {
+    const [a, b] = [join(tmp.dir, 'a'), join(tmp.dir, 'b')];
+    await Promise.all([initPGliteDir(a), initPGliteDir(b)]);
+    const template = await pgliteTemplate();
+    const made = statSync(join(template, 'PG_VERSION')).mtimeMs;
+    expect(readdirSync(a).sort()).toEqual(readdirSync(template).sort());
+    expect(readdirSync(join(b, 'base')).sort()).toEqual(readdirSync(join(template, 'base')).sort());
+
+    // A copy cut short before its marker is copied again; the template is not made again.
+    const cut = join(tmp.dir, 'cut', 'pglite');
+    await initPGliteDir(cut);
+    rmSync(join(cut, 'PG_VERSION'));
+    rmSync(join(cut, 'global'), { recursive: true });
+    await initPGliteDir(cut);
+    expect(statSync(join(template, 'PG_VERSION')).mtimeMs).toBe(made);
+    const store = await openRegistryStore({ dataDir: join(tmp.dir, 'cut') });
     try {
       expect(await store.listModels()).toEqual([]);
     } finally {

@@ -9,6 +9,9 @@ import { UpstreamsWatcher } from '../upstreams/upstreams-watcher';
 import { compilePlan, type PlanInput } from './compile-plan';
 import { PlanWatcher } from './plan-watcher';
 
+/** How often a router that has not read its plans yet asks the registry again. */
+const FIRST_SYNC_RETRY_MS = 1000;
+
 /**
  * The traffic plans the router runs, one per logical model, compiled (refs → digests → upstreams)
  * when loaded. A new plan replaces the old one in a single assignment, so each request sees one
@@ -28,6 +31,7 @@ export class PlanService implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly unservable = new Map<string, string>();
   private firstLoad?: Promise<void>;
   private timer?: NodeJS.Timeout;
+  private syncTimer?: NodeJS.Timeout;
   private listeners: Array<(plan: CompiledPlan) => void> = [];
 
   constructor(
@@ -66,10 +70,20 @@ export class PlanService implements OnApplicationBootstrap, OnApplicationShutdow
     this.firstLoad = this.refreshAll();
     this.timer = setInterval(() => void this.refreshAll(), this.config.refreshMs);
     this.timer.unref();
+    // Until the registry has answered once the router is not ready: ask every second, not every
+    // refresh (15 s), so a stack started all at once is ready soon after its registry.
+    // One attempt at a time: a registry that accepts but does not answer holds each for 3 s.
+    let attempt: Promise<void> | undefined;
+    this.syncTimer = setInterval(() => {
+      if (this.synced) clearInterval(this.syncTimer);
+      else attempt ??= this.refreshAll().finally(() => (attempt = undefined));
+    }, FIRST_SYNC_RETRY_MS);
+    this.syncTimer.unref();
   }
 
   onApplicationShutdown(): void {
     clearInterval(this.timer);
+    clearInterval(this.syncTimer);
     this.watcher.stop();
     void this.upstreams.stop();
     void this.registry.close();
