@@ -5,7 +5,7 @@
 import { abHorizon, abLookSizes, decideAb, type AbLook } from '@lynx/gate';
 import { twoProportionZTest, wilsonInterval } from '@lynx/math';
 import { seededRng, type Rng } from './rng';
-import { wilsonCi, type DecisionSection, type SectionRunner } from './section';
+import { formatInterval, type DecisionSection, type SectionRunner } from './section';
 
 const RATES = [200, 1000, 5000];
 const JUDGED = 0.3;
@@ -94,7 +94,7 @@ export const runAb: SectionRunner = ({ trials, seed, progress }) => {
         scenario: s.name,
         trials,
         ship: shipRate,
-        'ship 95 % CI': wilsonCi(ships, trials),
+        'ship 95 % CI': formatInterval(ci),
         'mean minutes to decide': minutes / trials,
         'mean share of horizon used': used / trials,
       });

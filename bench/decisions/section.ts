@@ -32,6 +32,10 @@ export type SectionRunner = (options: SectionOptions) => DecisionSection | Promi
 
 /** A rate's 95 % Wilson interval as the tables print it, e.g. "0.046–0.054". */
 export function wilsonCi(k: number, n: number): string {
-  const w = wilsonInterval(k, n);
+  return formatInterval(wilsonInterval(k, n));
+}
+
+/** An interval as a table cell, for a row that also uses its bounds. */
+export function formatInterval(w: { lower: number; upper: number }): string {
   return `${w.lower.toFixed(3)}–${w.upper.toFixed(3)}`;
 }
