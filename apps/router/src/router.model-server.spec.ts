@@ -115,8 +115,10 @@ describe('router with the tutor model server', () => {
     let i = 0;
     const loadDone = Promise.all(Array.from({ length: 8 }, async () => {
       while (!stop) {
+        // `at` is when the request was sent: one sent before the switch may finish well after it.
+        const at = Date.now();
         const r = await ask(`c-${i++}`);
-        seen.push({ at: Date.now(), status: r.status, digest: r.headers.get('x-lynx-digest') });
+        seen.push({ at, status: r.status, digest: r.headers.get('x-lynx-digest') });
       }
     }));
     await new Promise((r) => setTimeout(r, 300)); // some traffic on the old plan first
@@ -132,7 +134,7 @@ describe('router with the tutor model server', () => {
     await loadDone;
     expect(seen.length).toBeGreaterThan(20);
     expect(seen.every((s) => s.status === 200)).toBe(true);
-    // Every request started after the switch was applied is answered by the new version.
+    // Every request sent after the switch was applied is answered by the new version.
     const after = seen.filter((s) => s.at > appliedAt + 100);
     expect(after.length).toBeGreaterThan(0);
     expect(after.every((s) => s.digest === digest.base)).toBe(true);

@@ -6,9 +6,12 @@ import { join, resolve } from 'node:path';
 
 const REPO = resolve(__dirname, '../../../..');
 
-/** The venv's folder: LYNX_VENV, else .lynx/venv in the repository. */
+/**
+ * The venv's folder: LYNX_VENV, else .lynx/venv in the repository. Made absolute here, since
+ * peers are spawned with a working directory of their own (a relative LYNX_VENV named nothing).
+ */
 export function venvDir(): string {
-  return process.env.LYNX_VENV || join(REPO, '.lynx', 'venv');
+  return process.env.LYNX_VENV ? resolve(process.env.LYNX_VENV) : join(REPO, '.lynx', 'venv');
 }
 
 /** Path of a program in the venv; throws with the command that makes the venv when it is missing. */
