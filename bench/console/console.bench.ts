@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Pool } from 'pg';
 import { DEFAULT_SCHEMA, openRegistryStore } from '../../apps/registry/src/store/open-store';
-import { freePort } from '@lynx/platform/testing';
+import { cleanupNamespace, freePort } from '@lynx/platform/testing';
 import { launchChromium } from '../../tools/console/browser';
 import { REPO, bundleApp, startBundledApp, type BundledApp } from '../common/bundled-app';
 import { explainVersionsPage } from './explain';
@@ -67,13 +67,13 @@ async function main(): Promise<void> {
   const db = u.toString();
   const children: BundledApp[] = [];
   const browser = await launchChromium();
+  const ns = `benchconsole${process.pid}`;
   try {
     process.stdout.write(`seeding ${VERSIONS} versions…\n`);
     await seed(db);
     const pool = new Pool({ connectionString: db, max: 1, options: `-c search_path=${DEFAULT_SCHEMA}` });
     const plans = await explainVersionsPage(pool, 'bench').finally(() => pool.end());
     process.stdout.write(`PostgreSQL plans of one Versions page (EXPLAIN ANALYZE):\n${plans.join('\n')}\n`);
-    const ns = `benchconsole${process.pid}`;
     const common = { LYNX_ENV: 'dev', LYNX_LOG_LEVEL: 'info', LYNX_NAMESPACE: ns };
     const registryPort = await freePort();
     children.push(await startBundledApp(await bundleApp('registry', dir), { ...common, LYNX_DATABASE_URL: db, LYNX_REGISTRY_PORT: String(registryPort), LYNX_DATA_DIR: join(dir, 'registry') }));
@@ -118,6 +118,7 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     for (const c of children.reverse()) await c.stop().catch(() => undefined);
+    await cleanupNamespace(ns).catch(() => undefined);
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
     await admin.end();
     rmSync(dir, { recursive: true, force: true });

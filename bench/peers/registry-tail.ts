@@ -13,11 +13,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { request } from 'undici';
-import { freePort, startMlflowServer, type MlflowServer } from '@lynx/platform/testing';
+import { cleanupNamespace, freePort, startMlflowServer, type MlflowServer } from '@lynx/platform/testing';
 import { bundleApp, nodeArgsFrom, startBundledApp } from '../common/bundled-app';
 import type { ProbeDump } from './registry-tail-probe';
 import { seedLynx } from './registry.peer';
 import { quantile, sleep } from './report';
+
+/** The registry's namespace in this run, cleaned at the end. */
+const NAMESPACE = `tail${process.pid}`;
 
 type Sample = [read: string, epochStart: number, ms: number];
 
@@ -109,7 +112,7 @@ async function main(): Promise<void> {
     const probeArgs = args.includes('--probe') ? ['-r', probeJs] : [];
     const child = await startBundledApp(script, {
       LYNX_DATA_DIR: join(dir, 'data'), LYNX_REGISTRY_PORT: String(port), LYNX_ENV: 'dev', LYNX_LOG_LEVEL: 'info',
-      LYNX_NAMESPACE: `tail${process.pid}`, LYNX_TAIL_PROBE_OUT: probeOut,
+      LYNX_NAMESPACE: NAMESPACE, LYNX_TAIL_PROBE_OUT: probeOut,
     }, [...nodeArgsFrom('LYNX_TAIL_NODE_ARGS'), ...probeArgs], 300_000);
     // The seeded versions' events leave through the outbox relay first (as they do in bench/peers
     // while MLflow is seeded); the reads start once that is over.
@@ -147,6 +150,7 @@ async function main(): Promise<void> {
     report(out, args.includes('--probe') ? (JSON.parse(readFileSync(probeOut, 'utf8')) as ProbeDump) : undefined);
   } finally {
     await mlflow?.stop();
+    await cleanupNamespace(NAMESPACE).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -14,9 +14,12 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Pool } from 'pg';
 import { openRegistryStore } from '../../apps/registry/src/store/open-store';
-import { freePort, pythonToolEnv, startMlflowServer, venvBin } from '@lynx/platform/testing';
+import { cleanupNamespace, freePort, pythonToolEnv, startMlflowServer, venvBin } from '@lynx/platform/testing';
 import { bundleApp, startBundledApp } from '../common/bundled-app';
 import { fmt, pairedLatency, printTable, progress, times, verdict, type Quantiles, type Read } from './report';
+
+/** The Lynx registry's namespace in this run (both backends), cleaned when each side stops. */
+const NAMESPACE = `peers${process.pid}`;
 
 const PG_ADMIN = process.env.LYNX_PEERS_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ALIAS = 'staging';
@@ -73,7 +76,7 @@ async function lynxSide(script: string, versions: number, databaseUrl?: string):
     const port = await freePort();
     const started = process.hrtime.bigint();
     const child = await startBundledApp(script, {
-      LYNX_DATA_DIR: dataDir, LYNX_REGISTRY_PORT: String(port), LYNX_ENV: 'dev', LYNX_LOG_LEVEL: 'info', LYNX_NAMESPACE: `peers${process.pid}`,
+      LYNX_DATA_DIR: dataDir, LYNX_REGISTRY_PORT: String(port), LYNX_ENV: 'dev', LYNX_LOG_LEVEL: 'info', LYNX_NAMESPACE: NAMESPACE,
       ...(databaseUrl ? { LYNX_DATABASE_URL: databaseUrl } : {}),
     }, [], 300_000);
     const startSeconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -91,6 +94,8 @@ async function lynxSide(script: string, versions: number, databaseUrl?: string):
       ],
       stop: async () => {
         await child.stop();
+        // The registry's events stream (one event per seeded version) and its Redis keys.
+        await cleanupNamespace(NAMESPACE).catch(() => undefined);
         cleanup();
       },
     };

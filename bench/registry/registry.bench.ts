@@ -20,9 +20,12 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { Pool } from 'pg';
 import { openRegistryStore } from '../../apps/registry/src/store/open-store';
-import { freePort } from '@lynx/platform/testing';
+import { cleanupNamespace, freePort } from '@lynx/platform/testing';
 import { median, procStatusMb, timeSha256sum, writeRandomFile } from '../common/bench-files';
 import { bundleApp, nodeArgsFrom, startBundledApp, type BundledApp } from '../common/bundled-app';
+
+/** The bench's registry namespace (the first-start registry adds `f`), cleaned when each stops. */
+const NAMESPACE = `bench${process.pid}`;
 
 const BYTES = Number(process.env.LYNX_BENCH_BYTES ?? 1024 ** 3);
 const VERSIONS = Number(process.env.LYNX_BENCH_VERSIONS ?? 10_000);
@@ -149,12 +152,13 @@ const best = (xs: number[]) => Math.min(...xs);
 async function firstStartLine(script: string): Promise<string> {
   const dataDir = mkdtempSync(join(tmpdir(), 'lynx-bench-registry-fresh-'));
   const port = await freePort();
-  const child = await start(script, { LYNX_DATA_DIR: dataDir, LYNX_REGISTRY_PORT: String(port), LYNX_ENV: 'dev', LYNX_LOG_LEVEL: 'info', LYNX_NAMESPACE: `bench${process.pid}f` });
+  const child = await start(script, { LYNX_DATA_DIR: dataDir, LYNX_REGISTRY_PORT: String(port), LYNX_ENV: 'dev', LYNX_LOG_LEVEL: 'info', LYNX_NAMESPACE: `${NAMESPACE}f` });
   try {
     await (await request(`http://127.0.0.1:${port}/v1/models`)).body.text();
     return `| first start on an empty data dir: RSS idle / peak since start | ${rssMb(child.proc.pid!).toFixed(0)} / ${peakRssMb(child.proc.pid!).toFixed(0)} MB |`;
   } finally {
     await child.stop();
+    await cleanupNamespace(`${NAMESPACE}f`).catch(() => undefined);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
@@ -175,7 +179,7 @@ async function main(): Promise<void> {
     child = await start(script, {
       LYNX_DATA_DIR: dataDir, LYNX_REGISTRY_PORT: String(port), LYNX_ENV: 'dev', LYNX_LOG_LEVEL: 'info', LYNX_MAX_BLOB_BYTES: String(BYTES * 2),
       // Its own namespace, so the bench's registry events never reach a stack running beside it.
-      LYNX_NAMESPACE: `bench${process.pid}`,
+      LYNX_NAMESPACE: NAMESPACE,
       ...(db ? { LYNX_DATABASE_URL: db.url } : {}),
     });
     const base = `http://127.0.0.1:${port}`;
@@ -216,6 +220,7 @@ async function main(): Promise<void> {
     process.stdout.write(`| figure | value |\n|---|---|\n${lines.join('\n')}\n`);
   } finally {
     await child?.stop();
+    await cleanupNamespace(NAMESPACE).catch(() => undefined);
     await db?.drop();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { cleanupNamespace } from '@lynx/platform/testing';
 import { InProcessCli } from '../demo/cli';
 import { type DemoContext, MODEL, lynx, urlsOf } from '../demo/context';
 import { ensureBaseProduction } from '../demo/experiments/shadow';
@@ -59,7 +60,7 @@ export async function startScenario(root: string, dir: string, say: (line: strin
   let nats: DemoNats | undefined;
   const stop = async () => {
     await services.stop();
-    await nats?.dropStreams().catch(() => undefined);
+    await cleanupNamespace(setup.namespace, stack.natsUrl, stack.redisUrl).catch(() => undefined);
     await nats?.close();
     await db.drop().catch(() => undefined);
   };

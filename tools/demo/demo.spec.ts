@@ -2,6 +2,11 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Redis } from 'ioredis';
+import { connect } from 'nats';
+import { LynxNames } from '@lynx/platform';
+import { STREAMS, type StreamKey } from '@lynx/schema';
+import { stackConfig } from '../stack/config';
 
 // `npm run demo` end to end, twice on one fresh data dir (the second run finds everything the first
 // left: versions, production, semvers). Real NATS, Redis, PGlite and every service as a child process.
@@ -28,6 +33,25 @@ function runDemo(dir: string): Promise<{ code: number | null; output: string; ru
       resolve({ code, output, runDir: path.resolve(root, runDir) });
     });
   });
+}
+
+/** The run's Redis keys and JetStream streams still there after it exited. */
+async function leftBehind(namespace: string): Promise<{ keys: number; streams: string[] }> {
+  const { natsUrl, redisUrl } = stackConfig();
+  const redis = new Redis(redisUrl);
+  const nc = await connect({ servers: natsUrl });
+  try {
+    // The names the services used, from the platform's own naming.
+    const names = new LynxNames(namespace);
+    const keys = (await redis.keys(names.redisKey('*'))).length;
+    const ours = new Set((Object.keys(STREAMS) as StreamKey[]).map((k) => names.stream(k).name));
+    const streams: string[] = [];
+    for await (const st of (await nc.jetstreamManager()).streams.list()) if (ours.has(st.config.name)) streams.push(st.config.name);
+    return { keys, streams };
+  } finally {
+    redis.disconnect();
+    await nc.close();
+  }
 }
 
 function manifest(runDir: string, id: string): any {
@@ -89,5 +113,10 @@ describe('npm run demo', () => {
     expect(gate.regressed.failing_buckets).toContain('tense.past_participle');
     expect(gate.regressed.production_after).toBe(gate.regressed.production_before);
     expect(gate.rollback.router_serves_base_ms).toBeLessThanOrEqual(1000);
+
+    // The run cleaned up after itself: no streams, no dedup marks, rollups or queues in Redis.
+    const namespace = /namespace (demo_\w+)/.exec(output)?.[1];
+    expect(namespace).toBeDefined();
+    expect(await leftBehind(namespace!)).toEqual({ keys: 0, streams: [] });
   });
 });

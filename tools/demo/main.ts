@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { cleanupNamespace } from '@lynx/platform/testing';
 import { stackConfig } from '../stack/config';
 import { up } from '../stack/stack';
 import { InProcessCli } from './cli';
@@ -66,7 +67,9 @@ export async function main(argv: string[], print: (line: string) => void = (l) =
     await services.stop();
     // A server still starting (a Ctrl-C, a service that never came up) is killed as this process exits.
     if (mlflowReady?.server) await mlflowReady.server.stop();
-    if (nats && !argv.includes('--keep-streams')) await nats.dropStreams().catch(() => undefined);
+    // The run's streams and Redis keys (dedup marks, rollups, drift windows, queues): nothing
+    // reads them once the services are stopped, except `lynx report shadow` with --keep-streams.
+    if (!argv.includes('--keep-streams')) await cleanupNamespace(setup.namespace, stack.natsUrl, stack.redisUrl).catch(() => undefined);
     await nats?.close();
   })());
   const onSignal = (signal: NodeJS.Signals) => {

@@ -65,20 +65,6 @@ export class DemoNats {
     return { promise, cancel: () => sub.unsubscribe() };
   }
 
-  /** Deletes this run's streams so demo runs do not pile up in JetStream. */
-  async dropStreams(): Promise<string[]> {
-    const jsm = await this.nc.jetstreamManager();
-    const prefix = `${this.namespace.toUpperCase().replace(/-/g, '_')}_`;
-    const dropped: string[] = [];
-    for await (const s of jsm.streams.list()) {
-      if (s.config.name.startsWith(prefix)) {
-        await jsm.streams.delete(s.config.name);
-        dropped.push(s.config.name);
-      }
-    }
-    return dropped;
-  }
-
   async close(): Promise<void> {
     await this.nc.drain().catch(() => undefined);
   }

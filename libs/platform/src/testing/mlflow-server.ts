@@ -34,7 +34,9 @@ export async function startMlflowServer(opts: { backendStoreUri?: string; timeou
   let log = '';
   const start = async () => {
     log = '';
-    proc = spawn(venvBin('mlflow'), args, { cwd: tmp.dir, env: pythonToolEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    // MLflow takes a lock file in the temp dir when it creates its tables (db_init_lock-<hash>); in
+    // the server's own dir it goes when the dir does.
+    proc = spawn(venvBin('mlflow'), args, { cwd: tmp.dir, env: pythonToolEnv({ TMPDIR: tmp.dir }), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const keep = (d: Buffer) => (log = (log + d.toString()).slice(-4000));
     proc.stdout!.on('data', keep);
     proc.stderr!.on('data', keep);
