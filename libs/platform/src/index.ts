@@ -18,6 +18,7 @@ export * from './nats/batch-consumer';
 export * from './concurrency/keyed-serial';
 export * from './redis/redis';
 export * from './redis/redis-epoch';
+export * from './redis/bull-shutdown';
 export * from './auth/auth.decorators';
 export * from './auth/auth.guard';
 export * from './auth/token-store';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import { QueueEvents, type Queue } from 'bullmq';
-import { LYNX_CONFIG, LynxNames, redisOptions, type LynxConfig } from '@lynx/platform';
+import { LYNX_CONFIG, LynxNames, closeQueueEvents, redisOptions, type LynxConfig } from '@lynx/platform';
 import { QUEUES } from '@lynx/schema';
 import { DRIFT_CONFIG, type DriftConfig } from '../config/drift-config';
 import { WindowStore } from '../store/window-store';
@@ -62,6 +62,6 @@ export class WindowScheduler implements OnApplicationBootstrap, OnApplicationShu
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.events?.close();
+    if (this.events) await closeQueueEvents(this.events);
   }
 }

@@ -1,4 +1,5 @@
-import { Inject, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { BullModule } from '@nestjs/bullmq';
 import type { DynamicModule } from '@nestjs/common';
 import { Redis, type RedisOptions } from 'ioredis';
@@ -6,6 +7,7 @@ import type { LynxConfig } from '../config/config';
 import { LYNX_CONFIG } from '../config/config.constants';
 import type { LynxLogger } from '../logger/lynx-logger';
 import { LynxNames } from '../nats/names';
+import { BullShutdown } from './bull-shutdown';
 
 /** Nest provider token of the app's ioredis client. */
 export const REDIS_CLIENT = 'LYNX_REDIS_CLIENT';
@@ -75,16 +77,28 @@ export class RedisCloser implements OnApplicationShutdown {
   }
 }
 
+@Module({})
+class LynxBullModule {}
+
 /**
  * BullModule.forRootAsync wired to the app's config: its own connections (BullMQ workers need
- * blocking connections) and the namespace's key prefix. Import next to PlatformModule.forRoot.
+ * blocking connections) and the namespace's key prefix; and BullShutdown, which closes the
+ * workers without waiting forever on a Redis that is reconnecting or gone. Import next to
+ * PlatformModule.forRoot.
  */
 export function lynxBullModule(): DynamicModule {
-  return BullModule.forRootAsync({
-    inject: [LYNX_CONFIG, LynxNames],
-    useFactory: (config: LynxConfig, names: LynxNames) => ({
-      connection: redisOptions(config.redisUrl),
-      prefix: names.bullPrefix,
-    }),
-  });
+  return {
+    module: LynxBullModule,
+    imports: [
+      BullModule.forRootAsync({
+        inject: [LYNX_CONFIG, LynxNames],
+        useFactory: (config: LynxConfig, names: LynxNames) => ({
+          connection: redisOptions(config.redisUrl),
+          prefix: names.bullPrefix,
+        }),
+      }),
+      DiscoveryModule,
+    ],
+    providers: [BullShutdown],
+  };
 }
