@@ -67,8 +67,7 @@ describe('closing BullMQ while Redis reconnects', () => {
     expect(backClosed.closed).toBe(true);
 
     // Redis gone for good: forced once the grace has passed.
-    await redis.kill();
-    await sleep(1500);
+    await outage();
     expect(await within(closeWorker(gone, 500), 10_000)).toBe('forced');
     expect(goneClosed.closed).toBe(true);
   });
@@ -86,8 +85,7 @@ describe('closing BullMQ while Redis reconnects', () => {
     await redis.start();
     expect(await within(closing, 10_000)).toBe('graceful');
 
-    await redis.kill();
-    await sleep(1500);
+    await outage();
     const client = await gone.backend.client;
     expect(await within(closeQueueEvents(gone, 500), 10_000)).toBe('forced');
     // Disconnected: its reconnect timer is cleared, so it stays away even once Redis is back
@@ -118,7 +116,6 @@ describe('closing BullMQ while Redis reconnects', () => {
       }
       expect(await within(closing.then(() => 'closed'), 15_000)).toBe('closed');
       expect(flag.closed).toBe(true);
-      if (!returns) await redis.start();
     }
   });
 });
